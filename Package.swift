@@ -1,0 +1,90 @@
+// swift-tools-version:6.1
+// SemCom — semantic communication of health data.
+// The module map in force is ../shared/docs/ARCHITECTURE.md: imports point down only,
+// and each C library is imported (`internal import`) by exactly one Swift target.
+
+import PackageDescription
+
+let realModule: Target.Dependency = .product(name: "RealModule", package: "swift-numerics")
+
+let settings: [SwiftSetting] = [
+    .enableUpcomingFeature("MemberImportVisibility"),
+    // Define SEMCOM_INTERNAL_CHECKS (`-Xswiftc -DSEMCOM_INTERNAL_CHECKS`) to verify shapes and
+    // finiteness after every layer and optimizer step; off by default (it costs time).
+]
+
+let package = Package(
+    name: "SemCom",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "semcom", targets: ["semcom"]),
+        .library(name: "TensorCore", targets: ["TensorCore"]),
+        .library(name: "NeuralNet", targets: ["NeuralNet"]),
+        .library(name: "Compression", targets: ["Compression"]),
+        .library(name: "HealthData", targets: ["HealthData"]),
+        .library(name: "Channels", targets: ["Channels"]),
+        .library(name: "RawTransmission", targets: ["RawTransmission"]),
+        .library(name: "Experiments", targets: ["Experiments"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        // MARK: - Layer 0: system libraries
+        .systemLibrary(
+            name: "CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+        .systemLibrary(
+            name: "CZstd", pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
+
+        // MARK: - Layer 1
+        .target(
+            name: "TensorCore",
+            dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: settings),
+        .target(name: "Compression", dependencies: ["CZstd"], swiftSettings: settings),
+
+        // MARK: - Layer 2
+        .target(name: "NeuralNet", dependencies: ["TensorCore", realModule], swiftSettings: settings),
+        .target(name: "Channels", dependencies: ["TensorCore", realModule], swiftSettings: settings),
+        .target(name: "HealthData", dependencies: ["TensorCore", realModule], swiftSettings: settings),
+
+        // MARK: - Layer 3
+        .target(
+            name: "RawTransmission", dependencies: ["TensorCore", "Channels", "Compression", realModule],
+            swiftSettings: settings),
+
+        // MARK: - Layer 5
+        .target(
+            name: "Experiments",
+            dependencies: ["TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", realModule],
+            swiftSettings: settings),
+
+        // MARK: - Layer 6: the CLI
+        .executableTarget(
+            name: "semcom",
+            dependencies: [
+                "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "Experiments",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: settings),
+
+        // MARK: - Tests (one per target)
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"], swiftSettings: settings),
+        .testTarget(name: "CompressionTests", dependencies: ["Compression"], swiftSettings: settings),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TensorCore"], swiftSettings: settings),
+        .testTarget(name: "ChannelsTests", dependencies: ["Channels", "TensorCore"], swiftSettings: settings),
+        .testTarget(
+            name: "HealthDataTests", dependencies: ["HealthData", "TensorCore"],
+            resources: [.copy("Fixtures")], swiftSettings: settings),
+        .testTarget(
+            name: "RawTransmissionTests", dependencies: ["RawTransmission", "Channels", "TensorCore"],
+            swiftSettings: settings),
+        .testTarget(
+            name: "ExperimentsTests", dependencies: ["Experiments", "TensorCore", "NeuralNet", "HealthData"],
+            swiftSettings: settings),
+        .testTarget(name: "semcomTests", dependencies: ["semcom"], swiftSettings: settings),
+    ]
+)

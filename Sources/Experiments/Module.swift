@@ -1,0 +1,1 @@
+// Experiments module: benchmarks workloads, demo and sweeps.

@@ -1,0 +1,1 @@
+// HealthData module (see Documentation.docc/HealthData.md).

@@ -1,0 +1,1 @@
+// RawTransmission module (see Documentation.docc/RawTransmission.md).

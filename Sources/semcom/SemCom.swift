@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `semcom`: semantic communication of health data — the command-line tool.
+///
+/// Commands parse their arguments, call the library and print; no domain logic lives here.
+@main
+struct SemCom: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "semcom",
+        abstract: "Semantic communication of health data: codecs, channels, raw baseline, federated DP.",
+        subcommands: [])
+}
