@@ -1,1 +1,0 @@
-// RawTransmission module (see Documentation.docc/RawTransmission.md).
