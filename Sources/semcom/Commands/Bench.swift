@@ -1,0 +1,52 @@
+import ArgumentParser
+import Experiments
+import Foundation
+
+extension SemCom {
+    /// `semcom bench`: SemCom's side of the speed comparisons with ../shared/peers/.
+    struct Bench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time a workload of the peer comparison and print its figures as JSON.",
+            discussion: """
+                mlp-codec: the MLP semantic codec of peers/torch_mlp_codec.py (train steps/s, batch-1 \
+                latency, batch-1024 throughput). gaussian: 2^24 standard Gaussian float32 samples into a \
+                reused buffer. awgn: AWGN at 10 dB on 2^24 unit-power float32 symbols \
+                (peers/numpy_awgn.py). Build in release (`swift run -c release semcom bench …`).
+                """)
+
+        enum Workload: String, ExpressibleByArgument, CaseIterable {
+            case mlpCodec = "mlp-codec"
+            case gaussian
+            case awgn
+        }
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "The workload: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var workload: Workload
+
+        @Option(help: "Write the result document (JSON) to this path as well.")
+        var json: String?
+
+        func run() throws {
+            global.apply()
+            switch workload {
+            case .mlpCodec: try emit(MLPCodecBenchmark.run(threads: global.threads, seed: global.seed))
+            case .gaussian: try emit(NoiseBenchmark.gaussian(threads: global.threads, seed: global.seed))
+            case .awgn: try emit(NoiseBenchmark.awgn(threads: global.threads, seed: global.seed))
+            }
+        }
+
+        /// Prints the result as one JSON line and, with `--json`, writes the result document.
+        private func emit<Result: Encodable & Sendable>(_ result: Result) throws {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            if let json {
+                try ResultDocument(command: "bench", seed: global.seed, inputs: inputs, rows: [result]).writeJSON(to: json)
+            }
+        }
+
+        private var inputs: [String: String] { ["workload": workload.rawValue, "threads": "\(global.threads)"] }
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Experiments
+import Foundation
+import HealthData
+import TensorCore
+
+extension SemCom {
+    /// `semcom demo`: the main job on embedded defaults.
+    struct Demo: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run SemCom's showcase on the embedded Breast Cancer Wisconsin data.",
+            discussion: """
+                Trains a linear SVM and a small MLP with SemCom's own tensor and network core and \
+                prints their stratified 5-fold cross-validated accuracy on the 683 complete rows \
+                (features ÷ 10). scikit-learn's linear SVM reaches 0.966 ± 0.014 on the same task.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "Cross-validation folds.")
+        var folds = 5
+
+        @Option(help: "Training epochs per model and fold.")
+        var epochs = 150
+
+        @Option(help: "Write the result document (JSON) to this path.")
+        var json: String?
+
+        func validate() throws {
+            guard folds >= 2 && folds <= 683 else { throw ValidationError("--folds must be in 2…683, got \(folds)") }
+            guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        }
+
+        func run() throws {
+            global.apply()
+            let data = try BreastCancerWisconsin.embedded(missingValues: .excludeRows, scale: .dividedByTen)
+            print("SemCom demo — Breast Cancer Wisconsin (original), \(data.count) complete rows "
+                + "(\(data.excludedRowCount) with missing values excluded), features ÷ 10")
+            print("Stratified \(folds)-fold cross-validation, seed \(global.seed)\n")
+            var configuration = BCWDClassifiers.Configuration()
+            configuration.folds = folds
+            configuration.epochs = epochs
+            var rng = Xoshiro256(seed: global.seed)
+            let rows = BCWDClassifiers.crossValidate(
+                data, configuration: configuration, using: &rng, progress: { global.progress($0) })
+            let nameWidth = 12
+            print("model".padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  folds  accuracy (mean ± std)")
+            for row in rows {
+                print(
+                    row.model.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+                        + "  \(String(row.folds).padding(toLength: 5, withPad: " ", startingAt: 0))"
+                        + "  \(format(row.accuracyMean)) ± \(format(row.accuracyStd))")
+            }
+            print("\nReference (scikit-learn 1.5.2, same task): linear SVM 0.966 ± 0.014, logistic regression 0.965 ± 0.013")
+            if let json {
+                try ResultDocument(
+                    command: "demo", seed: global.seed,
+                    inputs: ["data": "bcwd", "folds": "\(folds)", "epochs": "\(epochs)", "threads": "\(global.threads)"],
+                    rows: rows
+                ).writeJSON(to: json)
+            }
+        }
+
+        private func format(_ value: Double) -> String { String(format: "%.3f", value) }
+    }
+}
