@@ -49,6 +49,18 @@ private typealias F = AdvancedLayerFixtures
         for i in 0..<x.count { #expect(dx.scalars[i] == (ya.scalars[i] == 0 ? 0 : 2)) }
     }
 
+    @Test func maskFollowsTheDocumentedDrawRule() {
+        let rate: Float = 0.25
+        var rng = Xoshiro256(seed: 77)
+        var replay = rng
+        let mask = Dropout<Float>(rate: rate).mask(shape: [50, 40], using: &rng)
+        for i in 0..<mask.count {
+            let kept = replay.nextUnitDouble() >= Double(rate)
+            #expect(mask.scalars[i] == (kept ? 1 / (1 - rate) : 0))
+        }
+        #expect(rng == replay)
+    }
+
     @Test func gradientCheckInTraining() {
         let report = GradientCheck.check(
             Dropout<Double>(rate: 0.4), input: F.gaussian([3, 5], seed: 3), training: true, seed: 6)

@@ -361,6 +361,8 @@ public struct SinusoidalPositionalEncoding<Scalar: TensorScalar>: Layer {
     }
 
     /// The `[time, modelSize]` encoding table.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func encoding(time: Int, modelSize: Int) -> Tensor<Scalar> {
         precondition(time >= 0 && modelSize > 0, "Positional encoding needs time ≥ 0 and modelSize > 0, got \(time), \(modelSize)")
         var table = [Scalar](repeating: 0, count: time * modelSize)
@@ -374,6 +376,8 @@ public struct SinusoidalPositionalEncoding<Scalar: TensorScalar>: Layer {
         return Tensor(shape: [time, modelSize], scalars: table)
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     fileprivate func add(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
         precondition(input.rank == 3, "SinusoidalPositionalEncoding expects [batch, time, modelSize], got \(input.shape)")
         let batch = input.shape[0]

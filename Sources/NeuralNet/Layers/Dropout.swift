@@ -8,9 +8,10 @@ import TensorCore
 /// paper scales the weights at test time instead; the inverted form used here (as in PyTorch
 /// and Keras) leaves inference as the identity.
 ///
-/// The mask is drawn from the generator passed to ``forward(_:training:using:)``: one uniform
-/// draw per element (`nextUnit`), element `i` is kept when its draw is `≥ rate`. The same
-/// generator state gives the same mask.
+/// The mask is drawn from the generator passed to ``forward(_:training:using:)``: one 64-bit
+/// draw per element, in row-major order; element `i` is kept when the draw's top 53 bits, read
+/// as a uniform `Double` in `[0, 1)` (as `nextUnitDouble()` does), are `≥ rate`. The same
+/// generator state gives the same mask, for `Float` and `Double` alike.
 ///
 /// - Shapes: any input shape → the same shape.
 /// - Parameters: none.
@@ -38,11 +39,39 @@ public struct Dropout<Scalar: TensorScalar>: Layer {
     ///   - rng: advanced by one draw per element.
     /// - Returns: the mask, which multiplies the input element-wise.
     public func mask<G: RandomNumberGenerator>(shape: [Int], using rng: inout G) -> Tensor<Scalar> {
-        let n = shape.reduce(1, *)
+        scaledMask(shape: shape, keep: dropoutKeepFlags(count: shape.reduce(1, *), rate: Double(rate), using: &rng))
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    fileprivate func scaledMask(shape: [Int], keep: [Bool]) -> Tensor<Scalar> {
         let scale = 1 / (1 - rate)
-        var m = [Scalar](repeating: 0, count: n)
-        for i in 0..<n where rng.nextUnit(Scalar.self) >= rate { m[i] = scale }
-        return Tensor(shape: shape, scalars: m)
+        return Tensor(shape: shape, scalars: keep.map { $0 ? scale : 0 })
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    fileprivate func masked(_ input: Tensor<Scalar>, keep: [Bool]) -> (output: Tensor<Scalar>, mask: Tensor<Scalar>) {
+        let mask = scaledMask(shape: input.shape, keep: keep)
+        return (input * mask, mask)
+    }
+
+    /// Applies a keep pattern drawn beforehand (see ``dropoutKeepFlags(count:rate:using:)``).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forward(
+        _ input: Tensor<Scalar>, keep: [Bool]
+    ) -> (output: Tensor<Scalar>, pullback: @Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, parameters: [Tensor<Scalar>])) {
+        precondition(keep.count == input.count, "Dropout keep pattern has \(keep.count) flags for \(input.count) elements")
+        let shape = input.shape
+        let (output, mask) = masked(input, keep: keep)
+        return (
+            output,
+            { gradient in
+                precondition(gradient.shape == shape, "Dropout pullback expects \(shape), got \(gradient.shape)")
+                return (gradient * mask, [])
+            }
+        )
     }
 
     /// Applies dropout in training, the identity otherwise.
@@ -65,18 +94,21 @@ public struct Dropout<Scalar: TensorScalar>: Layer {
                 }
             )
         }
-        let keep = mask(shape: shape, using: &rng)
-        return (
-            input * keep,
-            { gradient in
-                precondition(gradient.shape == shape, "Dropout pullback expects \(shape), got \(gradient.shape)")
-                return (gradient * keep, [])
-            }
-        )
+        return forward(input, keep: dropoutKeepFlags(count: input.count, rate: Double(rate), using: &rng))
     }
 
     /// Inference: the identity.
     public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
         input
     }
+}
+
+/// Draws which of `count` elements dropout keeps: one `rng.next()` per element, kept when
+/// its top 53 bits as a uniform `Double` in `[0, 1)` are `≥ rate` (compared exactly in integers).
+func dropoutKeepFlags<G: RandomNumberGenerator>(count: Int, rate: Double, using rng: inout G) -> [Bool] {
+    // u = (next >> 11) · 2⁻⁵³ ≥ rate  ⇔  next >> 11 ≥ ⌈rate · 2⁵³⌉ (the scaling by 2⁵³ is exact).
+    let threshold = UInt64((rate * 0x1p53).rounded(.up))
+    var keep = [Bool](repeating: false, count: count)
+    for i in 0..<count { keep[i] = (rng.next() >> 11) >= threshold }
+    return keep
 }

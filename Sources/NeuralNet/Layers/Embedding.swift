@@ -69,13 +69,16 @@ public struct Embedding<Scalar: TensorScalar>: PerExampleDifferentiable {
     }
 
     /// Converts the index tensor to `Int`s, trapping on anything that is not a valid index.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     fileprivate func indices(of input: Tensor<Scalar>) -> [Int] {
         precondition(input.rank >= 1, "Embedding input must have rank ≥ 1 (e.g. [batch, time]), got \(input.shape)")
         let vocabulary = vocabularySize
+        let limit = Scalar(vocabulary)
         var result = [Int](repeating: 0, count: input.count)
         for (position, value) in input.scalars.enumerated() {
             precondition(
-                value.isFinite && value.rounded() == value && value >= 0 && value < Scalar(vocabulary),
+                value >= 0 && value < limit && value.rounded(.towardZero) == value,
                 "Embedding index \(value) at flat position \(position) of input \(input.shape) is not a whole number in 0..<\(vocabulary)"
             )
             result[position] = Int(value)

@@ -111,6 +111,8 @@ public struct TransformerEncoderBlock<Scalar: TensorScalar>: Layer {
 
     /// The feed-forward network on `[rows, modelSize]`; returns the output and its pullback
     /// (input gradient and `[dW₁, db₁, dW₂, db₂]`).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     fileprivate func feedForward(_ u: Tensor<Scalar>) -> (
         output: Tensor<Scalar>, pullback: @Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, parameters: [Tensor<Scalar>])
     ) {
@@ -145,21 +147,43 @@ public struct TransformerEncoderBlock<Scalar: TensorScalar>: Layer {
     public func forward<G: RandomNumberGenerator>(
         _ input: Tensor<Scalar>, training: Bool, using rng: inout G
     ) -> (output: Tensor<Scalar>, pullback: @Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, parameters: [Tensor<Scalar>])) {
-        let m = modelSize
         precondition(
-            input.rank == 3 && input.shape[2] == m,
-            "TransformerEncoderBlock expects input [batch, time, \(m)], got \(input.shape)")
+            input.rank == 3 && input.shape[2] == modelSize,
+            "TransformerEncoderBlock expects input [batch, time, \(modelSize)], got \(input.shape)")
+        // Only the dropout masks need the generator; everything else runs in `run`, which is
+        // specialized for Float and Double.
+        let count = input.count
+        let dropping = training && dropoutRate > 0
+        let attentionKeep = dropping ? dropoutKeepFlags(count: count, rate: Double(dropoutRate), using: &rng) : nil
+        let feedForwardKeep = dropping ? dropoutKeepFlags(count: count, rate: Double(dropoutRate), using: &rng) : nil
+        return run(input, attentionKeep: attentionKeep, feedForwardKeep: feedForwardKeep)
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    fileprivate func run(
+        _ input: Tensor<Scalar>, attentionKeep: [Bool]?, feedForwardKeep: [Bool]?
+    ) -> (output: Tensor<Scalar>, pullback: @Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, parameters: [Tensor<Scalar>])) {
+        let m = modelSize
         let shape = input.shape
         let rows = shape[0] * shape[1]
         let dropout = Dropout<Scalar>(rate: dropoutRate)
+        // The sublayers below ignore their generator (dropout gets its pattern explicitly).
+        var unused = TransformerUnusedRandomness()
+        func drop(_ x: Tensor<Scalar>, _ keep: [Bool]?) -> (
+            output: Tensor<Scalar>, pullback: @Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, parameters: [Tensor<Scalar>])
+        ) {
+            if let keep { return dropout.forward(x, keep: keep) }
+            return (x, { ($0, []) })
+        }
         if normalizesFirst {
-            let (n1, norm1Back) = firstNorm.forward(input, training: training, using: &rng)
-            let (a, attentionBack) = attention.forward(n1, training: training, using: &rng)
-            let (aDropped, drop1Back) = dropout.forward(a, training: training, using: &rng)
+            let (n1, norm1Back) = firstNorm.forward(input, training: true, using: &unused)
+            let (a, attentionBack) = attention.forward(n1, training: true, using: &unused)
+            let (aDropped, drop1Back) = drop(a, attentionKeep)
             let h = input + aDropped
-            let (n2, norm2Back) = secondNorm.forward(h, training: training, using: &rng)
+            let (n2, norm2Back) = secondNorm.forward(h, training: true, using: &unused)
             let (f, ffnBack) = feedForward(n2.reshaped([rows, m]))
-            let (fDropped, drop2Back) = dropout.forward(f.reshaped(shape), training: training, using: &rng)
+            let (fDropped, drop2Back) = drop(f.reshaped(shape), feedForwardKeep)
             return (
                 h + fDropped,
                 { gradient in
@@ -173,12 +197,12 @@ public struct TransformerEncoderBlock<Scalar: TensorScalar>: Layer {
                 }
             )
         } else {
-            let (a, attentionBack) = attention.forward(input, training: training, using: &rng)
-            let (aDropped, drop1Back) = dropout.forward(a, training: training, using: &rng)
-            let (h, norm1Back) = firstNorm.forward(input + aDropped, training: training, using: &rng)
+            let (a, attentionBack) = attention.forward(input, training: true, using: &unused)
+            let (aDropped, drop1Back) = drop(a, attentionKeep)
+            let (h, norm1Back) = firstNorm.forward(input + aDropped, training: true, using: &unused)
             let (f, ffnBack) = feedForward(h.reshaped([rows, m]))
-            let (fDropped, drop2Back) = dropout.forward(f.reshaped(shape), training: training, using: &rng)
-            let (y, norm2Back) = secondNorm.forward(h + fDropped, training: training, using: &rng)
+            let (fDropped, drop2Back) = drop(f.reshaped(shape), feedForwardKeep)
+            let (y, norm2Back) = secondNorm.forward(h + fDropped, training: true, using: &unused)
             return (
                 y,
                 { gradient in
@@ -196,10 +220,16 @@ public struct TransformerEncoderBlock<Scalar: TensorScalar>: Layer {
 
     /// Inference (no dropout): `[batch, time, modelSize]`.
     public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
-        let m = modelSize
         precondition(
-            input.rank == 3 && input.shape[2] == m,
-            "TransformerEncoderBlock expects input [batch, time, \(m)], got \(input.shape)")
+            input.rank == 3 && input.shape[2] == modelSize,
+            "TransformerEncoderBlock expects input [batch, time, \(modelSize)], got \(input.shape)")
+        return infer(input)
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    fileprivate func infer(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
+        let m = modelSize
         let shape = input.shape
         let rows = shape[0] * shape[1]
         if normalizesFirst {
@@ -208,5 +238,12 @@ public struct TransformerEncoderBlock<Scalar: TensorScalar>: Layer {
         }
         let h = firstNorm(input + attention(input))
         return secondNorm(h + feedForward(h.reshaped([rows, m])).output.reshaped(shape))
+    }
+}
+
+/// A generator handed to sublayers that document that they ignore it; drawing from it is a bug.
+private struct TransformerUnusedRandomness: RandomNumberGenerator {
+    mutating func next() -> UInt64 {
+        preconditionFailure("TransformerEncoderBlock sublayers must not draw random numbers")
     }
 }
