@@ -149,4 +149,11 @@ private func randomAttention(modelSize: Int, headCount: Int, isCausal: Bool, see
         let report = GradientCheck.check(encoding, input: x, seed: 13)
         #expect(report.maxError <= 1e-6, "\(report)")
     }
+
+    @Test func headCountMustDivideModelSize() async {
+        await #expect(processExitsWith: .failure) {
+            var rng = Xoshiro256(seed: 0)
+            _ = MultiHeadAttention<Double>(modelSize: 6, headCount: 4, using: &rng)
+        }
+    }
 }

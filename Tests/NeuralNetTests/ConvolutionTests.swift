@@ -128,4 +128,17 @@ private func naiveConvolution(
         conv.parameters = p
         #expect(conv.bias == Tensor(repeating: 2, shape: [5]))
     }
+
+    @Test func misuseTraps() async {
+        await #expect(processExitsWith: .failure) {
+            var rng = Xoshiro256(seed: 0)
+            let conv = Conv1D<Double>(inputChannels: 3, outputChannels: 2, kernelSize: 3, using: &rng)
+            _ = conv(Tensor<Double>(zeros: [1, 8, 4]))  // 4 channels for a 3-channel layer
+        }
+        await #expect(processExitsWith: .failure) {
+            var rng = Xoshiro256(seed: 0)
+            let conv = Conv1D<Double>(inputChannels: 1, outputChannels: 1, kernelSize: 5, dilation: 2, using: &rng)
+            _ = conv(Tensor<Double>(zeros: [1, 8, 1]))  // span 9 > 8 steps, no padding
+        }
+    }
 }
