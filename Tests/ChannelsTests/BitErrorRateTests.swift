@@ -99,7 +99,7 @@ import TensorCore
     /// Coded BER over BPSK/AWGN with soft demapping (exact LLRs) and soft Viterbi.
     private static func codedBER(
         _ code: ChannelCode, ebN0Decibels: Double, informationBitCount: Int, seed: UInt64
-    ) throws -> (errors: Int, ber: Double) {
+    ) throws -> (errors: Int, ber: Double, decodeTime: Duration) {
         var rng = Xoshiro256(seed: seed)
         let c = Constellation(.bpsk)
         let message = randomBits(informationBitCount, rng: &rng)
@@ -107,16 +107,19 @@ import TensorCore
         let n0 = noiseVariance(ebN0Decibels: ebN0Decibels, bitsPerSymbol: 1, rate: code.rate)
         let received = try transmit(coded, c, noiseVariance: n0, rng: &rng)
         let llrs = try c.softDemap(received, noiseVariance: n0)
+        let clock = ContinuousClock()
+        let start = clock.now
         let decoded = try code.decode(llrs, informationBitCount: informationBitCount)
+        let decodeTime = clock.now - start
         let errors = zip(decoded, message).filter { $0 != $1 }.count
-        return (errors, Double(errors) / Double(informationBitCount))
+        return (errors, Double(errors) / Double(informationBitCount), decodeTime)
     }
 
     @Test
     func viterbiGainAt4dBSmall() throws {
         // Uncoded BPSK at 4 dB: 1.25e-2 → ~250 errors in 2e4 bits. Soft Viterbi K = 7 rate 1/2
         // is near 1e-5 there; 20 errors (1e-3) would already mean a broken decoder.
-        let (errors, _) = try Self.codedBER(.convolutionalK7, ebN0Decibels: 4, informationBitCount: 20_000, seed: 4)
+        let (errors, _, _) = try Self.codedBER(.convolutionalK7, ebN0Decibels: 4, informationBitCount: 20_000, seed: 4)
         #expect(errors <= 20)
     }
 
@@ -125,7 +128,7 @@ import TensorCore
         // Uncoded BPSK at 5 dB: Q(√(2·10^0.5)) ≈ 5.95e-3 → ~89 errors in 15 000 bits.
         let uncoded = Self.qFunction((2 * Double.pow(10, 0.5)).squareRoot())
         for code in [ChannelCode.convolutionalK7TwoThirds, .convolutionalK7ThreeQuarters, .hamming74] {
-            let (_, ber) = try Self.codedBER(code, ebN0Decibels: 5, informationBitCount: 15_000, seed: 5)
+            let (_, ber, _) = try Self.codedBER(code, ebN0Decibels: 5, informationBitCount: 15_000, seed: 5)
             let factor = code == .hamming74 ? 1.2 : 4.0  // Hamming soft ML gains ~1 dB; K = 7 far more
             #expect(ber * factor < uncoded, "\(code) BER \(ber) vs uncoded \(uncoded)")
         }
@@ -136,12 +139,9 @@ import TensorCore
     /// `SEMCOM_SLOW_TESTS=1 swift test -c release --filter viterbiBERAt4dB`.
     @Test(.enabled(if: slow))
     func viterbiBERAt4dB() throws {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let (errors, ber) = try Self.codedBER(
+        let (errors, ber, decodeTime) = try Self.codedBER(
             .convolutionalK7, ebN0Decibels: 4, informationBitCount: 1_000_000, seed: 2026)
-        let elapsed = clock.now - start
-        print("soft Viterbi K=7 r=1/2 BPSK/AWGN Eb/N0 = 4 dB: \(errors) errors / 1e6 bits, BER = \(ber), \(elapsed)")
+        print("soft Viterbi K=7 r=1/2 BPSK/AWGN Eb/N0 = 4 dB: \(errors) errors / 1e6 bits, BER = \(ber), decode \(decodeTime)")
         #expect(ber <= 1e-4)
     }
 }

@@ -199,44 +199,30 @@ public struct ConvolutionalCode: Sendable, Hashable {
         var metrics = [Float](repeating: -Float.infinity, count: 128)
         metrics[0] = 0
         var current = 0
-        convolutionalButterflyLabels.withUnsafeBufferPointer { labels in
+        convolutionalButterflySigns.withUnsafeBufferPointer { signs in
             motherLLRs.withUnsafeBufferPointer { llr in
                 decisions.withUnsafeMutableBufferPointer { decision in
                     metrics.withUnsafeMutableBufferPointer { pm in
-                        var branch: (Float, Float, Float, Float) = (0, 0, 0, 0)
+                        let base = pm.baseAddress!  // non-nil: 128 elements
                         for t in 0..<steps {
                             let la = min(max(llr[2 * t], -clampLimit), clampLimit)
                             let lb = min(max(llr[2 * t + 1], -clampLimit), clampLimit)
-                            // Branch score of output label (a << 1 | b): (1 − 2a)·la + (1 − 2b)·lb.
-                            branch = (la + lb, la - lb, lb - la, -la - lb)
-                            let old = pm.baseAddress! + current  // non-nil: 128 elements
-                            let new = pm.baseAddress! + (64 - current)
+                            let old = base + current
+                            let new = base + (64 - current)
                             var word: UInt64 = 0
                             for j in 0..<32 {
-                                let m: Float
-                                switch labels[j] {
-                                case 0: m = branch.0
-                                case 1: m = branch.1
-                                case 2: m = branch.2
-                                default: m = branch.3
-                                }
+                                // Score of the branch 2j → j: (1 − 2A)·la + (1 − 2B)·lb.
+                                let m = signs[2 * j] * la + signs[2 * j + 1] * lb
                                 let p0 = old[2 * j], p1 = old[2 * j + 1]
                                 // To state j (input 0): from 2j with +m, from 2j + 1 with −m.
                                 let a0 = p0 + m, a1 = p1 - m
                                 // To state j + 32 (input 1): from 2j with −m, from 2j + 1 with +m.
                                 let b0 = p0 - m, b1 = p1 + m
-                                if a1 > a0 {
-                                    new[j] = a1
-                                    word |= 1 << UInt64(j)
-                                } else {
-                                    new[j] = a0
-                                }
-                                if b1 > b0 {
-                                    new[j + 32] = b1
-                                    word |= 1 << UInt64(j + 32)
-                                } else {
-                                    new[j + 32] = b0
-                                }
+                                let takeA = a1 > a0, takeB = b1 > b0
+                                new[j] = takeA ? a1 : a0
+                                new[j + 32] = takeB ? b1 : b0
+                                word |= UInt64(takeA ? 1 : 0) << UInt64(j)
+                                word |= UInt64(takeB ? 1 : 0) << UInt64(j + 32)
                             }
                             decision[t] = word
                             current = 64 - current
@@ -265,11 +251,12 @@ public struct ConvolutionalCode: Sendable, Hashable {
     }
 }
 
-/// Output label `(A << 1) | B` of the branch from state `2j` with input 0, for `j` in 0..<32.
-/// The other three branches of butterfly `j` are its complements (see `viterbiDecode`).
-private let convolutionalButterflyLabels: [UInt8] = (0..<32).map { j -> UInt8 in
+/// For butterfly `j` (`j` in 0..<32), the signs `(1 − 2A, 1 − 2B)` of the output bits of the
+/// branch from state `2j` with input 0, interleaved as `[sA₀, sB₀, sA₁, sB₁, …]`. The other three
+/// branches of butterfly `j` carry the complementary outputs (see `viterbiDecode`).
+private let convolutionalButterflySigns: [Float] = (0..<32).flatMap { j -> [Float] in
     let register = 2 * j  // input bit 0 at position 6, state 2j below it
     let a = (register & ConvolutionalCode.generators.a).nonzeroBitCount & 1
     let b = (register & ConvolutionalCode.generators.b).nonzeroBitCount & 1
-    return UInt8((a << 1) | b)
+    return [a == 0 ? 1 : -1, b == 0 ? 1 : -1]
 }
