@@ -1,8 +1,8 @@
 import Channels
 import Foundation
 import RealModule
-import Testing
 import TensorCore
+import Testing
 
 /// Bit-error-rate tests against the closed forms of REFERENCE-NUMBERS.md ("Channels"), with
 /// their own AWGN: circular complex Gaussian noise of variance N0 per complex symbol, where
@@ -141,7 +141,9 @@ import TensorCore
     func viterbiBERAt4dB() throws {
         let (errors, ber, decodeTime) = try Self.codedBER(
             .convolutionalK7, ebN0Decibels: 4, informationBitCount: 1_000_000, seed: 2026)
-        print("soft Viterbi K=7 r=1/2 BPSK/AWGN Eb/N0 = 4 dB: \(errors) errors / 1e6 bits, BER = \(ber), decode \(decodeTime)")
+        print(
+            "soft Viterbi K=7 r=1/2 BPSK/AWGN Eb/N0 = 4 dB: \(errors) errors / 1e6 bits, BER = \(ber), decode \(decodeTime)"
+        )
         #expect(ber <= 1e-4)
     }
 }

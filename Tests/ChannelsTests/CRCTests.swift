@@ -1,6 +1,6 @@
 import Channels
-import Testing
 import TensorCore
+import Testing
 
 /// Unpacks bytes into bits, least significant bit first (the order a reflected CRC consumes them).
 private func lsbFirstBits(_ bytes: [UInt8]) -> [UInt8] {
@@ -76,7 +76,8 @@ private func lsbFirstBits(_ bytes: [UInt8]) -> [UInt8] {
         #expect(framed.count == message.count + 4)
         #expect(CRC32C.hasValidChecksum(bytes: framed))
         // Little-endian trailer, as iSCSI sends it: "123456789" → 83 92 06 E3.
-        #expect(Array(CRC32C.appendingChecksum(toBytes: Array("123456789".utf8)).suffix(4)) == [0x83, 0x92, 0x06, 0xE3])
+        #expect(
+            Array(CRC32C.appendingChecksum(toBytes: Array("123456789".utf8)).suffix(4)) == [0x83, 0x92, 0x06, 0xE3])
         for i in 0..<framed.count {
             for bit in 0..<8 {
                 var corrupted = framed

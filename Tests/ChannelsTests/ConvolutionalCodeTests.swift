@@ -1,6 +1,6 @@
 import Channels
-import Testing
 import TensorCore
+import Testing
 
 private func randomBits(_ count: Int, seed: UInt64) -> [UInt8] {
     var rng = Xoshiro256(seed: seed)
@@ -35,7 +35,8 @@ private func perfectLLRs(_ bits: [UInt8]) -> [Float] {
         let expected: [UInt8] = [1, 1, 0, 1, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0, 1, 0, 0, 1, 1, 1]
         #expect(ConvolutionalCode.encodeMother([1, 0, 1, 1]) == expected)
         // The code is linear: encoding the XOR of messages gives the XOR of code words.
-        let a = randomBits(50, seed: 1), b = randomBits(50, seed: 2)
+        let a = randomBits(50, seed: 1)
+        let b = randomBits(50, seed: 2)
         let sum = zip(a, b).map { $0 ^ $1 }
         let codedSum = zip(ConvolutionalCode.encodeMother(a), ConvolutionalCode.encodeMother(b)).map { $0 ^ $1 }
         #expect(ConvolutionalCode.encodeMother(sum) == codedSum)
@@ -108,7 +109,9 @@ private func perfectLLRs(_ bits: [UInt8]) -> [Float] {
                 }
             }
         }
-        #expect { try ConvolutionalCode().decode([Float](repeating: .nan, count: 212), informationBitCount: 100) } throws: {
+        #expect {
+            try ConvolutionalCode().decode([Float](repeating: .nan, count: 212), informationBitCount: 100)
+        } throws: {
             ($0 as? ChannelsError)?.code == .nonFiniteInput
         }
     }

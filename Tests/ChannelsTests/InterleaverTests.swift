@@ -1,6 +1,6 @@
 import Channels
-import Testing
 import TensorCore
+import Testing
 
 @Suite struct InterleaverTests {
     @Test func knownPermutation() {

@@ -1,7 +1,7 @@
 import Channels
 import RealModule
-import Testing
 import TensorCore
+import Testing
 
 private func randomBits(_ count: Int, seed: UInt64) -> [UInt8] {
     var rng = Xoshiro256(seed: seed)
@@ -19,8 +19,10 @@ private func addNoise(_ symbols: [Float], noiseVariance: Float, seed: UInt64) ->
 private func applyGains(_ symbols: [Float], _ gains: [Float]) -> [Float] {
     var out = symbols
     for k in 0..<(symbols.count / 2) {
-        let xr = symbols[2 * k], xi = symbols[2 * k + 1]
-        let hr = gains[2 * k], hi = gains[2 * k + 1]
+        let xr = symbols[2 * k]
+        let xi = symbols[2 * k + 1]
+        let hr = gains[2 * k]
+        let hi = gains[2 * k + 1]
         out[2 * k] = hr * xr - hi * xi
         out[2 * k + 1] = hr * xi + hi * xr
     }
@@ -34,12 +36,14 @@ private func bruteForceLLRs(
     let m = constellation.bitsPerSymbol
     var out: [Double] = []
     for k in 0..<(symbols.count / 2) {
-        let hr = Double(gains?[2 * k] ?? 1), hi = Double(gains?[2 * k + 1] ?? 0)
+        let hr = Double(gains?[2 * k] ?? 1)
+        let hi = Double(gains?[2 * k + 1] ?? 0)
         for i in 0..<m {
             var sum = [0.0, 0.0]
             for j in 0..<constellation.pointCount {
                 let label = constellation.label(ofPoint: j)
-                let xr = Double(constellation.points[2 * j]), xi = Double(constellation.points[2 * j + 1])
+                let xr = Double(constellation.points[2 * j])
+                let xi = Double(constellation.points[2 * j + 1])
                 let dr = Double(symbols[2 * k]) - (hr * xr - hi * xi)
                 let di = Double(symbols[2 * k + 1]) - (hr * xi + hi * xr)
                 sum[Int(label[i])] += Double.exp(-(dr * dr + di * di) / noiseVariance)
@@ -66,7 +70,8 @@ private func bruteForceLLRs(
     func grayNeighboursDifferInOneBit(scheme: ModulationScheme) {
         let c = Constellation(scheme)
         func distance(_ a: Int, _ b: Int) -> Float {
-            let dr = c.points[2 * a] - c.points[2 * b], di = c.points[2 * a + 1] - c.points[2 * b + 1]
+            let dr = c.points[2 * a] - c.points[2 * b]
+            let di = c.points[2 * a + 1] - c.points[2 * b + 1]
             return (dr * dr + di * di).squareRoot()
         }
         var minimum = Float.infinity

@@ -82,7 +82,8 @@ public struct CRC32C: Sendable, Hashable {
     public static func hasValidChecksum(bytes: [UInt8]) -> Bool {
         guard bytes.count >= 4 else { return false }
         let n = bytes.count - 4
-        let stored = UInt32(bytes[n]) | UInt32(bytes[n + 1]) << 8 | UInt32(bytes[n + 2]) << 16 | UInt32(bytes[n + 3]) << 24
+        let stored =
+            UInt32(bytes[n]) | UInt32(bytes[n + 1]) << 8 | UInt32(bytes[n + 2]) << 16 | UInt32(bytes[n + 3]) << 24
         return checksum(bytes[0..<n]) == stored
     }
 

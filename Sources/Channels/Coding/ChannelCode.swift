@@ -61,11 +61,22 @@ public enum ChannelCode: String, CaseIterable, Sendable, Hashable, Codable, Cust
 
     /// The convolutional code behind a `conv-k7…` case, `nil` otherwise.
     public var convolutionalCode: ConvolutionalCode? {
+        if case .convolutional(let code) = family { code } else { nil }
+    }
+
+    private enum Family {
+        case uncoded
+        case hamming
+        case convolutional(ConvolutionalCode)
+    }
+
+    private var family: Family {
         switch self {
-        case .none, .hamming74: nil
-        case .convolutionalK7: ConvolutionalCode(rate: .oneHalf)
-        case .convolutionalK7TwoThirds: ConvolutionalCode(rate: .twoThirds)
-        case .convolutionalK7ThreeQuarters: ConvolutionalCode(rate: .threeQuarters)
+        case .none: .uncoded
+        case .hamming74: .hamming
+        case .convolutionalK7: .convolutional(ConvolutionalCode(rate: .oneHalf))
+        case .convolutionalK7TwoThirds: .convolutional(ConvolutionalCode(rate: .twoThirds))
+        case .convolutionalK7ThreeQuarters: .convolutional(ConvolutionalCode(rate: .threeQuarters))
         }
     }
 
@@ -74,11 +85,10 @@ public enum ChannelCode: String, CaseIterable, Sendable, Hashable, Codable, Cust
     /// - Precondition: `informationBitCount ≥ 0`.
     public func encodedLength(informationBitCount: Int) -> Int {
         precondition(informationBitCount >= 0, "informationBitCount must be ≥ 0, got \(informationBitCount)")
-        switch self {
-        case .none: return informationBitCount
-        case .hamming74: return Hamming74.encodedLength(informationBitCount: informationBitCount)
-        case .convolutionalK7, .convolutionalK7TwoThirds, .convolutionalK7ThreeQuarters:
-            return convolutionalCode!.encodedLength(informationBitCount: informationBitCount)  // non-nil for conv cases
+        switch family {
+        case .uncoded: return informationBitCount
+        case .hamming: return Hamming74.encodedLength(informationBitCount: informationBitCount)
+        case .convolutional(let code): return code.encodedLength(informationBitCount: informationBitCount)
         }
     }
 
@@ -87,14 +97,14 @@ public enum ChannelCode: String, CaseIterable, Sendable, Hashable, Codable, Cust
     /// - Returns: `[encodedLength(informationBitCount: k)]` coded bits.
     /// - Throws: ``ChannelsError`` `.nonBinaryInput` if a bit is not 0 or 1.
     public func encode(_ bits: [UInt8]) throws -> [UInt8] {
-        switch self {
-        case .none:
+        switch family {
+        case .uncoded:
             try ChannelsError.checkCodingBits(bits, field: "bits")
             return bits
-        case .hamming74:
+        case .hamming:
             return try Hamming74.encode(bits)
-        case .convolutionalK7, .convolutionalK7TwoThirds, .convolutionalK7ThreeQuarters:
-            return try convolutionalCode!.encode(bits)  // non-nil for conv cases
+        case .convolutional(let code):
+            return try code.encode(bits)
         }
     }
 
@@ -106,18 +116,18 @@ public enum ChannelCode: String, CaseIterable, Sendable, Hashable, Codable, Cust
     /// - Throws: ``ChannelsError`` `.invalidLength` naming the expected and actual LLR count,
     ///   `.nonFiniteInput` for a NaN LLR.
     public func decode(_ llrs: [Float], informationBitCount: Int) throws -> [UInt8] {
-        switch self {
-        case .none:
+        switch family {
+        case .uncoded:
             try ChannelsError.checkCodingLength(
                 "uncoded LLRs", expected: encodedLength(informationBitCount: informationBitCount), actual: llrs.count)
             if let offset = llrs.firstIndex(where: { $0.isNaN }) {
                 throw ChannelsError(code: .nonFiniteInput, message: "llrs[\(offset)] is NaN")
             }
             return llrs.map { $0 < 0 ? 1 : 0 }
-        case .hamming74:
+        case .hamming:
             return try Hamming74.decode(llrs, informationBitCount: informationBitCount)
-        case .convolutionalK7, .convolutionalK7TwoThirds, .convolutionalK7ThreeQuarters:
-            return try convolutionalCode!.decode(llrs, informationBitCount: informationBitCount)  // non-nil for conv cases
+        case .convolutional(let code):
+            return try code.decode(llrs, informationBitCount: informationBitCount)
         }
     }
 }

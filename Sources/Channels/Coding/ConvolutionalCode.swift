@@ -213,12 +213,16 @@ public struct ConvolutionalCode: Sendable, Hashable {
                             for j in 0..<32 {
                                 // Score of the branch 2j → j: (1 − 2A)·la + (1 − 2B)·lb.
                                 let m = signs[2 * j] * la + signs[2 * j + 1] * lb
-                                let p0 = old[2 * j], p1 = old[2 * j + 1]
+                                let p0 = old[2 * j]
+                                let p1 = old[2 * j + 1]
                                 // To state j (input 0): from 2j with +m, from 2j + 1 with −m.
-                                let a0 = p0 + m, a1 = p1 - m
+                                let a0 = p0 + m
+                                let a1 = p1 - m
                                 // To state j + 32 (input 1): from 2j with −m, from 2j + 1 with +m.
-                                let b0 = p0 - m, b1 = p1 + m
-                                let takeA = a1 > a0, takeB = b1 > b0
+                                let b0 = p0 - m
+                                let b1 = p1 + m
+                                let takeA = a1 > a0
+                                let takeB = b1 > b0
                                 new[j] = takeA ? a1 : a0
                                 new[j + 32] = takeB ? b1 : b0
                                 word |= UInt64(takeA ? 1 : 0) << UInt64(j)

@@ -160,7 +160,8 @@ public struct Constellation: Sendable, Hashable {
                         var best = 0
                         var bestDistance = Float.infinity
                         for j in 0..<count {
-                            let xr = pts[2 * j], xi = pts[2 * j + 1]
+                            let xr = pts[2 * j]
+                            let xi = pts[2 * j + 1]
                             let dr = y[2 * k] - (hr * xr - hi * xi)
                             let di = y[2 * k + 1] - (hr * xi + hi * xr)
                             let d = dr * dr + di * di
@@ -220,7 +221,8 @@ public struct Constellation: Sendable, Hashable {
                                 // met[j] = −D(x_j), and its maximum over all points.
                                 var globalMax = -Float.infinity
                                 for j in 0..<count {
-                                    let xr = pts[2 * j], xi = pts[2 * j + 1]
+                                    let xr = pts[2 * j]
+                                    let xi = pts[2 * j + 1]
                                     let dr = y[2 * k] - (hr * xr - hi * xi)
                                     let di = y[2 * k + 1] - (hr * xi + hi * xr)
                                     let value = -(dr * dr + di * di) * inverseN0
@@ -231,7 +233,8 @@ public struct Constellation: Sendable, Hashable {
                                 case .maxLog:
                                     for i in 0..<m {
                                         let shift = m - 1 - i
-                                        var max0 = -Float.infinity, max1 = -Float.infinity
+                                        var max0 = -Float.infinity
+                                        var max1 = -Float.infinity
                                         for j in 0..<count {
                                             if (j >> shift) & 1 == 0 {
                                                 if met[j] > max0 { max0 = met[j] }
@@ -245,7 +248,8 @@ public struct Constellation: Sendable, Hashable {
                                     for j in 0..<count { w[j] = Float.exp(met[j] - globalMax) }
                                     for i in 0..<m {
                                         let shift = m - 1 - i
-                                        var sum0: Float = 0, sum1: Float = 0
+                                        var sum0: Float = 0
+                                        var sum1: Float = 0
                                         for j in 0..<count {
                                             if (j >> shift) & 1 == 0 { sum0 += w[j] } else { sum1 += w[j] }
                                         }
