@@ -137,4 +137,10 @@ private func perfectLLRs(_ bits: [UInt8]) -> [Float] {
             }
         }
     }
+
+    @Test func viterbiOnWrongMotherLengthTraps() async {
+        await #expect(processExitsWith: .failure) {
+            _ = ConvolutionalCode.viterbiDecode(motherLLRs: [Float](repeating: 1, count: 13), informationBitCount: 1)
+        }
+    }
 }

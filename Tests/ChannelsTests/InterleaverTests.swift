@@ -35,4 +35,10 @@ import Testing
             for (a, b) in zip(burst, burst.dropFirst()) { #expect(b - a == 12) }
         }
     }
+
+    @Test func zeroRowsTraps() async {
+        await #expect(processExitsWith: .failure) {
+            _ = BlockInterleaver(rows: 0, columns: 4)
+        }
+    }
 }

@@ -2,11 +2,11 @@
 ///
 /// | case | CLI spelling | rate | code |
 /// |---|---|---|---|
-/// | ``none`` | `none` | 1 | uncoded |
-/// | ``hamming74`` | `hamming74` | 4/7 | ``Hamming74``, soft ML decoding |
-/// | ``convolutionalK7`` | `conv-k7` | 1/2 | ``ConvolutionalCode`` K = 7 (133, 171) |
-/// | ``convolutionalK7TwoThirds`` | `conv-k7-2/3` | 2/3 | the same, punctured |
-/// | ``convolutionalK7ThreeQuarters`` | `conv-k7-3/4` | 3/4 | the same, punctured |
+/// | ``ChannelCode/none`` | `none` | 1 | uncoded |
+/// | ``ChannelCode/hamming74`` | `hamming74` | 4/7 | ``Hamming74``, soft ML decoding |
+/// | ``ChannelCode/convolutionalK7`` | `conv-k7` | 1/2 | ``ConvolutionalCode`` K = 7 (133, 171) |
+/// | ``ChannelCode/convolutionalK7TwoThirds`` | `conv-k7-2/3` | 2/3 | the same, punctured |
+/// | ``ChannelCode/convolutionalK7ThreeQuarters`` | `conv-k7-3/4` | 3/4 | the same, punctured |
 ///
 /// All decoders take LLRs `L = ln P(b = 0 | y) / P(b = 1 | y)` (positive favours 0), the
 /// output of ``Constellation/softDemap(_:noiseVariance:channelGains:method:)``.
