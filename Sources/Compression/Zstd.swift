@@ -96,7 +96,8 @@ public enum Zstd {
             let size = ZSTD_getFrameContentSize(input.baseAddress, input.count)
             if size == ZSTD_CONTENTSIZE_UNKNOWN { return nil }
             guard size != ZSTD_CONTENTSIZE_ERROR, size <= UInt64(Int.max) else {
-                throw CompressionError(code: .corruptInput, message: "frame header at offset 0 does not parse", offset: 0)
+                throw CompressionError(
+                    code: .corruptInput, message: "frame header at offset 0 does not parse", offset: 0)
             }
             return Int(size)
         }
@@ -115,7 +116,8 @@ public enum Zstd {
         guard remaining >= 4 else {
             throw CompressionError(
                 code: .truncatedInput,
-                message: "input ends at offset \(input.count) inside the 4-byte magic number of a frame at offset \(offset)",
+                message:
+                    "input ends at offset \(input.count) inside the 4-byte magic number of a frame at offset \(offset)",
                 offset: offset)
         }
         let magic = ZstdFormat.readUInt32(input, at: offset)
@@ -138,7 +140,8 @@ public enum Zstd {
         guard remaining >= 5 else {
             throw CompressionError(
                 code: .truncatedInput,
-                message: "input ends at offset \(input.count) before the frame header descriptor of the frame at offset \(offset)",
+                message:
+                    "input ends at offset \(input.count) before the frame header descriptor of the frame at offset \(offset)",
                 offset: offset + 4)
         }
         let descriptor = input[offset + 4]
@@ -153,7 +156,8 @@ public enum Zstd {
         guard remaining >= headerSize else {
             throw CompressionError(
                 code: .truncatedInput,
-                message: "frame at offset \(offset) has a \(headerSize)-byte header, but the input ends at \(input.count)",
+                message:
+                    "frame at offset \(offset) has a \(headerSize)-byte header, but the input ends at \(input.count)",
                 offset: offset)
         }
         return false
@@ -258,7 +262,8 @@ public enum Zstd {
         if ZDICT_isError(result) != 0 {
             throw CompressionError(
                 code: .dictionaryTrainingFailed,
-                message: "ZDICT_trainFromBuffer failed on \(samples.count) samples totalling \(concatenated.count) bytes "
+                message:
+                    "ZDICT_trainFromBuffer failed on \(samples.count) samples totalling \(concatenated.count) bytes "
                     + "for capacity \(capacity) (zstd: \(String(cString: ZDICT_getErrorName(result)))); "
                     + "supply more or larger samples")
         }

@@ -64,7 +64,8 @@ public struct ZstdCompressor: ~Copyable, @unchecked Sendable {
         for (parameter, value) in [(ZSTD_c_compressionLevel, Int32(level)), (ZSTD_c_checksumFlag, checksum ? 1 : 0)] {
             let result = ZSTD_CCtx_setParameter(context, parameter, value)
             if isZstdError(result) {
-                throw compressionError(zstdResult: result, context: "setting compression parameter \(parameter.rawValue)")
+                throw compressionError(
+                    zstdResult: result, context: "setting compression parameter \(parameter.rawValue)")
             }
         }
         if let dictionary { try dictionary.load(intoCompressionContext: context) }

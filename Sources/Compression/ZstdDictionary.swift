@@ -41,7 +41,10 @@ public final class ZstdDictionary: @unchecked Sendable {
             throw CompressionError(code: .invalidParameter, message: "a dictionary needs at least 1 byte, got 0")
         }
         let (pointer, dictionaryID) = bytes.withUnsafeBytes { buffer in
-            (ZSTD_createDDict(buffer.baseAddress, buffer.count), ZSTD_getDictID_fromDict(buffer.baseAddress, buffer.count))
+            (
+                ZSTD_createDDict(buffer.baseAddress, buffer.count),
+                ZSTD_getDictID_fromDict(buffer.baseAddress, buffer.count)
+            )
         }
         guard let pointer else {
             throw CompressionError(

@@ -1,11 +1,12 @@
 // The Breast Cancer Wisconsin (Original) data set and its UCI-format loader.
 
+import TensorCore
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import TensorCore
 
 /// The Breast Cancer Wisconsin (Original) diagnostic table: 9 cytological features per fine-needle
 /// aspirate, labelled benign or malignant.
@@ -120,7 +121,8 @@ public struct BreastCancerWisconsin: Sendable, Equatable {
     public static func embedded(
         missingValues: MissingValuePolicy = .excludeRows, scale: FeatureScale = .original
     ) throws -> BreastCancerWisconsin {
-        try parse(Array(embeddedSourceText.utf8), source: embeddedSourceName, missingValues: missingValues, scale: scale)
+        try parse(
+            Array(embeddedSourceText.utf8), source: embeddedSourceName, missingValues: missingValues, scale: scale)
     }
 
     /// Loads a file in the UCI format. The file is only read, never modified.
@@ -245,7 +247,8 @@ public struct BreastCancerWisconsin: Sendable, Equatable {
             let field = fields[column - 1]
             if field.elementsEqual("?".utf8) {
                 if missingValues == .reject {
-                    throw failure(.missingValue, column: column, "missing value (?) and the policy rejects missing values")
+                    throw failure(
+                        .missingValue, column: column, "missing value (?) and the policy rejects missing values")
                 }
                 features.append(nil)
                 continue

@@ -43,7 +43,8 @@ public struct DataSplit: Sendable, Hashable {
     public static func stratifiedKFold<G: RandomNumberGenerator>(
         labels: [Int], folds: Int, using rng: inout G
     ) -> [DataSplit] {
-        precondition(folds >= 2 && folds <= labels.count, "stratified k-fold needs 2 ≤ folds ≤ \(labels.count), got \(folds)")
+        precondition(
+            folds >= 2 && folds <= labels.count, "stratified k-fold needs 2 ≤ folds ≤ \(labels.count), got \(folds)")
         let classes = Array(Set(labels)).sorted()
         let sortedLabels = labels.sorted()
         // allocation[f][c]: class-c count among sorted labels at positions ≡ f (mod k).
@@ -53,7 +54,8 @@ public struct DataSplit: Sendable, Hashable {
             var foldLabels = [Int]()
             foldLabels.reserveCapacity(rows.count)
             for fold in 0..<folds {
-                let count = stride(from: fold, to: sortedLabels.count, by: folds).filter { sortedLabels[$0] == label }.count
+                let count = stride(from: fold, to: sortedLabels.count, by: folds).filter { sortedLabels[$0] == label }
+                    .count
                 foldLabels += repeatElement(fold, count: count)
             }
             shuffle(&foldLabels, using: &rng)
@@ -89,7 +91,8 @@ public struct DataSplit: Sendable, Hashable {
         let total = labels.count
         let testCount = Int((testFraction * Double(total)).rounded(.up))
         let trainCount = total - testCount
-        precondition(testCount >= 1 && trainCount >= 1, "testFraction \(testFraction) of \(total) rows leaves an empty part")
+        precondition(
+            testCount >= 1 && trainCount >= 1, "testFraction \(testFraction) of \(total) rows leaves an empty part")
         let classes = Array(Set(labels)).sorted()
         let rowsByClass = classes.map { label in labels.indices.filter { labels[$0] == label } }
         let classCounts = rowsByClass.map(\.count)

@@ -39,7 +39,9 @@ import Testing
     @Test func badMagicNumberNamesOffset() throws {
         var frame = try Zstd.compress(Self.original)
         frame[0] ^= 0xFF
-        let error = try #require(throws: CompressionError.self) { try Zstd.decompress(frame, maximumOutputSize: 10_000) }
+        let error = try #require(throws: CompressionError.self) {
+            try Zstd.decompress(frame, maximumOutputSize: 10_000)
+        }
         #expect(error.code == .corruptInput)
         #expect(error.offset == 0)
         #expect(error.message.contains("0xFD2FB528"))
@@ -56,7 +58,9 @@ import Testing
     @Test func reservedBitIsRejected() throws {
         var frame = try Zstd.compress(Self.original)
         frame[4] |= 0x08
-        let error = try #require(throws: CompressionError.self) { try Zstd.decompress(frame, maximumOutputSize: 10_000) }
+        let error = try #require(throws: CompressionError.self) {
+            try Zstd.decompress(frame, maximumOutputSize: 10_000)
+        }
         #expect(error.code == .corruptInput)
         #expect(error.offset == 4)
     }
@@ -64,7 +68,9 @@ import Testing
     @Test func checksumCatchesPayloadCorruption() throws {
         var frame = try Zstd.compress(Self.original)
         frame[frame.count - 2] ^= 0x01  // inside the 4-byte content checksum
-        let error = try #require(throws: CompressionError.self) { try Zstd.decompress(frame, maximumOutputSize: 10_000) }
+        let error = try #require(throws: CompressionError.self) {
+            try Zstd.decompress(frame, maximumOutputSize: 10_000)
+        }
         #expect(error.code == .corruptInput)
     }
 

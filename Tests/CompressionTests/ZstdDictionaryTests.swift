@@ -37,7 +37,8 @@ import Testing
             var compressor = try ZstdCompressor(level: 7, dictionary: dictionary)
             var frame = [UInt8]()
             for start in stride(from: 0, to: data.count, by: 999) {
-                frame += try compressor.compress(data[(data.startIndex + start)..<min(data.startIndex + start + 999, data.endIndex)])
+                frame += try compressor.compress(
+                    data[(data.startIndex + start)..<min(data.startIndex + start + 999, data.endIndex)])
             }
             frame += try compressor.finish()
             var decompressor = try ZstdDecompressor(maximumOutputSize: size, dictionary: dictionary)

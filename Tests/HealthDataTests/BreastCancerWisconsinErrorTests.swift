@@ -65,7 +65,9 @@ import Testing
     }
 
     @Test func missingFileIsUnreadable() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("semcom-no-such-file-\(UInt64.max).data").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "semcom-no-such-file-\(UInt64.max).data"
+        ).path
         let error = try #require(throws: HealthDataError.self) { try BreastCancerWisconsin.load(contentsOfFile: path) }
         #expect(error.code == .unreadableFile)
         #expect(error.cause != nil)

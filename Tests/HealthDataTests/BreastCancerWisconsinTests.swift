@@ -75,7 +75,8 @@ enum SampleFiles {
         #expect(imputed.missingValueRowCount == 16)
         // The median of the observed bare-nuclei grades (column 6 of the features).
         let observed = (0..<complete.count).map { complete.features[$0, 5] }.sorted()
-        let median = observed.count % 2 == 1
+        let median =
+            observed.count % 2 == 1
             ? observed[observed.count / 2] : (observed[observed.count / 2 - 1] + observed[observed.count / 2]) / 2
         let lines = BreastCancerWisconsin.embeddedSourceText.split(separator: "\n")
         var checked = 0

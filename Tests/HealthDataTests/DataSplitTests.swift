@@ -58,7 +58,8 @@ import Testing
         let split = DataSplit.stratifiedHoldOut(labels: Self.labels, testFraction: 0.2, using: &rng)
         #expect(split.trainIndices.count == 546)
         #expect(split.testIndices.count == 137)
-        Self.expectPartition([split, DataSplit(trainIndices: split.testIndices, testIndices: split.trainIndices)], count: 683)
+        Self.expectPartition(
+            [split, DataSplit(trainIndices: split.testIndices, testIndices: split.trainIndices)], count: 683)
         #expect(split.testIndices.filter { Self.labels[$0] == 0 }.count == 89)
         #expect(split.testIndices.filter { Self.labels[$0] == 1 }.count == 48)
         #expect(split.trainIndices.filter { Self.labels[$0] == 0 }.count == 355)
