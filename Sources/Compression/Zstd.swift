@@ -79,7 +79,9 @@ public enum Zstd {
             let declared = try validateFrames(input, maximumOutputSize: maximumOutputSize, dictionary: dictionary)
             var decompressor = try ZstdDecompressor(maximumOutputSize: maximumOutputSize, dictionary: dictionary)
             var output = [UInt8]()
-            output.reserveCapacity(declared)
+            // Declared sizes are only a hint until the frame is decoded: cap the up-front allocation so
+            // a lying header cannot make us reserve memory the content will never fill.
+            output.reserveCapacity(min(declared, 1 << 26))
             try decompressor.decompress(input) { output.append(contentsOf: $0) }
             try decompressor.finish()
             return output

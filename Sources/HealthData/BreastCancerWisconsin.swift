@@ -239,7 +239,7 @@ public struct BreastCancerWisconsin: Sendable, Equatable {
                 file: source, line: lineNumber, column: column)
         }
         guard let id = parseInteger(fields[0]) else {
-            throw failure(.nonNumericField, column: 1, "expected a non-negative integer")
+            throw failure(.nonNumericField, column: 1, "expected a non-negative integer of at most 18 digits")
         }
         var features = [Int?]()
         features.reserveCapacity(featureCount)
