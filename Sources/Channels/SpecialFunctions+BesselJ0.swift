@@ -12,7 +12,7 @@ extension SpecialFunctions {
     ///   their terms stop decreasing or fall below 1e-17 (at `x = 12` the smallest term is ≪ 1e-15).
     ///
     /// Absolute error below 1e-12 everywhere (the brief asks for ~1e-7, A&S 9.4.1/9.4.3 level).
-    /// Known values: first zero 2.404825557695773, `J0(π) = −0.3042421776`, `J0(2π) = 0.2203690826`.
+    /// Known values: first zero 2.404825557695773, `J0(π) = −0.3042421776`, `J0(2π) = 0.2202769085`.
     /// - Precondition: `x` is finite.
     public static func besselJ0(_ x: Double) -> Double {
         precondition(x.isFinite, "besselJ0 needs a finite argument, got \(x)")
