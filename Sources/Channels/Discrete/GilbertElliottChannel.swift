@@ -145,7 +145,7 @@ public struct GilbertElliottChannel: ChannelModel {
             let events = checkedEvents(x.shape, state)
             return x.zipMap(events) { bit, flip in bit + flip * (1 - 2 * bit) }
         case .symbolErasures:
-            return erasureState(x.shape, state).masking(x, "GilbertElliottChannel")
+            return erasureState(state).masking(x, "GilbertElliottChannel")
         }
     }
 
@@ -156,7 +156,7 @@ public struct GilbertElliottChannel: ChannelModel {
             let events = checkedEvents(dy.shape, state)
             return dy.zipMap(events) { g, flip in g * (1 - 2 * flip) }
         case .symbolErasures:
-            return erasureState(dy.shape, state).masking(dy, "GilbertElliottChannel pullback")
+            return erasureState(state).masking(dy, "GilbertElliottChannel pullback")
         }
     }
 
@@ -187,7 +187,7 @@ public struct GilbertElliottChannel: ChannelModel {
         return state.events.reshaped(shape)
     }
 
-    private func erasureState(_ shape: [Int], _ state: GilbertElliottState) -> ErasureState {
+    private func erasureState(_ state: GilbertElliottState) -> ErasureState {
         ErasureState(mask: state.events.map { 1 - $0 })
     }
 }

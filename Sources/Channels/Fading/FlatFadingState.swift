@@ -96,6 +96,35 @@ public struct FlatFadingState: Sendable, Equatable {
     }
 }
 
+extension FlatFadingState {
+    /// The variance of the noise left on each symbol after `equalization`, what a soft demapper
+    /// needs for LLRs of the equalized symbols: `N0` (none), `N0/|h|²` (zero-forcing, infinite
+    /// where `h = 0`), `N0·|h|²/(|h|² + N0)²` (MMSE, around the biased mean `|h|²/(|h|² + N0)·x`).
+    /// - Returns: `[batch, k]`, per complex symbol (half of it per real dimension).
+    public func equalizedNoiseVariances(for equalization: FadingEqualization) -> Tensor<Float> {
+        let k = symbolsPerExample
+        var out = [Float](repeating: 0, count: batch * k)
+        for b in 0..<batch {
+            let n0 = noiseVariances[b]
+            for n in 0..<k {
+                let j = 2 * (n / symbolsPerBlock)
+                let (hr, hi) = (coefficients[b, j], coefficients[b, j + 1])
+                let power = hr * hr + hi * hi
+                switch equalization {
+                case .none:
+                    out[b * k + n] = n0
+                case .zeroForcing:
+                    out[b * k + n] = n0 == 0 ? 0 : n0 / power
+                case .mmse:
+                    let denominator = power + n0
+                    out[b * k + n] = denominator > 0 ? n0 * power / (denominator * denominator) : 0
+                }
+            }
+        }
+        return Tensor(shape: [batch, k], scalars: out)
+    }
+}
+
 /// The shared flat-fading arithmetic (complex products by hand on interleaved pairs).
 enum FlatFadingKernel {
     /// Builds a state for `shape` from block coefficients `[batch, 2·blocks]`.
