@@ -15,11 +15,12 @@ import TensorCore
 ///
 /// with `θ, φ_m, ψ_m` independent and uniform on [−π, π) (Y. R. Zheng and C. Xiao, "Simulation
 /// models with correct statistical properties for Rayleigh fading channels", IEEE Trans.
-/// Commun. 51(6), 2003, eq. 8–10). Because `θ` is random, each `α_m` is uniform on its
+/// Commun. 51(6), 920–928, 2003; the Pop & Beaulieu critique of Jakes' deterministic model is what
+/// the random `θ` and phases fix). Because `θ` is random, each `α_m` is uniform on its
 /// `[(m−1)π/(2M), mπ/(2M)]` slice of `[0, π/2]`, so the ensemble autocorrelation of each
 /// quadrature is *exactly* `½·J0(2π f_D τ)` for any `M` (and `X_c`, `X_s` are uncorrelated);
-/// a single realization's time average converges as `M` grows. Where we differ from the paper: the
-/// amplitude is `1/√M` instead of `√(2/M)` so that `E|h|² = 1` rather than 2.
+/// a single realization's time average converges as `M` grows. The amplitude `1/√M` is chosen here
+/// so that `E|h|² = 1` (each quadrature has variance ½).
 ///
 /// Noise, equalization and the state are as for ``RayleighFading`` (the state is a
 /// ``FlatFadingState`` with one coefficient per symbol); tensors are `[batch, …, 2·k]` with
