@@ -5,7 +5,9 @@
 /// independent xoshiro lanes (Blackman & Vigna 2021: xoshiro128++ for `Float`, xoshiro256++ for
 /// `Double`), with polynomial logarithm, sine and cosine whose truncation errors are below half
 /// an ulp of the result (bounds are stated in `GaussianKernel.swift`; the whole transform agrees
-/// with libm to a few `Float` ulps). Float samples are bounded by |z| ≤ 6.55 (tail mass cut off
+/// with libm within 10⁻⁶ for `Float` and 10⁻¹⁴ for `Double`, measured in the tests). The
+/// arithmetic runs in the C target `CSemComKernels`: AVX2 + FMA when the CPU has them (runtime
+/// check), else a portable path with the same formulas. Float samples are bounded by |z| ≤ 6.55 (tail mass cut off
 /// ≈ 6·10⁻¹¹), Double samples by |z| ≤ 8.49 (≈ 2·10⁻¹⁷).
 ///
 /// Determinism: each call draws two 64-bit words from the caller's generator (the *key*); the
