@@ -84,7 +84,7 @@ private func ksStatistic(_ samples: [Double]) -> Double {
 
     @Test(.tags(.statistical)) func tailsBeyondThreeAndFourSigma() {
         var rng = Xoshiro256(seed: 31)
-        var z = [Float](repeating: 0, count: 1 << 22)
+        var z = [Float](repeating: 0, count: 1 << 21)
         GaussianFill.standardNormal(&z, threads: 2, using: &rng)
         var beyond3 = 0
         var beyond4 = 0
