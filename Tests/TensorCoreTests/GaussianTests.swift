@@ -199,7 +199,8 @@ private func ksStatistic(_ samples: [Double]) -> Double {
         }
         b.withUnsafeMutableBufferPointer {
             GaussianKernel.run(
-                out: $0.baseAddress!, base: nil, count: count, scale: 1, offset: 0, key: key, threads: 1, path: .portable)
+                out: $0.baseAddress!, base: nil, count: count, scale: 1, offset: 0, key: key, threads: 1,
+                path: .portable)
         }
         var worst: Float = 0
         for i in 0..<count { worst = max(worst, abs(a[i] - b[i])) }
@@ -211,7 +212,8 @@ private func ksStatistic(_ samples: [Double]) -> Double {
         }
         d.withUnsafeMutableBufferPointer {
             GaussianKernel.run(
-                out: $0.baseAddress!, base: nil, count: count, scale: 1, offset: 0, key: key, threads: 1, path: .portable)
+                out: $0.baseAddress!, base: nil, count: count, scale: 1, offset: 0, key: key, threads: 1,
+                path: .portable)
         }
         var worstD = 0.0
         for i in 0..<count { worstD = max(worstD, abs(c[i] - d[i])) }
@@ -225,7 +227,8 @@ private func ksStatistic(_ samples: [Double]) -> Double {
         let blocks = 4096
         var out = [Float](repeating: 0, count: 16 * blocks)
         out.withUnsafeMutableBufferPointer {
-            GaussianKernel.run(out: $0.baseAddress!, base: nil, count: $0.count, scale: 1, offset: 0, key: key, threads: 1)
+            GaussianKernel.run(
+                out: $0.baseAddress!, base: nil, count: $0.count, scale: 1, offset: 0, key: key, threads: 1)
         }
         var state = GaussianKernel.floatState(key: key, chunk: 0)
         func rotl(_ x: UInt32, _ k: UInt32) -> UInt32 { (x << k) | (x >> (32 - k)) }
@@ -261,7 +264,8 @@ private func ksStatistic(_ samples: [Double]) -> Double {
         let blocks = 2048
         var out = [Double](repeating: 0, count: 8 * blocks)
         out.withUnsafeMutableBufferPointer {
-            GaussianKernel.run(out: $0.baseAddress!, base: nil, count: $0.count, scale: 1, offset: 0, key: key, threads: 1)
+            GaussianKernel.run(
+                out: $0.baseAddress!, base: nil, count: $0.count, scale: 1, offset: 0, key: key, threads: 1)
         }
         var state = GaussianKernel.doubleState(key: key, chunk: 0)
         func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }

@@ -177,4 +177,24 @@ private func withinFiveSE(_ count: Int, of n: Int, probability p: Double) -> Boo
         #expect(
             Tensor<Double>.laplace(shape: [50], using: &r1) == Tensor<Double>.laplace(shape: [50], using: &r2))
     }
+
+    @Test func misuseTraps() async {
+        await #expect(processExitsWith: .failure) {
+            _ = DiscreteGaussian(varianceNumerator: 0, varianceDenominator: 1)
+        }
+        await #expect(processExitsWith: .failure) {
+            var rng = Xoshiro256(seed: 1)
+            var y = [Float](repeating: 0, count: 3)
+            GaussianFill.addNoise([1, 2], standardDeviation: 1, into: &y, using: &rng)
+        }
+        await #expect(processExitsWith: .failure) {
+            var rng = Xoshiro256(seed: 1)
+            var z = [Double](repeating: 0, count: 3)
+            GaussianFill.standardNormal(&z, threads: 0, using: &rng)
+        }
+        await #expect(processExitsWith: .failure) {
+            var rng = Xoshiro256(seed: 1)
+            _ = Tensor<Float>.laplace(shape: [2], scale: -1, using: &rng)
+        }
+    }
 }

@@ -68,7 +68,8 @@ public enum NoiseBenchmark {
         threads: Int, seed: UInt64, samples: Int = referenceSamples, repetitions: Int = 10
     ) -> Result {
         precondition(threads >= 1, "Thread count must be at least 1, got \(threads)")
-        precondition(samples >= 1 && repetitions >= 1, "Need samples ≥ 1 and repetitions ≥ 1, got \(samples), \(repetitions)")
+        precondition(
+            samples >= 1 && repetitions >= 1, "Need samples ≥ 1 and repetitions ≥ 1, got \(samples), \(repetitions)")
         var rng = Xoshiro256(seed: seed)
         var noise = [Float](repeating: 0, count: samples)
         let rate = noise.withUnsafeMutableBufferPointer { buffer in
@@ -95,7 +96,8 @@ public enum NoiseBenchmark {
         threads: Int, seed: UInt64, samples: Int = referenceSamples, repetitions: Int = 10
     ) -> Result {
         precondition(threads >= 1, "Thread count must be at least 1, got \(threads)")
-        precondition(samples >= 1 && repetitions >= 1, "Need samples ≥ 1 and repetitions ≥ 1, got \(samples), \(repetitions)")
+        precondition(
+            samples >= 1 && repetitions >= 1, "Need samples ≥ 1 and repetitions ≥ 1, got \(samples), \(repetitions)")
         var rng = Xoshiro256(seed: seed)
         var symbols = [Float](repeating: 0, count: samples)
         GaussianFill.standardNormal(&symbols, threads: threads, using: &rng)
@@ -107,7 +109,8 @@ public enum NoiseBenchmark {
                 let clock = ContinuousClock()
                 let start = clock.now
                 for _ in 0..<repetitions {
-                    GaussianFill.addNoise(x, standardDeviation: standardDeviation, into: y, threads: threads, using: &rng)
+                    GaussianFill.addNoise(
+                        x, standardDeviation: standardDeviation, into: y, threads: threads, using: &rng)
                 }
                 return throughput(samples: samples * repetitions, elapsed: clock.now - start)
             }

@@ -55,7 +55,8 @@ extension Tensor {
     public static func bernoulli<G: RandomNumberGenerator>(
         shape: [Int], probability: Double, using rng: inout G
     ) -> Tensor {
-        precondition(probability >= 0 && probability <= 1, "Bernoulli probability must be in [0, 1], got \(probability)")
+        precondition(
+            probability >= 0 && probability <= 1, "Bernoulli probability must be in [0, 1], got \(probability)")
         precondition(shape.allSatisfy { $0 >= 0 }, "Tensor shape \(shape) has a negative extent")
         let n = shape.reduce(1, *)
         var out = [Scalar](repeating: 0, count: n)

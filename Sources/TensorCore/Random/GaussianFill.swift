@@ -49,7 +49,8 @@ public enum GaussianFill {
         let key = drawKey(&rng)
         guard let out = buffer.baseAddress, buffer.count > 0 else { return }
         GaussianKernel.run(
-            out: out, base: nil, count: buffer.count, scale: standardDeviation, offset: mean, key: key, threads: threads)
+            out: out, base: nil, count: buffer.count, scale: standardDeviation, offset: mean, key: key, threads: threads
+        )
     }
 
     /// Fills `buffer` with standard normal samples (Float).
@@ -128,7 +129,9 @@ public enum GaussianFill {
         inPlace buffer: UnsafeMutableBufferPointer<Float>, standardDeviation: Float, threads: Int = 1,
         using rng: inout G
     ) {
-        addNoise(UnsafeBufferPointer(buffer), standardDeviation: standardDeviation, into: buffer, threads: threads, using: &rng)
+        addNoise(
+            UnsafeBufferPointer(buffer), standardDeviation: standardDeviation, into: buffer, threads: threads,
+            using: &rng)
     }
 
     // MARK: - Double
@@ -149,7 +152,8 @@ public enum GaussianFill {
         let key = drawKey(&rng)
         guard let out = buffer.baseAddress, buffer.count > 0 else { return }
         GaussianKernel.run(
-            out: out, base: nil, count: buffer.count, scale: standardDeviation, offset: mean, key: key, threads: threads)
+            out: out, base: nil, count: buffer.count, scale: standardDeviation, offset: mean, key: key, threads: threads
+        )
     }
 
     /// Fills `buffer` with standard normal samples (Double).
@@ -227,7 +231,9 @@ public enum GaussianFill {
         inPlace buffer: UnsafeMutableBufferPointer<Double>, standardDeviation: Double, threads: Int = 1,
         using rng: inout G
     ) {
-        addNoise(UnsafeBufferPointer(buffer), standardDeviation: standardDeviation, into: buffer, threads: threads, using: &rng)
+        addNoise(
+            UnsafeBufferPointer(buffer), standardDeviation: standardDeviation, into: buffer, threads: threads,
+            using: &rng)
     }
 
     // MARK: - Generic scalars
@@ -247,11 +253,13 @@ public enum GaussianFill {
     ) {
         if Scalar.self == Float.self {
             buffer.withMemoryRebound(to: Float.self) {
-                normal($0, mean: Float(mean), standardDeviation: Float(standardDeviation), threads: threads, using: &rng)
+                normal(
+                    $0, mean: Float(mean), standardDeviation: Float(standardDeviation), threads: threads, using: &rng)
             }
         } else if Scalar.self == Double.self {
             buffer.withMemoryRebound(to: Double.self) {
-                normal($0, mean: Double(mean), standardDeviation: Double(standardDeviation), threads: threads, using: &rng)
+                normal(
+                    $0, mean: Double(mean), standardDeviation: Double(standardDeviation), threads: threads, using: &rng)
             }
         } else {
             preconditionFailure("GaussianFill supports Float and Double, not \(Scalar.self)")
