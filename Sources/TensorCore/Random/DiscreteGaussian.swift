@@ -80,7 +80,8 @@ extension RandomNumberGenerator {
 ///
 /// When σ² is given as a `Double` (``init(variance:)``), it is first replaced by the last
 /// continued-fraction convergent a/b of its exact binary value with a, b ≤ 2³²; the samples are
-/// exactly N_ℤ(0, a/b), and |a/b − σ²| < max(1, σ²)/(b·2³²) (the convergent bound). Use
+/// exactly N_ℤ(0, a/b), and |a/b − σ²| is at most about max(1, σ²)/(b·2³²) (the convergent
+/// bound 1/(b·b′), b′ the next convergent's denominator); a/b = σ² when the expansion ends. Use
 /// ``init(varianceNumerator:varianceDenominator:)`` for an exactly specified σ².
 ///
 /// DP deployments pass a cryptographically secure generator (`SystemRandomNumberGenerator`).
