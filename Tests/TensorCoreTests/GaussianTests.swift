@@ -315,4 +315,36 @@ private func ksStatistic(_ samples: [Double]) -> Double {
         #expect(Tensor<Double>.gaussian(shape: [0], using: &rng2).count == 0)
         #expect(Tensor<Float>.gaussian(shape: [4], standardDeviation: 0, using: &rng2).scalars == [0, 0, 0, 0])
     }
+
+    @Test func tensorFillAndAffineFill() {
+        var r1 = Xoshiro256(seed: 13)
+        var r2 = Xoshiro256(seed: 13)
+        var t = Tensor<Float>(zeros: [7, 9])
+        t.fillStandardGaussian(threads: 2, using: &r1)
+        var z = [Float](repeating: 0, count: 63)
+        GaussianFill.standardNormal(&z, using: &r2)
+        #expect(t.scalars == z)
+        // mean + σ·z with the same key: one fused multiply-add per element.
+        var r3 = Xoshiro256(seed: 13)
+        var shifted = [Float](repeating: 0, count: 63)
+        shifted.withUnsafeMutableBufferPointer {
+            GaussianFill.normal($0, mean: 10, standardDeviation: 2, using: &r3)
+        }
+        for i in 0..<63 { #expect(abs(shifted[i] - (10 + 2 * z[i])) <= 4e-6) }
+    }
+
+    /// The portable path alone also produces standard normal moments.
+    @Test(.tags(.statistical)) func portablePathMoments() {
+        let n = 1 << 18
+        var z = [Float](repeating: 0, count: n)
+        z.withUnsafeMutableBufferPointer {
+            GaussianKernel.run(
+                out: $0.baseAddress!, base: nil, count: n, scale: 1, offset: 0, key: (77, 78), threads: 1,
+                path: .portable)
+        }
+        let m = moments(z)
+        #expect(abs(m.mean) < 5 / Double(n).squareRoot())
+        #expect(abs(m.variance - 1) < 5 * (2 / Double(n)).squareRoot())
+        #expect(abs(m.kurtosis) < 5 * (24 / Double(n)).squareRoot())
+    }
 }
