@@ -39,10 +39,13 @@ let package = Package(
             name: "CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
 
+        // Vectorized sampling kernels (AVX2+FMA with runtime dispatch and a portable path).
+        .target(name: "CSemComKernels"),
+
         // MARK: - Layer 1
         .target(
             name: "TensorCore",
-            dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")],
+            dependencies: ["CBLAS", "CSemComKernels", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: settings),
         .target(name: "Compression", dependencies: ["CZstd"], swiftSettings: settings),
 

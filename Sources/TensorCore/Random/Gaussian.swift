@@ -14,6 +14,10 @@ extension RandomNumberGenerator {
 
 extension Tensor {
     /// A tensor of independent Gaussian draws `N(mean, standardDeviation²)`.
+    ///
+    /// Uses the vectorized bulk sampler ``GaussianFill`` (Box–Muller over independent xoshiro
+    /// lanes) on one thread; the result is a deterministic function of `rng`'s state, which is
+    /// advanced by two draws.
     /// - Parameters:
     ///   - shape: the shape of the result.
     ///   - mean: the mean of each element.
@@ -24,9 +28,12 @@ extension Tensor {
         shape: [Int], mean: Scalar = 0, standardDeviation: Scalar = 1, using rng: inout G
     ) -> Tensor {
         precondition(standardDeviation >= 0, "Gaussian standard deviation must be ≥ 0, got \(standardDeviation)")
+        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor shape \(shape) has a negative extent")
         let n = shape.reduce(1, *)
         var out = [Scalar](repeating: 0, count: n)
-        for i in 0..<n { out[i] = mean + standardDeviation * Scalar(rng.nextStandardGaussian()) }
+        out.withUnsafeMutableBufferPointer {
+            GaussianFill.normal($0, mean: mean, standardDeviation: standardDeviation, using: &rng)
+        }
         return Tensor(shape: shape, scalars: out)
     }
 }

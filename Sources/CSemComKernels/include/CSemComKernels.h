@@ -1,0 +1,42 @@
+// CSemComKernels: SemCom's vectorized sampling kernels (imported `internal` by TensorCore only).
+//
+// Box–Muller (Box & Muller 1958) over SIMD lanes of xoshiro128++ (Float) and xoshiro256++
+// (Double) generators (Blackman & Vigna 2021), with polynomial log/sin/cos. Each entry point has
+// an AVX2+FMA path (x86_64, chosen by the caller after semcom_kernels_have_avx2_fma()) and a
+// portable C path computing the same formulas (results agree to a few ulps; the AVX2 path fuses
+// multiply-adds, so the last bits can differ).
+#ifndef CSEMCOMKERNELS_H
+#define CSEMCOMKERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// 1 if this CPU has AVX2 and FMA (x86_64 only), else 0.
+int semcom_kernels_have_avx2_fma(void);
+
+/// Number of 32-bit lanes of the Float generator (xoshiro128++), and of its state words (4 per lane).
+#define SEMCOM_F32_LANES 16
+/// Number of 64-bit lanes of the Double generator (xoshiro256++).
+#define SEMCOM_F64_LANES 8
+
+/// out[i] = (base ? base[i] : offset) + scale * z_i, i < count, z_i standard normal.
+/// `state` holds 4 * SEMCOM_F32_LANES words, word-major (state[w * 16 + lane]), no lane all-zero;
+/// it is advanced in place. `out` may equal `base`. Each block of 16 samples consumes one step of
+/// every lane: lanes 0–7 give the radii, lanes 8–15 the angles; out[8j..] holds r·cos, then r·sin.
+void semcom_gaussian_f32(float *out, const float *base, size_t count, float scale, float offset,
+                         uint32_t *state, int use_avx2);
+
+/// Double version: `state` holds 4 * SEMCOM_F64_LANES words (state[w * 8 + lane]); blocks of 8
+/// samples, lanes 0–3 radii, lanes 4–7 angles.
+void semcom_gaussian_f64(double *out, const double *base, size_t count, double scale, double offset,
+                         uint64_t *state, int use_avx2);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
