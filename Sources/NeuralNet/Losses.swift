@@ -124,9 +124,7 @@ public enum Losses {
     }
 }
 
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func softmaxCrossEntropyKernel<Scalar: TensorScalar>(
+func softmaxCrossEntropyKernelBody<Scalar: TensorScalar>(
     _ logits: Tensor<Scalar>, _ labels: [Int], scale: Scalar
 ) -> (values: Tensor<Scalar>, gradient: Tensor<Scalar>) {
     precondition(
@@ -161,9 +159,7 @@ func softmaxCrossEntropyKernel<Scalar: TensorScalar>(
 
 enum ElementwiseLossKind { case binaryCrossEntropy, squaredError }
 
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func elementwiseLoss<Scalar: TensorScalar>(
+func elementwiseLossBody<Scalar: TensorScalar>(
     _ kind: ElementwiseLossKind, _ p: Tensor<Scalar>, _ t: Tensor<Scalar>, perExample: Bool
 ) -> (values: Tensor<Scalar>, gradient: Tensor<Scalar>) {
     precondition(p.shape == t.shape, "Loss: predictions \(p.shape) and targets \(t.shape) differ")
@@ -200,9 +196,7 @@ func elementwiseLoss<Scalar: TensorScalar>(
     return (Tensor(shape: [rows], scalars: values), Tensor(shape: p.shape, scalars: gradient))
 }
 
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func hingeKernel<Scalar: TensorScalar>(
+func hingeKernelBody<Scalar: TensorScalar>(
     _ scores: Tensor<Scalar>, _ labels: [Int], squared: Bool, scale: Scalar
 ) -> (values: Tensor<Scalar>, gradient: Tensor<Scalar>) {
     precondition(

@@ -105,9 +105,7 @@ func stableSigmoid<Scalar: TensorScalar>(_ x: Scalar) -> Scalar {
     return e / (1 + e)
 }
 
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func activationApply<Scalar: TensorScalar>(_ kind: ActivationKind, _ x: Tensor<Scalar>) -> Tensor<Scalar> {
+func activationApplyBody<Scalar: TensorScalar>(_ kind: ActivationKind, _ x: Tensor<Scalar>) -> Tensor<Scalar> {
     let n = x.count
     let out = [Scalar](unsafeUninitializedCapacity: n) { y, initialized in
         x.scalars.withUnsafeBufferPointer { xp in
@@ -132,9 +130,7 @@ func activationApply<Scalar: TensorScalar>(_ kind: ActivationKind, _ x: Tensor<S
     return Tensor(shape: x.shape, scalars: out)
 }
 
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func activationBackward<Scalar: TensorScalar>(
+func activationBackwardBody<Scalar: TensorScalar>(
     _ kind: ActivationKind, input x: Tensor<Scalar>, output y: Tensor<Scalar>, gradient g: Tensor<Scalar>
 ) -> Tensor<Scalar> {
     precondition(g.shape == y.shape, "Activation pullback: gradient \(g.shape) ≠ output \(y.shape)")

@@ -110,9 +110,7 @@ private func denseRows(_ shape: [Int], inputSize: Int) -> Int {
     return shape.dropLast().reduce(1, *)
 }
 
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func denseForward<Scalar: TensorScalar>(
+func denseForwardBody<Scalar: TensorScalar>(
     _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Tensor<Scalar>
 ) -> Tensor<Scalar> {
     let inputSize = w.shape[0]
@@ -147,9 +145,7 @@ func denseForward<Scalar: TensorScalar>(
     return Tensor(shape: shape, scalars: out)
 }
 
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func denseBackward<Scalar: TensorScalar>(
+func denseBackwardBody<Scalar: TensorScalar>(
     _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: Tensor<Scalar>
 ) -> (Tensor<Scalar>, Tensor<Scalar>, Tensor<Scalar>) {
     let inputSize = w.shape[0]
@@ -201,9 +197,7 @@ func denseBackward<Scalar: TensorScalar>(
     )
 }
 
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func densePerExample<Scalar: TensorScalar>(
+func densePerExampleBody<Scalar: TensorScalar>(
     _ x: Tensor<Scalar>, _ g: Tensor<Scalar>, inputSize: Int, outputSize: Int
 ) -> (Tensor<Scalar>, Tensor<Scalar>) {
     let rows = denseRows(x.shape, inputSize: inputSize)

@@ -144,9 +144,7 @@ struct AdamConstants<Scalar: TensorScalar> {
     var decay: Scalar
 }
 
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func adamKernel<Scalar: TensorScalar>(
+func adamKernelBody<Scalar: TensorScalar>(
     _ p: UnsafeMutableBufferPointer<Scalar>, _ g: UnsafeBufferPointer<Scalar>,
     _ m: UnsafeMutableBufferPointer<Scalar>, _ v: UnsafeMutableBufferPointer<Scalar>, _ c: AdamConstants<Scalar>
 ) {

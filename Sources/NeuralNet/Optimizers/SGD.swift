@@ -69,9 +69,7 @@ public struct SGD<Scalar: TensorScalar>: Optimizer {
 }
 
 /// One SGD step over a buffer; `v` is ignored when `momentum == 0`.
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func sgdKernel<Scalar: TensorScalar>(
+func sgdKernelBody<Scalar: TensorScalar>(
     _ p: UnsafeMutableBufferPointer<Scalar>, _ g: UnsafeBufferPointer<Scalar>, _ v: UnsafeMutableBufferPointer<Scalar>,
     rate: Scalar, momentum: Scalar, nesterov: Bool, weightDecay: Scalar
 ) {
