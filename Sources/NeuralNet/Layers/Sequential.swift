@@ -8,16 +8,18 @@ import TensorCore
 /// from any module composes) and **owns the parameters of all of them in one flat, stored
 /// array**, ``parameters``: the concatenation of each layer's ``Layer/parameters`` in layer
 /// order (for `Dense, ReLU, Dense`: `[W₁, b₁, W₂, b₂]`). This stored array is the single source of
-/// truth. On every call the current slices are installed into a local copy of each layer —
-/// installing copies only references, never scalars.
+/// truth; each layer holds references to its slice (installing copies references, never scalars).
 ///
 /// Why: an optimizer mutates `model.parameters` in place (`optimizer.update(&model.parameters,
 /// along: gradients)`). With a computed, concatenating `parameters` the getter would hand out a
 /// second reference to every weight buffer and the first write would copy each one
-/// (copy-on-write), every step. With a stored array the buffers are uniquely referenced once the
-/// previous step's pullbacks are released, and updates happen in place.
+/// (copy-on-write), every step. Here the in-place accessor (`_modify`) first drops the layers'
+/// references, yields the flat array — whose buffers are then uniquely owned once the previous
+/// step's pullbacks are released — and re-links the layers afterwards (a few reference-count
+/// operations per layer). Inference and `forward` use the linked layers directly, with no
+/// per-call setup.
 ///
-/// ``layers`` returns the layers with the current parameters installed (for inspection).
+/// ``layers`` returns the layers with the current parameters.
 ///
 /// ## Per-example gradients
 ///
@@ -39,8 +41,14 @@ import TensorCore
 /// optimizer.update(&model.parameters, along: gradients)
 /// ```
 public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
-    /// The layers as given; their own parameter tensors are ignored once ``parameters`` is set up.
-    private var templates: [any Layer<Scalar>]
+    /// The layers as given. They keep their initial parameter tensors, so they never share a
+    /// buffer with ``parameters`` after the first update; they stand in for ``installed`` while
+    /// ``parameters`` is being mutated.
+    private let detached: [any Layer<Scalar>]
+    /// The layers with the current parameters installed (sharing buffers with `storage`).
+    private var installed: [any Layer<Scalar>]
+    /// The flat parameter list (the source of truth).
+    private var storage: [Tensor<Scalar>]
     /// The slice of ``parameters`` owned by each layer.
     private let ranges: [Range<Int>]
     /// The shapes every parameter must keep.
@@ -48,22 +56,38 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
 
     /// All parameters of all layers, concatenated in layer order.
     ///
-    /// Mutate it in place (the optimizers do). Assigning checks the count and every shape.
+    /// Mutate it in place (the optimizers do): during an in-place mutation the layers' references
+    /// are dropped, so the weight buffers are uniquely owned and updated without copying; the
+    /// layers are re-linked afterwards. Assigning checks the count and every shape.
     public var parameters: [Tensor<Scalar>] {
-        didSet {
-            precondition(
-                parameters.count == shapes.count,
-                "Sequential has \(shapes.count) parameter tensors, got \(parameters.count)")
-            for (i, p) in parameters.enumerated() where p.shape != shapes[i] {
-                preconditionFailure("Sequential parameter \(i) must have shape \(shapes[i]), got \(p.shape)")
-            }
+        get { storage }
+        set {
+            storage = newValue
+            relink()
+        }
+        _modify {
+            installed = detached
+            defer { relink() }
+            yield &storage
+        }
+    }
+
+    /// Checks the parameter list and installs its tensors into the layers (references only).
+    private mutating func relink() {
+        precondition(
+            storage.count == shapes.count, "Sequential has \(shapes.count) parameter tensors, got \(storage.count)")
+        for (i, p) in storage.enumerated() where p.shape != shapes[i] {
+            preconditionFailure("Sequential parameter \(i) must have shape \(shapes[i]), got \(p.shape)")
+        }
+        installed = detached
+        for i in installed.indices where !ranges[i].isEmpty {
+            installed[i].parameters = Array(storage[ranges[i]])
         }
     }
 
     /// Creates a chain from layers applied first to last.
     /// - Parameter layers: the layers; may be empty (the identity).
     public init(_ layers: [any Layer<Scalar>]) {
-        templates = layers
         var ranges: [Range<Int>] = []
         var flat: [Tensor<Scalar>] = []
         for layer in layers {
@@ -71,9 +95,11 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
             ranges.append(flat.count..<(flat.count + p.count))
             flat.append(contentsOf: p)
         }
+        self.detached = layers
+        self.installed = layers
         self.ranges = ranges
         self.shapes = flat.map(\.shape)
-        self.parameters = flat
+        self.storage = flat
     }
 
     /// Creates a chain from layers applied first to last.
@@ -82,7 +108,7 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
     }
 
     /// The number of layers.
-    public var count: Int { templates.count }
+    public var count: Int { installed.count }
 
     /// The range of ``parameters`` that belongs to layer `index`.
     public func parameterRange(ofLayer index: Int) -> Range<Int> {
@@ -90,20 +116,13 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
         return ranges[index]
     }
 
-    /// The layers, each with its current parameters installed.
-    public var layers: [any Layer<Scalar>] {
-        templates.indices.map { layer(at: $0) }
-    }
+    /// The layers, each with its current parameters.
+    public var layers: [any Layer<Scalar>] { installed }
 
-    /// Layer `index` with its current parameters installed.
+    /// Layer `index` with its current parameters.
     public func layer(at index: Int) -> any Layer<Scalar> {
-        precondition(index >= 0 && index < templates.count, "Layer index \(index) out of 0..<\(templates.count)")
-        var layer = templates[index]
-        let range = ranges[index]
-        if !range.isEmpty {
-            layer.parameters = Array(parameters[range])
-        }
-        return layer
+        precondition(index >= 0 && index < installed.count, "Layer index \(index) out of 0..<\(installed.count)")
+        return installed[index]
     }
 
     /// Runs every layer in order; the pullback backpropagates through all of them.
@@ -119,9 +138,9 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
     ) -> (output: Tensor<Scalar>, pullback: @Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, parameters: [Tensor<Scalar>])) {
         var x = input
         var pullbacks: [@Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, parameters: [Tensor<Scalar>])] = []
-        pullbacks.reserveCapacity(templates.count)
-        for i in templates.indices {
-            let current = layer(at: i)
+        pullbacks.reserveCapacity(installed.count)
+        for i in installed.indices {
+            let current = installed[i]
             let step = current.forward(x, training: training, using: &rng)
             pullbacks.append(step.pullback)
             x = step.output
@@ -152,8 +171,8 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
     /// Inference: applies every layer in order.
     public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
         var x = input
-        for i in templates.indices {
-            let current = layer(at: i)
+        for i in installed.indices {
+            let current = installed[i]
             x = current.callAsFunction(x)
         }
         return x
@@ -175,8 +194,8 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
         var inputs: [Tensor<Scalar>] = []
         var installed: [any Layer<Scalar>] = []
         var pullbacks: [@Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, parameters: [Tensor<Scalar>])] = []
-        for i in templates.indices {
-            let layer = layer(at: i)
+        for i in installed.indices {
+            let layer = installed[i]
             if !ranges[i].isEmpty {
                 precondition(
                     layer is any PerExampleDifferentiable,
