@@ -1,0 +1,256 @@
+// Concrete dispatch for the numeric kernels of this module.
+//
+// Generic code called from another module runs unspecialized (TensorCore's `@inlinable`
+// functions are only specialized where the caller is). Each kernel therefore has a generic
+// `…Body` and a dispatcher that checks the scalar type at run time, once per call, and calls the
+// body with concrete `Float` or `Double` types, which the compiler specializes. The bit casts
+// below are identity conversions: they run only after `Scalar.self == Float.self` (or Double).
+
+import TensorCore
+
+/// Reinterprets a value as the type it is known (checked at run time) to have.
+@inline(__always)
+private func same<A, B>(_ value: A) -> B {
+    unsafeBitCast(value, to: B.self)
+}
+
+func denseForward<Scalar: TensorScalar>(
+    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Tensor<Scalar>
+) -> Tensor<Scalar> {
+    if Scalar.self == Float.self {
+        return same(denseForwardBody(same(x) as Tensor<Float>, same(w) as Tensor<Float>, same(b) as Tensor<Float>))
+    }
+    if Scalar.self == Double.self {
+        return same(denseForwardBody(same(x) as Tensor<Double>, same(w) as Tensor<Double>, same(b) as Tensor<Double>))
+    }
+    return denseForwardBody(x, w, b)
+}
+
+func denseBackward<Scalar: TensorScalar>(
+    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: Tensor<Scalar>
+) -> (Tensor<Scalar>, Tensor<Scalar>, Tensor<Scalar>) {
+    if Scalar.self == Float.self {
+        return same(denseBackwardBody(same(x) as Tensor<Float>, same(w) as Tensor<Float>, same(g) as Tensor<Float>))
+    }
+    if Scalar.self == Double.self {
+        return same(denseBackwardBody(same(x) as Tensor<Double>, same(w) as Tensor<Double>, same(g) as Tensor<Double>))
+    }
+    return denseBackwardBody(x, w, g)
+}
+
+func densePerExample<Scalar: TensorScalar>(
+    _ x: Tensor<Scalar>, _ g: Tensor<Scalar>, inputSize: Int, outputSize: Int
+) -> (Tensor<Scalar>, Tensor<Scalar>) {
+    if Scalar.self == Float.self {
+        return same(
+            densePerExampleBody(
+                same(x) as Tensor<Float>, same(g) as Tensor<Float>, inputSize: inputSize, outputSize: outputSize))
+    }
+    if Scalar.self == Double.self {
+        return same(
+            densePerExampleBody(
+                same(x) as Tensor<Double>, same(g) as Tensor<Double>, inputSize: inputSize, outputSize: outputSize))
+    }
+    return densePerExampleBody(x, g, inputSize: inputSize, outputSize: outputSize)
+}
+
+func activationApply<Scalar: TensorScalar>(_ kind: ActivationKind, _ x: Tensor<Scalar>) -> Tensor<Scalar> {
+    if Scalar.self == Float.self && kind == .relu {
+        let xf: Tensor<Float> = same(x)
+        let out = [Float](unsafeUninitializedCapacity: xf.count) { y, initialized in
+            xf.scalars.withUnsafeBufferPointer { xp in
+                reluForwardFloat(xp, y)
+            }
+            initialized = xf.count
+        }
+        return same(Tensor(shape: xf.shape, scalars: out))
+    }
+    if Scalar.self == Float.self {
+        return same(activationApplyBody(kind, same(x) as Tensor<Float>))
+    }
+    if Scalar.self == Double.self {
+        return same(activationApplyBody(kind, same(x) as Tensor<Double>))
+    }
+    return activationApplyBody(kind, x)
+}
+
+func activationBackward<Scalar: TensorScalar>(
+    _ kind: ActivationKind, input x: Tensor<Scalar>, output y: Tensor<Scalar>, gradient g: Tensor<Scalar>
+) -> Tensor<Scalar> {
+    if Scalar.self == Float.self && kind == .relu {
+        precondition(g.shape == y.shape, "Activation pullback: gradient \(g.shape) ≠ output \(y.shape)")
+        let yf: Tensor<Float> = same(y)
+        let gf: Tensor<Float> = same(g)
+        let out = [Float](unsafeUninitializedCapacity: yf.count) { d, initialized in
+            yf.scalars.withUnsafeBufferPointer { yp in
+                gf.scalars.withUnsafeBufferPointer { gp in
+                    reluBackwardFloat(yp, gp, d)
+                }
+            }
+            initialized = yf.count
+        }
+        return same(Tensor(shape: yf.shape, scalars: out))
+    }
+    if Scalar.self == Float.self {
+        return same(
+            activationBackwardBody(
+                kind, input: same(x) as Tensor<Float>, output: same(y) as Tensor<Float>, gradient: same(g) as Tensor<Float>))
+    }
+    if Scalar.self == Double.self {
+        return same(
+            activationBackwardBody(
+                kind, input: same(x) as Tensor<Double>, output: same(y) as Tensor<Double>,
+                gradient: same(g) as Tensor<Double>))
+    }
+    return activationBackwardBody(kind, input: x, output: y, gradient: g)
+}
+
+func softmaxCrossEntropyKernel<Scalar: TensorScalar>(
+    _ logits: Tensor<Scalar>, _ labels: [Int], scale: Scalar
+) -> (values: Tensor<Scalar>, gradient: Tensor<Scalar>) {
+    if Scalar.self == Float.self {
+        return same(softmaxCrossEntropyKernelBody(same(logits) as Tensor<Float>, labels, scale: same(scale) as Float))
+    }
+    if Scalar.self == Double.self {
+        return same(softmaxCrossEntropyKernelBody(same(logits) as Tensor<Double>, labels, scale: same(scale) as Double))
+    }
+    return softmaxCrossEntropyKernelBody(logits, labels, scale: scale)
+}
+
+func elementwiseLoss<Scalar: TensorScalar>(
+    _ kind: ElementwiseLossKind, _ p: Tensor<Scalar>, _ t: Tensor<Scalar>, perExample: Bool
+) -> (values: Tensor<Scalar>, gradient: Tensor<Scalar>) {
+    if Scalar.self == Float.self {
+        return same(elementwiseLossBody(kind, same(p) as Tensor<Float>, same(t) as Tensor<Float>, perExample: perExample))
+    }
+    if Scalar.self == Double.self {
+        return same(elementwiseLossBody(kind, same(p) as Tensor<Double>, same(t) as Tensor<Double>, perExample: perExample))
+    }
+    return elementwiseLossBody(kind, p, t, perExample: perExample)
+}
+
+func hingeKernel<Scalar: TensorScalar>(
+    _ scores: Tensor<Scalar>, _ labels: [Int], squared: Bool, scale: Scalar
+) -> (values: Tensor<Scalar>, gradient: Tensor<Scalar>) {
+    if Scalar.self == Float.self {
+        return same(hingeKernelBody(same(scores) as Tensor<Float>, labels, squared: squared, scale: same(scale) as Float))
+    }
+    if Scalar.self == Double.self {
+        return same(hingeKernelBody(same(scores) as Tensor<Double>, labels, squared: squared, scale: same(scale) as Double))
+    }
+    return hingeKernelBody(scores, labels, squared: squared, scale: scale)
+}
+
+func sgdKernel<Scalar: TensorScalar>(
+    _ p: UnsafeMutableBufferPointer<Scalar>, _ g: UnsafeBufferPointer<Scalar>, _ v: UnsafeMutableBufferPointer<Scalar>,
+    rate: Scalar, momentum: Scalar, nesterov: Bool, weightDecay: Scalar
+) {
+    if Scalar.self == Float.self {
+        sgdKernelBody(
+            same(p) as UnsafeMutableBufferPointer<Float>, same(g) as UnsafeBufferPointer<Float>,
+            same(v) as UnsafeMutableBufferPointer<Float>, rate: same(rate) as Float, momentum: same(momentum) as Float,
+            nesterov: nesterov, weightDecay: same(weightDecay) as Float)
+    } else if Scalar.self == Double.self {
+        sgdKernelBody(
+            same(p) as UnsafeMutableBufferPointer<Double>, same(g) as UnsafeBufferPointer<Double>,
+            same(v) as UnsafeMutableBufferPointer<Double>, rate: same(rate) as Double,
+            momentum: same(momentum) as Double, nesterov: nesterov, weightDecay: same(weightDecay) as Double)
+    } else {
+        sgdKernelBody(p, g, v, rate: rate, momentum: momentum, nesterov: nesterov, weightDecay: weightDecay)
+    }
+}
+
+func adamKernel<Scalar: TensorScalar>(
+    _ p: UnsafeMutableBufferPointer<Scalar>, _ g: UnsafeBufferPointer<Scalar>,
+    _ m: UnsafeMutableBufferPointer<Scalar>, _ v: UnsafeMutableBufferPointer<Scalar>, _ c: AdamConstants<Scalar>
+) {
+    if Scalar.self == Float.self {
+        adamKernelFloat(
+            same(p) as UnsafeMutableBufferPointer<Float>, same(g) as UnsafeBufferPointer<Float>,
+            same(m) as UnsafeMutableBufferPointer<Float>, same(v) as UnsafeMutableBufferPointer<Float>,
+            same(c) as AdamConstants<Float>)
+    } else if Scalar.self == Double.self {
+        adamKernelBody(
+            same(p) as UnsafeMutableBufferPointer<Double>, same(g) as UnsafeBufferPointer<Double>,
+            same(m) as UnsafeMutableBufferPointer<Double>, same(v) as UnsafeMutableBufferPointer<Double>,
+            same(c) as AdamConstants<Double>)
+    } else {
+        adamKernelBody(p, g, m, v, c)
+    }
+}
+
+// MARK: - Float SIMD kernels (branch-free; eight lanes per iteration)
+
+/// `y = max(x, 0)`; `y.count == x.count`.
+func reluForwardFloat(_ x: UnsafeBufferPointer<Float>, _ y: UnsafeMutableBufferPointer<Float>) {
+    let n = x.count
+    guard n > 0, let xb = x.baseAddress, let yb = y.baseAddress else { return }
+    let zero = SIMD8<Float>(repeating: 0)
+    var i = 0
+    while i + 8 <= n {
+        let v = UnsafeRawPointer(xb + i).loadUnaligned(as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(yb + i).storeBytes(of: zero.replacing(with: v, where: v .> zero), as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < n {
+        yb[i] = xb[i] > 0 ? xb[i] : 0
+        i += 1
+    }
+}
+
+/// `d = y > 0 ? g : 0` (the ReLU pullback from the saved output).
+func reluBackwardFloat(
+    _ y: UnsafeBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>, _ d: UnsafeMutableBufferPointer<Float>
+) {
+    let n = y.count
+    guard n > 0, let yb = y.baseAddress, let gb = g.baseAddress, let db = d.baseAddress else { return }
+    let zero = SIMD8<Float>(repeating: 0)
+    var i = 0
+    while i + 8 <= n {
+        let yv = UnsafeRawPointer(yb + i).loadUnaligned(as: SIMD8<Float>.self)
+        let gv = UnsafeRawPointer(gb + i).loadUnaligned(as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(db + i).storeBytes(of: zero.replacing(with: gv, where: yv .> zero), as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < n {
+        db[i] = yb[i] > 0 ? gb[i] : 0
+        i += 1
+    }
+}
+
+/// The Adam step of ``adamKernelBody(_:_:_:_:_:)`` on Float, eight lanes at a time.
+func adamKernelFloat(
+    _ p: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>,
+    _ m: UnsafeMutableBufferPointer<Float>, _ v: UnsafeMutableBufferPointer<Float>, _ c: AdamConstants<Float>
+) {
+    let n = p.count
+    guard n > 0, let pb = p.baseAddress, let gb = g.baseAddress, let mb = m.baseAddress, let vb = v.baseAddress else {
+        return
+    }
+    var i = 0
+    let beta1 = SIMD8<Float>(repeating: c.beta1)
+    let beta2 = SIMD8<Float>(repeating: c.beta2)
+    let oneMinusBeta1 = SIMD8<Float>(repeating: 1 - c.beta1)
+    let oneMinusBeta2 = SIMD8<Float>(repeating: 1 - c.beta2)
+    let keep = SIMD8<Float>(repeating: 1 - c.decay)
+    let weightDecay = SIMD8<Float>(repeating: c.weightDecay)
+    let stepSize = SIMD8<Float>(repeating: c.stepSize)
+    let inverseRoot = SIMD8<Float>(repeating: c.inverseRootCorrection2)
+    let epsilon = SIMD8<Float>(repeating: c.epsilon)
+    while i + 8 <= n {
+        var pv = UnsafeRawPointer(pb + i).loadUnaligned(as: SIMD8<Float>.self) * keep
+        let gv = UnsafeRawPointer(gb + i).loadUnaligned(as: SIMD8<Float>.self) + weightDecay * pv
+        let mv = beta1 * UnsafeRawPointer(mb + i).loadUnaligned(as: SIMD8<Float>.self) + oneMinusBeta1 * gv
+        let vv = beta2 * UnsafeRawPointer(vb + i).loadUnaligned(as: SIMD8<Float>.self) + oneMinusBeta2 * gv * gv
+        pv -= stepSize * mv / (vv.squareRoot() * inverseRoot + epsilon)
+        UnsafeMutableRawPointer(mb + i).storeBytes(of: mv, as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(vb + i).storeBytes(of: vv, as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(pb + i).storeBytes(of: pv, as: SIMD8<Float>.self)
+        i += 8
+    }
+    if i < n {
+        adamKernelBody(
+            UnsafeMutableBufferPointer(rebasing: p[i...]), UnsafeBufferPointer(rebasing: g[i...]),
+            UnsafeMutableBufferPointer(rebasing: m[i...]), UnsafeMutableBufferPointer(rebasing: v[i...]), c)
+    }
+}

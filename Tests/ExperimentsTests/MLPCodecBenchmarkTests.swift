@@ -1,0 +1,71 @@
+import Experiments
+import Foundation
+import NeuralNet
+import TensorCore
+import Testing
+
+@Suite struct MLPCodecBenchmarkTests {
+    @Test func trainingLowersTheLossAndInferenceIsFinite() {
+        BLAS.setThreadCount(1)
+        var codec = MLPCodecBenchmark(seed: 7)
+        var losses: [Float] = []
+        for _ in 0..<30 { losses.append(codec.trainStep()) }
+        let allFinite = losses.allSatisfy { $0.isFinite }
+        #expect(allFinite)
+        // Fixed random labels: the codec memorizes them, so the loss must fall clearly.
+        let first: Float = losses.prefix(5).reduce(0, +) / 5
+        let last: Float = losses.suffix(5).reduce(0, +) / 5
+        #expect(last < 0.8 * first)
+        var rng = Xoshiro256(seed: 1)
+        let one = codec.infer(Tensor<Float>.gaussian(shape: [1, 64], using: &rng))
+        #expect(one.shape == [1, 10] && one.isFinite)
+        let many = codec.infer(Tensor<Float>.gaussian(shape: [1024, 64], using: &rng))
+        #expect(many.shape == [1024, 10] && many.isFinite)
+    }
+
+    @Test func runReportsThePeerKeys() throws {
+        let result = MLPCodecBenchmark.run(
+            threads: 1, seed: 0, trainSteps: 3, warmupSteps: 2, batch1Iterations: 5, batch1024Iterations: 1)
+        #expect(result.trainStepsPerSecond > 0 && result.inferBatch1Microseconds > 0)
+        #expect(result.inferBatch1024SamplesPerSecond > 0)
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(result)) as? [String: Any]
+        let keys = Set(json?.keys.map { $0 } ?? [])
+        #expect(keys.isSuperset(of: ["threads", "train_steps_per_s", "infer_batch1_us", "infer_batch1024_samples_per_s"]))
+        let threads = json?["threads"] as? Int
+        #expect(threads == 1)
+    }
+
+    @Test func powerNormalizationGradientMatchesFiniteDifferences() {
+        // The layer is Float-only; check its pullback against central differences in Float with
+        // a step and tolerance suited to single precision.
+        var rng = Xoshiro256(seed: 3)
+        let layer = MLPCodecBenchmark.PowerNormalization()
+        let z = Tensor<Float>.gaussian(shape: [3, 5], using: &rng)
+        let v = Tensor<Float>.gaussian(shape: [3, 5], using: &rng)
+        let (u, pullback) = layer.forward(z, training: false, using: &rng)
+        for r in 0..<3 {
+            var power: Float = 0
+            for j in 0..<5 { power += u[r, j] * u[r, j] }
+            let meanPower = power / 5
+            #expect(Swift.abs(meanPower - 1) < 1e-5)
+        }
+        let dz = pullback(v).input
+        func objective(_ x: Tensor<Float>) -> Double {
+            let y = layer(x)
+            var s = 0.0
+            for i in 0..<y.count { s += Double(y.scalars[i]) * Double(v.scalars[i]) }
+            return s
+        }
+        let h: Float = 1e-2
+        for i in 0..<z.count {
+            var plus = z
+            plus.scalars[i] += h
+            var minus = z
+            minus.scalars[i] -= h
+            let numerical = (objective(plus) - objective(minus)) / Double(2 * h)
+            let analytic = Double(dz.scalars[i])
+            let tolerance: Double = 2e-3 * Swift.max(1.0, Swift.abs(numerical))
+            #expect(Swift.abs(analytic - numerical) < tolerance)
+        }
+    }
+}
