@@ -47,6 +47,15 @@ public enum BCWDClassifiers {
         /// Test accuracy of each fold.
         public var foldAccuracies: [Double]
 
+        /// Creates an evaluation record.
+        public init(model: String, folds: Int, accuracyMean: Double, accuracyStd: Double, foldAccuracies: [Double]) {
+            self.model = model
+            self.folds = folds
+            self.accuracyMean = accuracyMean
+            self.accuracyStd = accuracyStd
+            self.foldAccuracies = foldAccuracies
+        }
+
         enum CodingKeys: String, CodingKey {
             case model, folds
             case accuracyMean = "accuracy_mean"
