@@ -184,6 +184,20 @@ public struct RawSourceCoding: Sendable {
         }
     }
 
+    /// A zstd dictionary for ``RawCompression/zstd(level:dictionary:)`` from bytes — raw content
+    /// (e.g. typical serialized samples: the digital analogue of a shared knowledge base) or a
+    /// zstd-format dictionary (`Zstd.trainDictionary(samples:capacity:)`).
+    /// - Throws: ``RawTransmissionError`` `.invalidParameter` for empty or corrupt dictionary bytes
+    ///   (the cause is the `CompressionError`).
+    public static func dictionary(_ bytes: [UInt8]) throws -> ZstdDictionary {
+        do {
+            return try ZstdDictionary(bytes)
+        } catch let error as CompressionError {
+            throw RawTransmissionError(
+                code: .invalidParameter, message: "zstd dictionary of \(bytes.count) bytes rejected", cause: error)
+        }
+    }
+
     /// The largest serialized (uncompressed) size for `layout`, in bytes.
     func serializedByteBound(_ layout: RawSampleLayout) -> Int {
         switch layout {
