@@ -103,7 +103,10 @@ public enum AdaptiveModulationCoding {
         let noiseVariance = Float(SNR.noiseVariance(esNoDecibels: snrDecibels))
         let budget = Int((targetFrameErrorRate * Double(frames)).rounded(.down))
         let ordered = candidates.enumerated().sorted {
-            let (a, b) = ($0.element.channelUses(informationBits: informationBits), $1.element.channelUses(informationBits: informationBits))
+            let (a, b) = (
+                $0.element.channelUses(informationBits: informationBits),
+                $1.element.channelUses(informationBits: informationBits)
+            )
             return a != b ? a < b : $0.offset < $1.offset
         }.map(\.element)
         for scheme in ordered {

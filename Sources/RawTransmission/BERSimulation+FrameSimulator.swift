@@ -42,7 +42,8 @@ struct FrameSimulator {
         modulation: ModulationScheme, code: ChannelCode, channel: BERChannel, informationBitsPerFrame: Int,
         demapping: DemappingMethod
     ) {
-        precondition(informationBitsPerFrame >= 1, "informationBitsPerFrame must be ≥ 1, got \(informationBitsPerFrame)")
+        precondition(
+            informationBitsPerFrame >= 1, "informationBitsPerFrame must be ≥ 1, got \(informationBitsPerFrame)")
         self.modulation = modulation
         self.code = code
         self.channel = channel

@@ -89,7 +89,8 @@ public enum BERSimulation {
     public static func parseEbNoList(_ text: String) throws -> [Double] {
         let compact = String(text.filter { !$0.isWhitespace })
         if compact.isEmpty {
-            throw RawTransmissionError(code: .invalidSyntax, message: "Eb/N0 list is empty; expected start:step:stop or a,b,c")
+            throw RawTransmissionError(
+                code: .invalidSyntax, message: "Eb/N0 list is empty; expected start:step:stop or a,b,c")
         }
         func number(_ part: Substring, _ role: String) throws -> Double {
             guard let value = Double(part), value.isFinite else {
@@ -174,7 +175,8 @@ public struct BERSimulationConfiguration: Sendable, Hashable {
         framesPerBatch: Int = 50, demapping: DemappingMethod = .exact, stopAfterErrorFreePoint: Bool = false,
         seed: UInt64 = 1
     ) {
-        precondition(informationBitsPerFrame >= 1, "informationBitsPerFrame must be ≥ 1, got \(informationBitsPerFrame)")
+        precondition(
+            informationBitsPerFrame >= 1, "informationBitsPerFrame must be ≥ 1, got \(informationBitsPerFrame)")
         precondition(maximumBitCount >= 1, "maximumBitCount must be ≥ 1, got \(maximumBitCount)")
         precondition(targetBitErrors >= 1, "targetBitErrors must be ≥ 1, got \(targetBitErrors)")
         precondition(framesPerBatch >= 1, "framesPerBatch must be ≥ 1, got \(framesPerBatch)")

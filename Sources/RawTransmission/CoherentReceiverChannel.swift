@@ -28,7 +28,8 @@ public struct CoherentObservation: Sendable {
         precondition(
             symbols.count == batch * 2 * symbolsPerExample,
             "observation needs \(batch) × 2·\(symbolsPerExample) symbol floats, got \(symbols.count)")
-        precondition(channelGains == nil || channelGains?.count == symbols.count, "channel gains must match the symbols")
+        precondition(
+            channelGains == nil || channelGains?.count == symbols.count, "channel gains must match the symbols")
         precondition(noiseVariances.count == batch, "need \(batch) noise variances, got \(noiseVariances.count)")
         self.symbols = symbols
         self.channelGains = channelGains

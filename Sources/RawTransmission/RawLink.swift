@@ -190,7 +190,8 @@ public struct RawLink: Sendable {
         let x = Tensor<Float>(shape: [1, frame.symbols.count], scalars: frame.symbols)
         let (y, state) = channel.transmit(x, using: &rng)
         let observation = channel.coherentObservation(received: y, transmitted: x, state: state)
-        return receive(observation, frame: frame, layout: sample.layout(maximumTextByteCount: configuration.maximumTextByteCount))
+        return receive(
+            observation, frame: frame, layout: sample.layout(maximumTextByteCount: configuration.maximumTextByteCount))
     }
 
     /// Sends every sample (one frame each) over the same channel.
@@ -219,7 +220,8 @@ public struct RawLink: Sendable {
     ) throws -> [RawSweepPoint] {
         try snrDecibels.map { snr in
             var link = self
-            return RawSweepPoint(snrDecibels: snr, summary: try link.run(samples, over: channel(snr), using: &rng).summary)
+            return RawSweepPoint(
+                snrDecibels: snr, summary: try link.run(samples, over: channel(snr), using: &rng).summary)
         }
     }
 
@@ -256,7 +258,9 @@ public struct RawLink: Sendable {
 
     /// Demapping, deinterleaving, FEC decoding, CRC check and source decoding of example 0 of
     /// `observation`; updates the last good sample.
-    mutating func receive(_ observation: CoherentObservation, frame: Frame, layout: RawSampleLayout) -> RawTransmissionReport {
+    mutating func receive(_ observation: CoherentObservation, frame: Frame, layout: RawSampleLayout)
+        -> RawTransmissionReport
+    {
         var report = RawTransmissionReport(
             output: currentFallback, failure: nil, channelUses: frame.symbols.count / 2,
             payloadBits: frame.payloadBitCount, informationBits: frame.informationBits.count,

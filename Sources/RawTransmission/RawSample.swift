@@ -167,7 +167,8 @@ public struct RawSourceCoding: Sendable {
             serialized = payload
         case .zstd(_, let dictionary):
             do {
-                serialized = try Zstd.decompress(rawZstdMagic + payload, maximumOutputSize: bound, dictionary: dictionary)
+                serialized = try Zstd.decompress(
+                    rawZstdMagic + payload, maximumOutputSize: bound, dictionary: dictionary)
             } catch {
                 return .failure(.decompressionFailed)
             }
@@ -219,7 +220,9 @@ public struct RawSourceCoding: Sendable {
             var header = [UInt8]()
             for bound in [quantizer.lowerBound, quantizer.upperBound] {
                 let pattern = bound.bitPattern
-                for shift in stride(from: 56, through: 0, by: -8) { header.append(UInt8((pattern >> UInt64(shift)) & 0xFF)) }
+                for shift in stride(from: 56, through: 0, by: -8) {
+                    header.append(UInt8((pattern >> UInt64(shift)) & 0xFF))
+                }
             }
             return header + BitPacking.pack(quantizer.quantize(values), bitsPerValue: bits)
         }

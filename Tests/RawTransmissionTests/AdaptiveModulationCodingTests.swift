@@ -75,6 +75,8 @@ import Testing
     @Test func practicalSchemesNeedMoreChannelUsesThanTheBound() {
         // 1000 bits at 10 dB: bound 290 uses; 16-QAM rate 3/4 needs ⌈1345/4⌉ = 337.
         let practical = DigitalScheme(modulation: .qam16, code: .convolutionalK7ThreeQuarters)
-        #expect(practical.channelUses(informationBits: 1000) > IdealDigitalBound.channelUses(payloadBits: 1000, snrDecibels: 10))
+        #expect(
+            practical.channelUses(informationBits: 1000)
+                > IdealDigitalBound.channelUses(payloadBits: 1000, snrDecibels: 10))
     }
 }

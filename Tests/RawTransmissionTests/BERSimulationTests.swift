@@ -92,8 +92,10 @@ private let slowTestsEnabled = ProcessInfo.processInfo.environment["SEMCOM_SLOW_
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(rows[0])) as? [String: Any]
         #expect(
             Set(json?.keys.map { $0 } ?? [])
-                == ["modulation", "code", "channel", "ebn0_db", "snr_db", "bits", "bit_errors", "ber", "frames",
-                    "frame_errors"])
+                == [
+                    "modulation", "code", "channel", "ebn0_db", "snr_db", "bits", "bit_errors", "ber", "frames",
+                    "frame_errors",
+                ])
         #expect(json?["modulation"] as? String == "16qam")
         #expect(json?["code"] as? String == "hamming74")
         let decoded = try JSONDecoder().decode([BERRow].self, from: JSONEncoder().encode(rows))
@@ -102,7 +104,8 @@ private let slowTestsEnabled = ProcessInfo.processInfo.environment["SEMCOM_SLOW_
 
     @Test func codingHelpsAtModerateSNR() {
         let uncoded = simulate(.qpsk, .awgn, [4], code: .none, targetBitErrors: 200, maximumBitCount: 60_000)[0]
-        let coded = simulate(.qpsk, .awgn, [4], code: .convolutionalK7, targetBitErrors: 200, maximumBitCount: 60_000)[0]
+        let coded = simulate(.qpsk, .awgn, [4], code: .convolutionalK7, targetBitErrors: 200, maximumBitCount: 60_000)[
+            0]
         #expect(uncoded.ber > 5e-3)
         #expect(coded.ber < uncoded.ber / 10)
     }
@@ -115,9 +118,10 @@ private let slowTestsEnabled = ProcessInfo.processInfo.environment["SEMCOM_SLOW_
         #expect(try BERSimulation.parseEbNoList("3:1:3") == [3])
         #expect(try BERSimulation.parseEbNoList("0,2.5,-1") == [0, 2.5, -1])
         #expect(try BERSimulation.parseEbNoList("7") == [7])
-        for bad in ["", "  ", "a", "0:1", "0:1:2:3", "0:0:10", "10:1:0", "0:-1:5", "1,,2", "1,", "nan", "0:1:inf",
-            "0:1e-9:10", "1;2", "0..10"]
-        {
+        for bad in [
+            "", "  ", "a", "0:1", "0:1:2:3", "0:0:10", "10:1:0", "0:-1:5", "1,,2", "1,", "nan", "0:1:inf",
+            "0:1e-9:10", "1;2", "0..10",
+        ] {
             #expect(throws: RawTransmissionError.self, "\(bad)") { try BERSimulation.parseEbNoList(bad) }
         }
         do {

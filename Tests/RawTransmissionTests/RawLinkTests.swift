@@ -94,7 +94,8 @@ private func link(
             }
             #expect(out.count == 2500)
             let worst = zip(out, window).map { abs($0 - $1) }.max() ?? .infinity
-            #expect(worst <= quantizer.step / 2 + 1e-12, "\(name): worst error \(worst), half step \(quantizer.step / 2)")
+            #expect(
+                worst <= quantizer.step / 2 + 1e-12, "\(name): worst error \(worst), half step \(quantizer.step / 2)")
         }
     }
 
@@ -131,9 +132,11 @@ private func link(
         #expect(!bad.frameSucceeded)
         #expect(bad.output == .values(records[0]))
         // Text over a terrible channel: the fallback, never a crash.
-        var text = link(RawSourceCoding(quantization: .adaptive(bitsPerValue: 8), compression: .zstd()), .qam64, .none,
+        var text = link(
+            RawSourceCoding(quantization: .adaptive(bitsPerValue: 8), compression: .zstd()), .qam64, .none,
             fallback: .fixed(.text("")))
-        let note = try text.transmit(.text("Mass palpable, left breast, 2 cm."), over: AWGN(snrDecibels: -5), using: &rng)
+        let note = try text.transmit(
+            .text("Mass palpable, left breast, 2 cm."), over: AWGN(snrDecibels: -5), using: &rng)
         #expect(!note.frameSucceeded && note.output == .text(""))
     }
 
@@ -189,7 +192,8 @@ private func link(
             BitPacking.pack(bcwdQuantizer.quantize($0), bitsPerValue: 4)
         }
         let dictionary = try RawSourceCoding.dictionary(dictionarySource)
-        let withDictionary = RawSourceCoding(quantization: .fixed(bcwdQuantizer), compression: .zstd(dictionary: dictionary))
+        let withDictionary = RawSourceCoding(
+            quantization: .fixed(bcwdQuantizer), compression: .zstd(dictionary: dictionary))
         let record: [Double] = [5, 1, 1, 1, 2, 1, 3, 1, 1]
         let payload = try withDictionary.encode(.values(record))
         #expect(withDictionary.decode(payload, layout: .values(count: 9)) == .sample(.values(record)))

@@ -25,7 +25,8 @@ extension SVGPlot {
         for key in keys {
             let group = groups[key]!.sorted { $0.ebNoDecibels < $1.ebNoDecibels }  // key from `groups`
             plot.series.append(
-                Series(name: key, points: group.filter { $0.bitErrors > 0 }.map { Point(x: $0.ebNoDecibels, y: $0.ber) }))
+                Series(
+                    name: key, points: group.filter { $0.bitErrors > 0 }.map { Point(x: $0.ebNoDecibels, y: $0.ber) }))
         }
         guard includeTheory else { return plot }
         for key in keys {
@@ -35,17 +36,20 @@ extension SVGPlot {
             let theory: ((Double) -> Double)?
             switch first.channel {
             case .awgn: theory = { BERTheory.grayQAMAWGN(first.modulation, ebNoDecibels: $0) }
-            case .rayleigh where first.modulation.bitsPerSymbol <= 2: theory = { BERTheory.bpskRayleigh(ebNoDecibels: $0) }
+            case .rayleigh where first.modulation.bitsPerSymbol <= 2:
+                theory = { BERTheory.bpskRayleigh(ebNoDecibels: $0) }
             default: theory = nil
             }
-            guard let theory, let low = group.first?.ebNoDecibels, let high = group.last?.ebNoDecibels, high > low else {
+            guard let theory, let low = group.first?.ebNoDecibels, let high = group.last?.ebNoDecibels, high > low
+            else {
                 continue
             }
             let points = (0...40).map { i -> Point in
                 let x = low + (high - low) * Double(i) / 40
                 return Point(x: x, y: theory(x))
             }
-            plot.series.append(Series(name: "theory \(first.modulation) \(first.channel)", points: points, dashed: true))
+            plot.series.append(
+                Series(name: "theory \(first.modulation) \(first.channel)", points: points, dashed: true))
         }
         return plot
     }

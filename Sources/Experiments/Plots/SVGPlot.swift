@@ -122,12 +122,14 @@ public struct SVGPlot: Sendable, Hashable {
         for tick in yAxis.ticks { svg += line(left, py(tick.value), left + plotWidth, py(tick.value)) }
         for tick in xAxis.ticks { svg += line(px(tick.value), top, px(tick.value), top + plotHeight) }
         svg += "</g>\n<g class=\"axes\" stroke=\"black\" stroke-width=\"1\">\n"
-        svg += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\" fill=\"none\"/>\n"
+        svg +=
+            "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\" fill=\"none\"/>\n"
         for tick in yAxis.ticks { svg += line(left - 5, py(tick.value), left, py(tick.value)) }
         for tick in xAxis.ticks { svg += line(px(tick.value), top + plotHeight, px(tick.value), top + plotHeight + 5) }
         svg += "</g>\n<g class=\"tick-labels\">\n"
         for tick in yAxis.ticks {
-            svg += "<text x=\"\(f(left - 8))\" y=\"\(f(py(tick.value) + 4))\" text-anchor=\"end\">\(tick.label)</text>\n"
+            svg +=
+                "<text x=\"\(f(left - 8))\" y=\"\(f(py(tick.value) + 4))\" text-anchor=\"end\">\(tick.label)</text>\n"
         }
         for tick in xAxis.ticks {
             svg += "<text x=\"\(f(px(tick.value)))\" y=\"\(f(top + plotHeight + 20))\" text-anchor=\"middle\">"
@@ -150,7 +152,8 @@ public struct SVGPlot: Sendable, Hashable {
             }
             if !curve.dashed {
                 for point in drawableSegments(curve.points, xAxis, yAxis).joined() {
-                    svg += "<circle cx=\"\(f(px(point.x)))\" cy=\"\(f(py(point.y)))\" r=\"3\" fill=\"\(colour)\" stroke=\"none\"/>\n"
+                    svg +=
+                        "<circle cx=\"\(f(px(point.x)))\" cy=\"\(f(py(point.y)))\" r=\"3\" fill=\"\(colour)\" stroke=\"none\"/>\n"
                 }
             }
         }

@@ -39,8 +39,12 @@ private func parse(_ svg: String) -> (ok: Bool, collector: SVGCollector) {
             title: "BER <test> & more", xLabel: "Eb/N0 (dB)", yLabel: "BER", yScale: .logarithmic,
             series: [
                 .init(name: "bpsk", points: [.init(x: 0, y: 0.0786), .init(x: 4, y: 0.0125), .init(x: 8, y: 1.9e-4)]),
-                .init(name: "qpsk \"coded\"", points: [.init(x: 0, y: 0.05), .init(x: 2, y: 0), .init(x: 4, y: 1e-3),
-                    .init(x: 6, y: 2e-5)]),
+                .init(
+                    name: "qpsk \"coded\"",
+                    points: [
+                        .init(x: 0, y: 0.05), .init(x: 2, y: 0), .init(x: 4, y: 1e-3),
+                        .init(x: 6, y: 2e-5),
+                    ]),
                 .init(name: "theory", points: [.init(x: 0, y: 0.0786), .init(x: 8, y: 1.9e-4)], dashed: true),
             ])
     }
