@@ -17,8 +17,6 @@ public struct RawTransmissionError: Error, Sendable, CustomStringConvertible {
         public static let nonFiniteValue = Code("nonFiniteValue")
         /// The sample or payload is empty (nothing to transmit).
         public static let emptyPayload = Code("emptyPayload")
-        /// The sample has a different kind or size than the receiver expects.
-        public static let layoutMismatch = Code("layoutMismatch")
         /// Text or a list (e.g. an Eb/N0 list or a channel name) does not parse.
         public static let invalidSyntax = Code("invalidSyntax")
         /// A configuration value read from data is outside its documented range.

@@ -105,6 +105,56 @@ private func link(
         try l.transmit(sample, over: channel, using: &rng)
     }
 
+    @Test func everySampleKindRoundTripsOverTheIdentityChannel() throws {
+        var rng = Xoshiro256(seed: 17)
+        let note = "Fine-needle aspirate: uniform cell size, bland nuclei. Benign (2)."
+        let cases: [(RawSourceCoding, RawSample)] = [
+            (RawSourceCoding(quantization: .fixed(bcwdQuantizer)), .values([10, 1, 4, 7, 2, 9, 3, 5, 6])),
+            (RawSourceCoding(quantization: .fixed(bcwdQuantizer), compression: .zstd(level: 1)), .values([1, 1, 1])),
+            (RawSourceCoding(quantization: .adaptive(bitsPerValue: 8)), .text(note)),
+            (RawSourceCoding(quantization: .adaptive(bitsPerValue: 8), compression: .zstd()), .text(note)),
+        ]
+        for (index, (source, sample)) in cases.enumerated() {
+            for modulation in ModulationScheme.allCases {
+                for code in ChannelCode.allCases {
+                    var l = link(source, modulation, code, interleaver: BlockInterleaver(rows: 5, columns: 7))
+                    let report = try l.transmit(sample, over: IdentityChannel(), using: &rng)
+                    #expect(report.output == sample, "case \(index), \(modulation)/\(code)")
+                    #expect(report.bitErrors == 0 && report.frameSucceeded)
+                    let coded = code.encodedLength(informationBitCount: report.informationBits)
+                    #expect(report.codedBits == coded)
+                    #expect(report.channelUses == (coded + modulation.bitsPerSymbol - 1) / modulation.bitsPerSymbol)
+                }
+            }
+        }
+        // A constant window gets the [v − ½, v + ½] range and comes back within half a step.
+        var constant = link(RawSourceCoding(quantization: .adaptive(bitsPerValue: 6)))
+        let flat = try constant.transmit(.values([3.25, 3.25]), over: IdentityChannel(), using: &rng)
+        guard case .values(let out) = flat.output else {
+            Issue.record("expected values, got \(flat.output)")
+            return
+        }
+        #expect(out.count == 2 && out.allSatisfy { abs($0 - 3.25) <= 0.5 / 64 })
+    }
+
+    @Test func ricianAndJakesChannelsWorkWithCSI() throws {
+        let records = bcwdRecords(count: 4, seed: 9).map(RawSample.values)
+        var rng = Xoshiro256(seed: 18)
+        var l = link(RawSourceCoding(quantization: .fixed(bcwdQuantizer)), .qam16)
+        let rician = RicianFading(kFactorDecibels: 6, coherence: .perSymbol, noise: .snr(decibels: 30))
+        #expect(try l.run(records, over: rician, using: &rng).summary.decodeFailures == 0)
+        let jakes = JakesFading(
+            maximumDopplerHertz: 100, samplePeriodSeconds: 1e-3, equalization: .zeroForcing,
+            noise: .snr(decibels: 30))
+        let result = try l.run(records, over: jakes, using: &rng)
+        // Slow fading can park a whole short frame in a deep fade; most frames must pass, and
+        // every passing frame must be exact.
+        #expect(result.summary.decodeFailures <= 1)
+        for (report, record) in zip(result.reports, records) where report.frameSucceeded {
+            #expect(report.output == record)
+        }
+    }
+
     @Test func lowSNRFallsBackWithoutCrashing() throws {
         let records = bcwdRecords(count: 10, seed: 6)
         let means = (0..<9).map { f in records.map { $0[f] }.reduce(0, +) / Double(records.count) }
