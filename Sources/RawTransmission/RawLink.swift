@@ -40,6 +40,18 @@ public struct RawLinkConfiguration: Sendable {
     }
 }
 
+extension RawLinkConfiguration {
+    /// The (modulation, code) pair, e.g. to apply an ``AdaptiveSelection``:
+    /// `configuration.scheme = selection.scheme`.
+    public var scheme: DigitalScheme {
+        get { DigitalScheme(modulation: modulation, code: code) }
+        set {
+            modulation = newValue.modulation
+            code = newValue.code
+        }
+    }
+}
+
 /// What the receiver returns when a frame cannot be decoded (CRC failure, corrupt zstd frame, bad
 /// unpacking): the raw baseline never crashes and never returns garbage.
 public enum RawFallback: Sendable, Hashable {

@@ -190,6 +190,21 @@ private func link(
         #expect(!note.frameSucceeded && note.output == .text(""))
     }
 
+    @Test func sweepReportsFailuresAtLowSNRAndNoneAtHighSNR() throws {
+        let records = bcwdRecords(count: 8, seed: 10).map(RawSample.values)
+        var rng = Xoshiro256(seed: 19)
+        var l = link(RawSourceCoding(quantization: .fixed(bcwdQuantizer)), fallback: .fixed(.values([])))
+        l.configuration.scheme = DigitalScheme(modulation: .qam16, code: .convolutionalK7ThreeQuarters)
+        #expect(l.configuration.modulation == .qam16 && l.configuration.code == .convolutionalK7ThreeQuarters)
+        let points = try l.sweep(records, snrDecibels: [-5, 30], channel: { AWGN(snrDecibels: Float($0)) }, using: &rng)
+        #expect(points.map(\.snrDecibels) == [-5, 30])
+        #expect(points[0].summary.decodeFailures == records.count && points[0].summary.fer == 1)
+        #expect(points[1].summary.decodeFailures == 0 && points[1].summary.ber == 0)
+        // 72 information bits at rate 3/4 with tail: 104 coded bits, 26 16-QAM symbols per record.
+        #expect(points.allSatisfy { $0.summary.channelUsesPerSample == 26 && $0.summary.samples == records.count })
+        #expect(points[0].summary.informationBits == 72 * records.count)
+    }
+
     @Test func crcFlagsExactlyTheFramesWithBitErrors() throws {
         // Uncoded QPSK at 9 dB: BER ≈ Q(√8) ≈ 2.3e-3, so roughly a third of 168-bit frames are hit.
         let records = bcwdRecords(count: 120, seed: 7).map { $0 + $0 + $0 }  // 27 fields, 108 + 32 + … bits
