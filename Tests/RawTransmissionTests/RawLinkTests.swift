@@ -196,7 +196,8 @@ private func link(
         var l = link(RawSourceCoding(quantization: .fixed(bcwdQuantizer)), fallback: .fixed(.values([])))
         l.configuration.scheme = DigitalScheme(modulation: .qam16, code: .convolutionalK7ThreeQuarters)
         #expect(l.configuration.modulation == .qam16 && l.configuration.code == .convolutionalK7ThreeQuarters)
-        let points = try l.sweep(records, snrDecibels: [-5, 30], channel: { AWGN(snrDecibels: Float($0)) }, using: &rng)
+        let points = try l.sweep(
+            records, snrDecibels: [-5, 30], channel: { AWGN(snrDecibels: Float($0)) }, using: &rng)
         #expect(points.map(\.snrDecibels) == [-5, 30])
         #expect(points[0].summary.decodeFailures == records.count && points[0].summary.fer == 1)
         #expect(points[1].summary.decodeFailures == 0 && points[1].summary.ber == 0)
