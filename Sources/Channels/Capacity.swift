@@ -8,7 +8,7 @@ import RealModule
 ///
 /// ```swift
 /// Capacity.awgn(snr: SNR.linear(fromDecibels: 10.0))          // 3.459 bits per complex use
-/// Capacity.ergodicRayleigh(snr: SNR.linear(fromDecibels: 10.0)) // 2.937 (< AWGN, Jensen)
+/// Capacity.ergodicRayleigh(snr: SNR.linear(fromDecibels: 10.0)) // 2.9065 (< AWGN, Jensen)
 /// ```
 public enum Capacity {
     /// AWGN capacity `C = log2(1 + SNR)` bits per complex channel use (Shannon 1948).
