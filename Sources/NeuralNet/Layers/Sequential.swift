@@ -1,0 +1,235 @@
+import TensorCore
+
+/// A chain of layers applied in order, with one flat parameter list.
+///
+/// ## Design
+///
+/// `Sequential` holds its layers as existentials (`[any Layer<Scalar>]`, so any mix of layers
+/// from any module composes) and **owns the parameters of all of them in one flat, stored
+/// array**, ``parameters``: the concatenation of each layer's ``Layer/parameters`` in layer
+/// order (for `Dense, ReLU, Dense`: `[W₁, b₁, W₂, b₂]`). This stored array is the single source of
+/// truth. On every call the current slices are installed into a local copy of each layer —
+/// installing copies only references, never scalars.
+///
+/// Why: an optimizer mutates `model.parameters` in place (`optimizer.update(&model.parameters,
+/// along: gradients)`). With a computed, concatenating `parameters` the getter would hand out a
+/// second reference to every weight buffer and the first write would copy each one
+/// (copy-on-write), every step. With a stored array the buffers are uniquely referenced once the
+/// previous step's pullbacks are released, and updates happen in place.
+///
+/// ``layers`` returns the layers with the current parameters installed (for inspection).
+///
+/// ## Per-example gradients
+///
+/// ``perExampleForward(_:training:using:)`` returns a pullback that yields, for every parameter
+/// tensor in flat order, the per-example gradient of shape `[batch] + parameter.shape`
+/// (DP-SGD, Abadi et al. 2016). It backpropagates once, and each parametrized layer computes its
+/// per-example gradients from its saved input and output gradient (Opacus's `grad_sample`
+/// approach, no per-example backward pass). Every layer that has parameters must conform to
+/// ``PerExampleDifferentiable``; layers whose examples interact (batch statistics) must not be used.
+///
+/// ```swift
+/// var rng = Xoshiro256(seed: 1)
+/// var model = Sequential<Float>(
+///     Dense(inputSize: 30, outputSize: 16, initializer: .heUniform, using: &rng), ReLU(),
+///     Dense(inputSize: 16, outputSize: 2, using: &rng))
+/// let (logits, pullback) = model.forward(x, training: true, using: &rng)
+/// let (loss, dLogits) = Losses.softmaxCrossEntropy(logits: logits, labels: y)
+/// let gradients = pullback(dLogits).parameters
+/// optimizer.update(&model.parameters, along: gradients)
+/// ```
+public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
+    /// The layers as given; their own parameter tensors are ignored once ``parameters`` is set up.
+    private var templates: [any Layer<Scalar>]
+    /// The slice of ``parameters`` owned by each layer.
+    private let ranges: [Range<Int>]
+    /// The shapes every parameter must keep.
+    private let shapes: [[Int]]
+
+    /// All parameters of all layers, concatenated in layer order.
+    ///
+    /// Mutate it in place (the optimizers do). Assigning checks the count and every shape.
+    public var parameters: [Tensor<Scalar>] {
+        didSet {
+            precondition(
+                parameters.count == shapes.count,
+                "Sequential has \(shapes.count) parameter tensors, got \(parameters.count)")
+            for (i, p) in parameters.enumerated() where p.shape != shapes[i] {
+                preconditionFailure("Sequential parameter \(i) must have shape \(shapes[i]), got \(p.shape)")
+            }
+        }
+    }
+
+    /// Creates a chain from layers applied first to last.
+    /// - Parameter layers: the layers; may be empty (the identity).
+    public init(_ layers: [any Layer<Scalar>]) {
+        templates = layers
+        var ranges: [Range<Int>] = []
+        var flat: [Tensor<Scalar>] = []
+        for layer in layers {
+            let p = layer.parameters
+            ranges.append(flat.count..<(flat.count + p.count))
+            flat.append(contentsOf: p)
+        }
+        self.ranges = ranges
+        self.shapes = flat.map(\.shape)
+        self.parameters = flat
+    }
+
+    /// Creates a chain from layers applied first to last.
+    public init(_ layers: any Layer<Scalar>...) {
+        self.init(layers)
+    }
+
+    /// The number of layers.
+    public var count: Int { templates.count }
+
+    /// The range of ``parameters`` that belongs to layer `index`.
+    public func parameterRange(ofLayer index: Int) -> Range<Int> {
+        precondition(index >= 0 && index < ranges.count, "Layer index \(index) out of 0..<\(ranges.count)")
+        return ranges[index]
+    }
+
+    /// The layers, each with its current parameters installed.
+    public var layers: [any Layer<Scalar>] {
+        templates.indices.map { layer(at: $0) }
+    }
+
+    /// Layer `index` with its current parameters installed.
+    public func layer(at index: Int) -> any Layer<Scalar> {
+        precondition(index >= 0 && index < templates.count, "Layer index \(index) out of 0..<\(templates.count)")
+        var layer = templates[index]
+        let range = ranges[index]
+        if !range.isEmpty {
+            layer.parameters = Array(parameters[range])
+        }
+        return layer
+    }
+
+    /// Runs every layer in order; the pullback backpropagates through all of them.
+    ///
+    /// - Parameters:
+    ///   - input: the first layer's input.
+    ///   - training: passed to every layer.
+    ///   - rng: passed to every layer in order.
+    /// - Returns: the last layer's output and a pullback returning `∂L/∂input` and the gradients of
+    ///   all parameters in ``parameters`` order.
+    public func forward<G: RandomNumberGenerator>(
+        _ input: Tensor<Scalar>, training: Bool, using rng: inout G
+    ) -> (output: Tensor<Scalar>, pullback: @Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, parameters: [Tensor<Scalar>])) {
+        var x = input
+        var pullbacks: [@Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, parameters: [Tensor<Scalar>])] = []
+        pullbacks.reserveCapacity(templates.count)
+        for i in templates.indices {
+            let current = layer(at: i)
+            let step = current.forward(x, training: training, using: &rng)
+            pullbacks.append(step.pullback)
+            x = step.output
+        }
+        let ranges = self.ranges
+        let total = shapes.count
+        return (
+            x,
+            { [pullbacks] gradient in
+                var g = gradient
+                var perLayer = [[Tensor<Scalar>]](repeating: [], count: pullbacks.count)
+                for i in pullbacks.indices.reversed() {
+                    let (dx, dp) = pullbacks[i](g)
+                    precondition(
+                        dp.count == ranges[i].count,
+                        "Layer \(i) returned \(dp.count) parameter gradients for \(ranges[i].count) parameters")
+                    perLayer[i] = dp
+                    g = dx
+                }
+                var flat: [Tensor<Scalar>] = []
+                flat.reserveCapacity(total)
+                for p in perLayer { flat.append(contentsOf: p) }
+                return (g, flat)
+            }
+        )
+    }
+
+    /// Inference: applies every layer in order.
+    public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
+        var x = input
+        for i in templates.indices {
+            let current = layer(at: i)
+            x = current.callAsFunction(x)
+        }
+        return x
+    }
+
+    /// Runs every layer and returns a pullback that also yields per-example parameter gradients.
+    ///
+    /// - Parameters:
+    ///   - input: `[batch, ...]`, batch axis first.
+    ///   - training: passed to every layer.
+    ///   - rng: passed to every layer in order.
+    /// - Returns: the output and a pullback mapping `∂L/∂output` (with `L = Σᵢ ℓᵢ`) to `∂L/∂input`
+    ///   and, for every tensor of ``parameters`` in order, `[batch] + shape` per-example gradients.
+    /// - Precondition: every layer with parameters conforms to ``PerExampleDifferentiable``.
+    public func perExampleForward<G: RandomNumberGenerator>(
+        _ input: Tensor<Scalar>, training: Bool, using rng: inout G
+    ) -> (output: Tensor<Scalar>, pullback: @Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, perExample: [Tensor<Scalar>])) {
+        var x = input
+        var inputs: [Tensor<Scalar>] = []
+        var installed: [any Layer<Scalar>] = []
+        var pullbacks: [@Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, parameters: [Tensor<Scalar>])] = []
+        for i in templates.indices {
+            let layer = layer(at: i)
+            if !ranges[i].isEmpty {
+                precondition(
+                    layer is any PerExampleDifferentiable,
+                    "Layer \(i) (\(type(of: layer))) has parameters but does not conform to PerExampleDifferentiable")
+            }
+            let step = layer.forward(x, training: training, using: &rng)
+            inputs.append(x)
+            installed.append(layer)
+            pullbacks.append(step.pullback)
+            x = step.output
+        }
+        let ranges = self.ranges
+        let total = shapes.count
+        return (
+            x,
+            { [pullbacks, inputs, installed] gradient in
+                var g = gradient
+                var perLayer = [[Tensor<Scalar>]](repeating: [], count: pullbacks.count)
+                for i in pullbacks.indices.reversed() {
+                    if !ranges[i].isEmpty, let layer = installed[i] as? any PerExampleDifferentiable {
+                        perLayer[i] = openedPerExampleGradients(layer, input: inputs[i], outputGradient: g)
+                    }
+                    g = pullbacks[i](g).input
+                }
+                var flat: [Tensor<Scalar>] = []
+                flat.reserveCapacity(total)
+                for p in perLayer { flat.append(contentsOf: p) }
+                return (g, flat)
+            }
+        )
+    }
+
+    /// Per-example gradients of every parameter, `[batch] + shape` each, in ``parameters`` order.
+    ///
+    /// Runs the chain in inference mode (`training: false`, so dropout is off) on `input` and
+    /// backpropagates `outputGradient`. For training-mode per-example gradients (dropout active),
+    /// use ``perExampleForward(_:training:using:)``.
+    /// - Parameters:
+    ///   - input: `[batch, ...]`.
+    ///   - outputGradient: `∂L/∂output` with `L = Σᵢ ℓᵢ`, the shape of the chain's output.
+    public func perExampleGradients(input: Tensor<Scalar>, outputGradient: Tensor<Scalar>) -> [Tensor<Scalar>] {
+        // Inference mode: the generator is not consumed by deterministic layers.
+        var unused = Xoshiro256(seed: 0)
+        return perExampleForward(input, training: false, using: &unused).pullback(outputGradient).perExample
+    }
+}
+
+/// Opens a per-example-differentiable existential and converts its scalar type back.
+private func openedPerExampleGradients<L: PerExampleDifferentiable, Scalar: TensorScalar>(
+    _ layer: L, input: Tensor<Scalar>, outputGradient: Tensor<Scalar>
+) -> [Tensor<Scalar>] {
+    // The layer came from an `[any Layer<Scalar>]`, so `L.Scalar == Scalar` and the casts cannot fail.
+    let result = layer.perExampleGradients(
+        input: input as! Tensor<L.Scalar>, outputGradient: outputGradient as! Tensor<L.Scalar>)
+    return result as! [Tensor<Scalar>]
+}
