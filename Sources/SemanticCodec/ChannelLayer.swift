@@ -81,7 +81,10 @@ public struct ChannelLayer<Channel: ChannelModel>: Layer {
     /// - Returns: the received symbols (same shape) and the pullback `∂L/∂y ↦ (∂L/∂x, [])`.
     public func forward<G: RandomNumberGenerator>(
         _ input: Tensor<Float>, training: Bool, using rng: inout G
-    ) -> (output: Tensor<Float>, pullback: @Sendable (Tensor<Float>) -> (input: Tensor<Float>, parameters: [Tensor<Float>])) {
+    ) -> (
+        output: Tensor<Float>,
+        pullback: @Sendable (Tensor<Float>) -> (input: Tensor<Float>, parameters: [Tensor<Float>])
+    ) {
         let used = training ? trainingChannel(batch: input.shape.first ?? 0, using: &rng).channel : channel
         let state = used.sampleState(for: input.shape, using: &rng)
         let output = used.apply(input, state: state, using: &rng)
@@ -89,7 +92,8 @@ public struct ChannelLayer<Channel: ChannelModel>: Layer {
         return (
             output,
             { gradient in
-                precondition(gradient.shape == shape, "ChannelLayer pullback: gradient \(gradient.shape) vs input \(shape)")
+                precondition(
+                    gradient.shape == shape, "ChannelLayer pullback: gradient \(gradient.shape) vs input \(shape)")
                 return (used.pullback(gradient, state: state), [])
             }
         )

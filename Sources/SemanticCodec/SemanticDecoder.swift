@@ -33,7 +33,8 @@ public struct NetworkDecoder<Network: Layer>: SemanticDecoder where Network.Scal
     /// Wraps a network that reads `[batch, 2·channelUsesPerSample]`.
     /// - Precondition: `channelUsesPerSample ≥ 1`.
     public init(network: Network, channelUsesPerSample: Int) {
-        precondition(channelUsesPerSample >= 1, "A decoder needs ≥ 1 channel use per sample, got \(channelUsesPerSample)")
+        precondition(
+            channelUsesPerSample >= 1, "A decoder needs ≥ 1 channel use per sample, got \(channelUsesPerSample)")
         self.network = network
         self.channelUsesPerSample = channelUsesPerSample
     }
@@ -47,7 +48,10 @@ public struct NetworkDecoder<Network: Layer>: SemanticDecoder where Network.Scal
     /// Decodes with pullback. Input `[batch, 2·k]`; output the network's output.
     public func forward<G: RandomNumberGenerator>(
         _ input: Tensor<Float>, training: Bool, using rng: inout G
-    ) -> (output: Tensor<Float>, pullback: @Sendable (Tensor<Float>) -> (input: Tensor<Float>, parameters: [Tensor<Float>])) {
+    ) -> (
+        output: Tensor<Float>,
+        pullback: @Sendable (Tensor<Float>) -> (input: Tensor<Float>, parameters: [Tensor<Float>])
+    ) {
         checkSymbols(input)
         return network.forward(input, training: training, using: &rng)
     }
@@ -77,7 +81,8 @@ extension NetworkDecoder where Network == Sequential<Float> {
     public init<G: RandomNumberGenerator>(
         channelUsesPerSample: Int, hiddenSizes: [Int], outputSize: Int, using rng: inout G
     ) {
-        precondition(channelUsesPerSample >= 1, "A decoder needs ≥ 1 channel use per sample, got \(channelUsesPerSample)")
+        precondition(
+            channelUsesPerSample >= 1, "A decoder needs ≥ 1 channel use per sample, got \(channelUsesPerSample)")
         self.init(
             network: multilayerPerceptron(
                 inputSize: 2 * channelUsesPerSample, hiddenSizes: hiddenSizes, outputSize: outputSize, using: &rng),

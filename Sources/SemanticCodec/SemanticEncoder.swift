@@ -40,7 +40,8 @@ public struct NetworkEncoder<Network: Layer>: SemanticEncoder where Network.Scal
     /// Wraps a network whose output is `[batch, 2·channelUsesPerSample]`.
     /// - Precondition: `channelUsesPerSample ≥ 1`.
     public init(network: Network, channelUsesPerSample: Int) {
-        precondition(channelUsesPerSample >= 1, "An encoder needs ≥ 1 channel use per sample, got \(channelUsesPerSample)")
+        precondition(
+            channelUsesPerSample >= 1, "An encoder needs ≥ 1 channel use per sample, got \(channelUsesPerSample)")
         self.network = network
         self.channelUsesPerSample = channelUsesPerSample
     }
@@ -54,7 +55,10 @@ public struct NetworkEncoder<Network: Layer>: SemanticEncoder where Network.Scal
     /// Encodes with pullback. Input: the network's input batch; output `[batch, 2·k]`.
     public func forward<G: RandomNumberGenerator>(
         _ input: Tensor<Float>, training: Bool, using rng: inout G
-    ) -> (output: Tensor<Float>, pullback: @Sendable (Tensor<Float>) -> (input: Tensor<Float>, parameters: [Tensor<Float>])) {
+    ) -> (
+        output: Tensor<Float>,
+        pullback: @Sendable (Tensor<Float>) -> (input: Tensor<Float>, parameters: [Tensor<Float>])
+    ) {
         let result = network.forward(input, training: training, using: &rng)
         checkLatent(result.output, batch: input.shape.first ?? 0)
         return result
@@ -86,7 +90,8 @@ extension NetworkEncoder where Network == Sequential<Float> {
     public init<G: RandomNumberGenerator>(
         inputSize: Int, hiddenSizes: [Int], channelUsesPerSample: Int, using rng: inout G
     ) {
-        precondition(channelUsesPerSample >= 1, "An encoder needs ≥ 1 channel use per sample, got \(channelUsesPerSample)")
+        precondition(
+            channelUsesPerSample >= 1, "An encoder needs ≥ 1 channel use per sample, got \(channelUsesPerSample)")
         self.init(
             network: multilayerPerceptron(
                 inputSize: inputSize, hiddenSizes: hiddenSizes, outputSize: 2 * channelUsesPerSample, using: &rng),

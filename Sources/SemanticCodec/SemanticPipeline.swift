@@ -54,7 +54,8 @@ public struct SemanticPipeline<Encoder: SemanticEncoder, Decoder: SemanticDecode
     ) {
         precondition(
             encoder.channelUsesPerSample == decoder.channelUsesPerSample,
-            "Encoder sends \(encoder.channelUsesPerSample) channel uses per sample, decoder reads \(decoder.channelUsesPerSample)")
+            "Encoder sends \(encoder.channelUsesPerSample) channel uses per sample, decoder reads \(decoder.channelUsesPerSample)"
+        )
         self.encoder = encoder
         self.decoder = decoder
         self.powerNormalization = powerNormalization
@@ -218,9 +219,11 @@ public struct SemanticPipeline<Encoder: SemanticEncoder, Decoder: SemanticDecode
         using rng: inout G
     ) -> (loss: Float, accuracy: Double) {
         precondition(
-            inputs.shape.first == labels.count, "Training batch has \(inputs.shape.first ?? 0) inputs but \(labels.count) labels")
+            inputs.shape.first == labels.count,
+            "Training batch has \(inputs.shape.first ?? 0) inputs but \(labels.count) labels")
         let (logits, pullback) = forward(inputs, through: channel, training: true, using: &rng)
-        precondition(logits.rank == 2, "Classification training needs decoder logits [batch, classes], got \(logits.shape)")
+        precondition(
+            logits.rank == 2, "Classification training needs decoder logits [batch, classes], got \(logits.shape)")
         let (loss, dLogits) = Losses.softmaxCrossEntropy(logits: logits, labels: labels)
         let accuracy = Metrics.accuracy(predictions: logits.argmaxAlongLastAxis(), labels: labels)
         let gradients = pullback(dLogits)

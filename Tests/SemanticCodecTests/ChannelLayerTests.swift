@@ -39,7 +39,9 @@ import Testing
         let mmse = RicianFading(kFactor: 2, coherence: .perExample, equalization: .mmse, noise: .snr(decibels: 3))
         #expect(Self.pullbackError(ChannelLayer(mmse, trainingSNRDecibels: -5...5), training: true, seed: 3) < 1e-3)
         #expect(Self.pullbackError(ChannelLayer(mmse), training: false, seed: 4) < 1e-3)
-        #expect(Self.pullbackError(ChannelLayer(SymbolErasureChannel(erasureProbability: 0.3)), training: true, seed: 5) < 1e-3)
+        #expect(
+            Self.pullbackError(ChannelLayer(SymbolErasureChannel(erasureProbability: 0.3)), training: true, seed: 5)
+                < 1e-3)
     }
 
     @Test func pullbackIsNotTheIdentityForFading() {

@@ -58,27 +58,39 @@ import Testing
             (1 + 3 * 0x1p-11, 0x3C02), (0x1p-14, 0x0400), (1e6, 0x7BFF), (0, 0),
         ]
         for (value, bits) in cases {
-            let frame = SemanticFrame(symbols: [value, 0], encoding: .float16, modality: .text, taskID: 0, knowledgeBase: Self.kb, sequenceNumber: 0)
+            let frame = SemanticFrame(
+                symbols: [value, 0], encoding: .float16, modality: .text, taskID: 0, knowledgeBase: Self.kb,
+                sequenceNumber: 0)
             #expect(UInt16(frame.payload[0]) | UInt16(frame.payload[1]) << 8 == bits, "\(value)")
         }
         #if !(os(macOS) && arch(x86_64))
-        // Against the platform's Float16 (round to nearest even) on many random magnitudes.
-        var rng = Xoshiro256(seed: 1)
-        let values = (0..<4000).map { _ in Float(rng.nextStandardGaussian()) * Float(sign: .plus, exponent: Int(rng.next() % 40) - 26, significand: 1) }
-        let frame = SemanticFrame(symbols: values, encoding: .float16, modality: .pose, taskID: 1, knowledgeBase: Self.kb, sequenceNumber: 0)
-        let expected = values.map { Float(Float16(min(max($0, -65504), 65504))) }
-        #expect(frame.symbols == expected)
+            // Against the platform's Float16 (round to nearest even) on many random magnitudes.
+            var rng = Xoshiro256(seed: 1)
+            let values = (0..<4000).map { _ in
+                Float(rng.nextStandardGaussian())
+                    * Float(sign: .plus, exponent: Int(rng.next() % 40) - 26, significand: 1)
+            }
+            let frame = SemanticFrame(
+                symbols: values, encoding: .float16, modality: .pose, taskID: 1, knowledgeBase: Self.kb,
+                sequenceNumber: 0)
+            let expected = values.map { Float(Float16(min(max($0, -65504), 65504))) }
+            #expect(frame.symbols == expected)
         #endif
     }
 
     @Test func int8QuantizesSymmetricallyWithScale() throws {
         let symbols: [Float] = [1.27, -1.27, 0.005, 0.015, 0, 0.635]
-        let frame = SemanticFrame(symbols: symbols, encoding: .int8, modality: .tabular, taskID: 1, knowledgeBase: Self.kb, sequenceNumber: 2)
-        let scale = Float(bitPattern: UInt32(frame.payload[0]) | UInt32(frame.payload[1]) << 8 | UInt32(frame.payload[2]) << 16 | UInt32(frame.payload[3]) << 24)
+        let frame = SemanticFrame(
+            symbols: symbols, encoding: .int8, modality: .tabular, taskID: 1, knowledgeBase: Self.kb, sequenceNumber: 2)
+        let scale = Float(
+            bitPattern: UInt32(frame.payload[0]) | UInt32(frame.payload[1]) << 8 | UInt32(frame.payload[2]) << 16
+                | UInt32(frame.payload[3]) << 24)
         #expect(abs(scale - 0.01) < 1e-8)
         #expect(frame.payload[4...].map { Int8(bitPattern: $0) } == [127, -127, 0, 2, 0, 64])
         // All-zero frame: scale 0, decodes to zeros.
-        let zero = SemanticFrame(symbols: [0, 0, 0, 0], encoding: .int8, modality: .tabular, taskID: 1, knowledgeBase: Self.kb, sequenceNumber: 3)
+        let zero = SemanticFrame(
+            symbols: [0, 0, 0, 0], encoding: .int8, modality: .tabular, taskID: 1, knowledgeBase: Self.kb,
+            sequenceNumber: 3)
         #expect(zero.symbols == [0, 0, 0, 0])
     }
 
@@ -237,7 +249,8 @@ import Testing
         let frames = Self.stream(frames: 3)
         var foreign = frames
         foreign[1] = SemanticFrame(
-            symbols: frames[1].symbols, modality: .tabular, taskID: 7, knowledgeBase: Self.otherKB, sequenceNumber: 1001)
+            symbols: frames[1].symbols, modality: .tabular, taskID: 7, knowledgeBase: Self.otherKB, sequenceNumber: 1001
+        )
         var reader = SemanticFrameReader(bytes: SemanticFrame.serialized(foreign), expectedKnowledgeBase: Self.kb)
         #expect(try reader.next() == frames[0])
         do {
@@ -265,7 +278,8 @@ import Testing
         let frames = SemanticFrame.frames(
             symbols: symbols, modality: .tabular, taskID: 3, knowledgeBase: Self.kb, firstSequenceNumber: 40)
         #expect(frames.map(\.sequenceNumber) == [40, 41, 42, 43, 44])
-        let batch = try SemanticFrame.symbolBatch(frames, knowledgeBase: Self.kb, symbolCount: 3, modality: .tabular, taskID: 3)
+        let batch = try SemanticFrame.symbolBatch(
+            frames, knowledgeBase: Self.kb, symbolCount: 3, modality: .tabular, taskID: 3)
         #expect(batch == symbols)
         #expect(throws: SemanticCodecError.self) {
             try SemanticFrame.symbolBatch(frames, knowledgeBase: Self.kb, symbolCount: 4)
@@ -276,6 +290,27 @@ import Testing
         #expect(throws: SemanticCodecError.self) {
             try SemanticFrame.symbolBatch(frames, knowledgeBase: Self.kb, symbolCount: 3, taskID: 4)
         }
+    }
+
+    /// The worked example of the SemFFormat DocC article (Sources/SemanticCodec/Documentation.docc/SemFFormat.md),
+    /// byte for byte; its CRC was computed independently (Python bitwise CRC-32C).
+    @Test func documentedExampleMatchesTheFormatArticle() throws {
+        let frame = SemanticFrame(
+            symbols: [0.5, -1.0], encoding: .float32, modality: .tabular, taskID: 1, knowledgeBase: Self.kb,
+            sequenceNumber: 5)
+        let expected: [UInt8] = [
+            0x53, 0x45, 0x4D, 0x46, 0x01, 0x01, 0x01, 0x00,
+            0x01, 0x00, 0x00, 0x00,
+            0x3F, 0xA1, 0xC2, 0x00, 0x17, 0x88, 0xFE, 0x42,
+            0x05, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            0x01, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x3F, 0x00, 0x00, 0x80, 0xBF,
+            0x03, 0xAD, 0x06, 0x40,
+        ]
+        #expect(frame.serialized() == expected)
+        #expect(CRCForTests.crc32c(expected[0..<40]) == 0x4006_AD03)
+        var reader = SemanticFrameReader(bytes: expected)
+        #expect(try reader.next()?.symbols == [0.5, -1.0])
     }
 
     @Test func fingerprintFromDigestKeepsTheFirstEightBytes() {

@@ -25,7 +25,14 @@ import Testing
         #expect(abs(Metrics.f1(predictions: predictions, labels: labels) - 2.0 / 3) < 1e-12)
         // Class 0 as positive: TP = 4, FP = 2, FN = 1 → F1 = 8/11.
         #expect(abs(Metrics.f1(predictions: predictions, labels: labels, positiveClass: 0) - 8.0 / 11) < 1e-12)
-        #expect(abs(Metrics.macroF1(predictions: predictions, labels: labels, classCount: 2) - (2.0 / 3 + 8.0 / 11) / 2) < 1e-12)
+        #expect(
+            abs(Metrics.macroF1(predictions: predictions, labels: labels, classCount: 2) - (2.0 / 3 + 8.0 / 11) / 2)
+                < 1e-12)
+        // Macro precision: class 1 → 3/4, class 0 → 4/6; macro recall: 3/5 and 4/5.
+        #expect(
+            abs(Metrics.macroPrecision(predictions: predictions, labels: labels, classCount: 2) - (0.75 + 4.0 / 6) / 2)
+                < 1e-12)
+        #expect(abs(Metrics.macroRecall(predictions: predictions, labels: labels, classCount: 2) - 0.7) < 1e-12)
         // Nothing predicted positive: precision and F1 are 0 (zero_division = 0).
         #expect(Metrics.precision(predictions: [0, 0], labels: [1, 0]) == 0)
         #expect(Metrics.f1(predictions: [0, 0], labels: [0, 0]) == 0)

@@ -106,7 +106,8 @@ import Testing
 
         var withIdentity = pipeline
         withIdentity.perturbations = [
-            IdentityPerturbation(stage: .input), IdentityPerturbation(stage: .latent).followed(by: IdentityPerturbation(stage: .latent)),
+            IdentityPerturbation(stage: .input),
+            IdentityPerturbation(stage: .latent).followed(by: IdentityPerturbation(stage: .latent)),
         ]
         var rng = Xoshiro256(seed: 1)
         #expect(withIdentity.transmit(data.inputs, over: IdentityChannel(), using: &rng).output == reference.output)

@@ -26,7 +26,8 @@ enum CodecFixtures {
     static func untrainedCodec(features: Int = 4, channelUses: Int = 2, seed: UInt64) -> ToyPipeline {
         var rng = Xoshiro256(seed: seed)
         return SemanticPipeline(
-            encoder: NetworkEncoder(inputSize: features, hiddenSizes: [8], channelUsesPerSample: channelUses, using: &rng),
+            encoder: NetworkEncoder(
+                inputSize: features, hiddenSizes: [8], channelUsesPerSample: channelUses, using: &rng),
             decoder: NetworkDecoder(channelUsesPerSample: channelUses, hiddenSizes: [8], outputSize: 2, using: &rng))
     }
 
@@ -49,5 +50,6 @@ enum CodecFixtures {
 
     /// A codec trained once over AWGN with a 0…20 dB SNR range (shared by several tests).
     static let awgnTrained = trainedCodec(
-        channel: ChannelLayer(AWGN(snrDecibels: 10), trainingSNRDecibels: 0...20), seed: 7, epochs: 25).pipeline
+        channel: ChannelLayer(AWGN(snrDecibels: 10), trainingSNRDecibels: 0...20), seed: 7, epochs: 25
+    ).pipeline
 }

@@ -38,7 +38,8 @@ import Testing
             channel: ChannelLayer(IdentityChannel()), optimizer: SGD<Float>(learningRate: 1e-12))
         var rng = Xoshiro256(seed: 1)
         let validation = CodecFixtures.toyProblem(samples: 64, seed: 5)
-        let history = trainer.fit(&pipeline, on: CodecFixtures.toyProblem(samples: 64, seed: 4), validation: validation, using: &rng)
+        let history = trainer.fit(
+            &pipeline, on: CodecFixtures.toyProblem(samples: 64, seed: 4), validation: validation, using: &rng)
         #expect(history.stoppedEarly)
         #expect(history.epochs.count == 3)
         #expect(history.bestEpoch == 1)
@@ -51,7 +52,8 @@ import Testing
                 epochs: 8, batchSize: 16, earlyStopping: EarlyStopping(patience: 100, restoresBestParameters: true)),
             channel: ChannelLayer(IdentityChannel()), optimizer: Adam<Float>(learningRate: 1e-2))
         var rng2 = Xoshiro256(seed: 1)
-        let result = good.fit(&learning, on: CodecFixtures.toyProblem(samples: 64, seed: 4), validation: validation, using: &rng2)
+        let result = good.fit(
+            &learning, on: CodecFixtures.toyProblem(samples: 64, seed: 4), validation: validation, using: &rng2)
         var evalRNG = Xoshiro256(seed: 0)
         let restoredLoss = learning.evaluateClassifier(validation, over: IdentityChannel(), using: &evalRNG).loss
         let best = result.epochs[result.bestEpoch - 1].validationLoss!
@@ -65,10 +67,12 @@ import Testing
         var optimizer = Adam<Float>(learningRate: 1e-2)
         var rng = Xoshiro256(seed: 0)
         let channel = ChannelLayer(IdentityChannel())
-        let first = pipeline.trainingStep(inputs: batch.inputs, labels: batch.labels, through: channel, optimizer: &optimizer, using: &rng)
+        let first = pipeline.trainingStep(
+            inputs: batch.inputs, labels: batch.labels, through: channel, optimizer: &optimizer, using: &rng)
         var last = first
         for _ in 0..<40 {
-            last = pipeline.trainingStep(inputs: batch.inputs, labels: batch.labels, through: channel, optimizer: &optimizer, using: &rng)
+            last = pipeline.trainingStep(
+                inputs: batch.inputs, labels: batch.labels, through: channel, optimizer: &optimizer, using: &rng)
         }
         #expect(last.loss < first.loss * 0.5)
         #expect(last.accuracy >= 0.95)

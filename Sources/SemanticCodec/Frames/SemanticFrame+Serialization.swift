@@ -66,12 +66,14 @@ struct SemanticFrameHeader {
         if header[4] != SemanticFrame.formatVersion {
             throw failure(
                 .unsupportedVersion, 4,
-                "frame #\(frameIndex) has format version \(header[4]); this reader supports version \(SemanticFrame.formatVersion)")
+                "frame #\(frameIndex) has format version \(header[4]); this reader supports version \(SemanticFrame.formatVersion)"
+            )
         }
         guard let encoding = SymbolEncoding(rawValue: header[6]) else {
             throw failure(
                 .unsupportedEncoding, 6,
-                "frame #\(frameIndex) has symbol encoding byte \(header[6]); expected 1 (float32), 2 (float16) or 3 (int8)")
+                "frame #\(frameIndex) has symbol encoding byte \(header[6]); expected 1 (float32), 2 (float16) or 3 (int8)"
+            )
         }
         let count = header.withUnsafeBufferPointer { Int(readLittleEndian($0, at: 28, as: UInt32.self)) }
         if count > maximumSymbolCount {

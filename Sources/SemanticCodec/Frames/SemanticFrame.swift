@@ -110,7 +110,8 @@ public struct SemanticFrame: Sendable, Hashable {
         symbols: [Float], encoding: SymbolEncoding = .float32, modality: Modality, taskID: UInt32,
         knowledgeBase: KBFingerprint, sequenceNumber: UInt64
     ) {
-        precondition(symbols.count % 2 == 0, "Frame symbols are (real, imag) pairs: need an even count, got \(symbols.count)")
+        precondition(
+            symbols.count % 2 == 0, "Frame symbols are (real, imag) pairs: need an even count, got \(symbols.count)")
         precondition(
             symbols.count / 2 <= Self.maximumSymbolCountField,
             "A frame holds at most \(Self.maximumSymbolCountField) symbols, got \(symbols.count / 2)")
@@ -162,7 +163,8 @@ public struct SemanticFrame: Sendable, Hashable {
         let (batch, width) = (symbols.shape[0], symbols.shape[1])
         return (0..<batch).map { b in
             SemanticFrame(
-                symbols: Array(symbols.scalars[(b * width)..<((b + 1) * width)]), encoding: encoding, modality: modality,
+                symbols: Array(symbols.scalars[(b * width)..<((b + 1) * width)]), encoding: encoding,
+                modality: modality,
                 taskID: taskID, knowledgeBase: knowledgeBase, sequenceNumber: firstSequenceNumber &+ UInt64(b))
         }
     }
@@ -211,7 +213,9 @@ public struct SemanticFrame: Sendable, Hashable {
 
     /// Throws unless the frame was encoded with the knowledge base `expected`.
     /// - Throws: ``SemanticCodecError/Code/knowledgeBaseMismatch``: "expected fingerprint X, frame carries Y".
-    public func checkKnowledgeBase(_ expected: KBFingerprint, frameIndex: Int? = nil, offset: Int? = nil, file: String? = nil)
+    public func checkKnowledgeBase(
+        _ expected: KBFingerprint, frameIndex: Int? = nil, offset: Int? = nil, file: String? = nil
+    )
         throws
     {
         guard knowledgeBase != expected else { return }

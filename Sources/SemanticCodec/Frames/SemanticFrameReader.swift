@@ -95,7 +95,8 @@ public struct SemanticFrameReader<Source: FrameByteSource> {
                 index, start, have: bytes.count, need: SemanticFrame.headerByteCount + rest,
                 part: "payload of \(header.symbolCount) \(header.encoding) symbols and CRC-32C")
         }
-        let frame = try SemanticFrameHeader.frame(from: bytes, header: header, frameIndex: index, offset: start, file: file)
+        let frame = try SemanticFrameHeader.frame(
+            from: bytes, header: header, frameIndex: index, offset: start, file: file)
         if let expectedKnowledgeBase {
             do {
                 try frame.checkKnowledgeBase(expectedKnowledgeBase, frameIndex: index, offset: start, file: file)

@@ -24,7 +24,8 @@ public struct ConfusionMatrix: Sendable, Hashable {
         for i in labels.indices {
             let (t, p) = (labels[i], predictions[i])
             precondition(t >= 0 && t < classCount, "ConfusionMatrix: label \(i) is \(t), outside 0..<\(classCount)")
-            precondition(p >= 0 && p < classCount, "ConfusionMatrix: prediction \(i) is \(p), outside 0..<\(classCount)")
+            precondition(
+                p >= 0 && p < classCount, "ConfusionMatrix: prediction \(i) is \(p), outside 0..<\(classCount)")
             counts[t][p] += 1
         }
         self.counts = counts
@@ -38,7 +39,9 @@ public struct ConfusionMatrix: Sendable, Hashable {
     /// Samples of class `c` predicted as `c`.
     public func truePositives(ofClass c: Int) -> Int { counts[c][c] }
     /// Samples of another class predicted as `c`.
-    public func falsePositives(ofClass c: Int) -> Int { (0..<classCount).reduce(0) { $0 + ($1 == c ? 0 : counts[$1][c]) } }
+    public func falsePositives(ofClass c: Int) -> Int {
+        (0..<classCount).reduce(0) { $0 + ($1 == c ? 0 : counts[$1][c]) }
+    }
     /// Samples of class `c` predicted as another class.
     public func falseNegatives(ofClass c: Int) -> Int { counts[c].reduce(0, +) - counts[c][c] }
 

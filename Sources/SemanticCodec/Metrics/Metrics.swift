@@ -65,6 +65,18 @@ public enum Metrics {
         ConfusionMatrix(predictions: predictions, labels: labels, classCount: classCount).macroF1
     }
 
+    /// Macro-averaged precision: the unweighted mean over `classCount` classes of each class's
+    /// precision (scikit-learn `precision_score(average="macro", labels=range(classCount))`).
+    public static func macroPrecision(predictions: [Int], labels: [Int], classCount: Int) -> Double {
+        ConfusionMatrix(predictions: predictions, labels: labels, classCount: classCount).macroPrecision
+    }
+
+    /// Macro-averaged recall: the unweighted mean over `classCount` classes of each class's recall
+    /// (scikit-learn `recall_score(average="macro", labels=range(classCount))`).
+    public static func macroRecall(predictions: [Int], labels: [Int], classCount: Int) -> Double {
+        ConfusionMatrix(predictions: predictions, labels: labels, classCount: classCount).macroRecall
+    }
+
     /// Area under the ROC curve, computed as the normalized Mann–Whitney U statistic:
     /// the probability that a random positive scores higher than a random negative, ties counting
     /// one half (Hanley & McNeil, "The meaning and use of the area under a ROC curve", Radiology
@@ -248,7 +260,8 @@ public enum Metrics {
     private static func checkProbabilities<Scalar: TensorScalar>(
         _ probabilities: Tensor<Scalar>, _ labels: [Int], _ name: String
     ) -> (samples: Int, classes: Int) {
-        precondition(probabilities.rank == 2, "\(name): probabilities must be [samples, classes], got \(probabilities.shape)")
+        precondition(
+            probabilities.rank == 2, "\(name): probabilities must be [samples, classes], got \(probabilities.shape)")
         let (samples, classes) = (probabilities.shape[0], probabilities.shape[1])
         checkPairs(samples, labels.count, name)
         precondition(classes >= 1, "\(name): needs at least one class")
