@@ -2,7 +2,7 @@ import Channels
 import NeuralNet
 import TensorCore
 
-/// A channel as a differentiable NeuralNet ``NeuralNet/Layer``, so that an encoder and a decoder
+/// A channel as a differentiable NeuralNet `NeuralNet.Layer`, so that an encoder and a decoder
 /// train end to end with the channel inside the loop.
 ///
 /// - Input/output: channel symbols `[batch, 2·k]` (any `[batch, …, 2·k]` the channel accepts),
@@ -10,7 +10,7 @@ import TensorCore
 /// - Forward: samples a fresh channel state (fading coefficients, erasure mask, …) and noise from
 ///   the generator, as in Sionna's end-to-end training loops (O'Shea & Hoydis, "An introduction
 ///   to deep learning for the physical layer", IEEE TCCN 2017).
-/// - Pullback: the channel's own ``Channels/ChannelModel/pullback(_:state:)`` for the sampled
+/// - Pullback: the channel's own `Channels.ChannelModel.pullback(_:state:)` for the sampled
 ///   state (noise held fixed). No parameters.
 /// - SNR range: built with ``init(_:trainingSNRDecibels:)``, in training mode every example draws
 ///   its own Es/N0 uniformly from `[lo, hi]` dB (one uniform `Float` per example, in batch order,

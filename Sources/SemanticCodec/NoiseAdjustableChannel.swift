@@ -12,21 +12,21 @@ public protocol NoiseAdjustableChannel: ChannelModel {
 }
 
 extension AWGN: NoiseAdjustableChannel {
-    /// A copy with ``Channels/AWGN/noise`` replaced.
+    /// A copy with `Channels.AWGN.noise` replaced.
     public func withNoise(_ noise: NoiseLevel) -> AWGN {
         AWGN(noise: noise)
     }
 }
 
 extension RayleighFading: NoiseAdjustableChannel {
-    /// A copy with ``Channels/RayleighFading/noise`` replaced (coherence and equalization kept).
+    /// A copy with `Channels.RayleighFading.noise` replaced (coherence and equalization kept).
     public func withNoise(_ noise: NoiseLevel) -> RayleighFading {
         RayleighFading(coherence: coherence, equalization: equalization, noise: noise)
     }
 }
 
 extension RicianFading: NoiseAdjustableChannel {
-    /// A copy with ``Channels/RicianFading/noise`` replaced (K-factor, phase, coherence and equalization kept).
+    /// A copy with `Channels.RicianFading.noise` replaced (K-factor, phase, coherence and equalization kept).
     public func withNoise(_ noise: NoiseLevel) -> RicianFading {
         RicianFading(
             kFactor: kFactor, lineOfSightPhase: lineOfSightPhase, coherence: coherence, equalization: equalization,

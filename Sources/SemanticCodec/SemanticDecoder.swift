@@ -3,7 +3,7 @@ import TensorCore
 
 /// The receiving half of a semantic codec: maps received channel symbols to the task output.
 ///
-/// A decoder is a trainable NeuralNet ``NeuralNet/Layer`` over `Float`:
+/// A decoder is a trainable NeuralNet `NeuralNet.Layer` over `Float`:
 ///
 /// - input: the received symbols `[batch, 2·k]`, interleaved (real, imaginary) pairs, `k` =
 ///   ``channelUsesPerSample`` (equalized by the channel if it has CSI);

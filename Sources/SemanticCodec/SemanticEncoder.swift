@@ -4,9 +4,9 @@ import TensorCore
 /// The transmitting half of a semantic codec: maps a batch of inputs to a real latent tensor that
 /// carries `k` complex channel uses per sample.
 ///
-/// An encoder is a trainable NeuralNet ``NeuralNet/Layer`` over `Float` (its ``NeuralNet/Layer/parameters``,
-/// ``NeuralNet/Layer/forward(_:training:using:)`` with pullback and inference
-/// ``NeuralNet/Layer/callAsFunction(_:)`` are the layer's), plus the bandwidth it uses:
+/// An encoder is a trainable NeuralNet `NeuralNet.Layer` over `Float` (its `NeuralNet.Layer.parameters`,
+/// `NeuralNet.Layer.forward(_:training:using:)` with pullback and inference
+/// `NeuralNet.Layer.callAsFunction(_:)` are the layer's), plus the bandwidth it uses:
 ///
 /// - input: a batch whose axis 0 is the batch, e.g. `[batch, features]` for a tabular record,
 ///   `[batch, time, channels]` for a vital-sign window, `[batch, tokens]` of token indices for text;
@@ -27,7 +27,7 @@ public protocol SemanticEncoder: Layer where Scalar == Float {
     var channelUsesPerSample: Int { get }
 }
 
-/// A ``SemanticEncoder`` made of any `Float` layer (a ``NeuralNet/Sequential`` or a single layer) whose
+/// A ``SemanticEncoder`` made of any `Float` layer (a `NeuralNet.Sequential` or a single layer) whose
 /// output is `[batch, 2·k]`.
 ///
 /// Parameters are those of ``network``, in its order. The output shape is checked on every call.

@@ -61,6 +61,25 @@ import Testing
         #expect(result.epochs.allSatisfy { $0.validationLoss! >= best })
     }
 
+    @Test func addingAValidationSetDoesNotChangeTraining() {
+        BLAS.setThreadCount(1)
+        func run(validation: LabeledBatch?) -> [Tensor<Float>] {
+            var pipeline = CodecFixtures.untrainedCodec(seed: 6)
+            var trainer = ClassificationTrainer(
+                configuration: TrainingConfiguration(epochs: 3, batchSize: 16),
+                channel: ChannelLayer(AWGN(snrDecibels: 5), trainingSNRDecibels: 0...10),
+                optimizer: Adam<Float>(learningRate: 1e-2))
+            var rng = Xoshiro256(seed: 2)
+            trainer.fit(
+                &pipeline, on: CodecFixtures.toyProblem(samples: 64, seed: 3), validation: validation, using: &rng)
+            return pipeline.parameters
+        }
+        let without = run(validation: nil)
+        let with = run(validation: CodecFixtures.toyProblem(samples: 50, seed: 4))
+        #expect(without == with)
+        #expect(without != CodecFixtures.untrainedCodec(seed: 6).parameters)
+    }
+
     @Test func trainingStepReducesLossOnAFixedBatch() {
         var pipeline = CodecFixtures.untrainedCodec(seed: 9)
         let batch = CodecFixtures.toyProblem(samples: 32, seed: 9)

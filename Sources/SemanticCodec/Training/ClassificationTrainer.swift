@@ -115,8 +115,9 @@ public struct ClassificationTrainer<Channel: ChannelModel, Opt: Optimizer<Float>
     ///     `[batch, classes]`).
     ///   - training: training inputs and labels.
     ///   - validation: an optional validation set, evaluated after each epoch.
-    ///   - rng: shuffling, then per batch the pipeline's randomness; validation draws from a
-    ///     generator forked from it so that adding validation does not change training.
+    ///   - rng: per epoch: shuffling, the pipeline's randomness batch by batch, then one draw that
+    ///     seeds the validation generator (drawn even without validation, so adding a validation
+    ///     set does not change training).
     ///   - progress: called after every epoch.
     /// - Returns: the per-epoch history.
     @discardableResult
@@ -149,8 +150,11 @@ public struct ClassificationTrainer<Channel: ChannelModel, Opt: Optimizer<Float>
             var report = EpochReport(
                 epoch: epoch, trainingLoss: lossSum / Double(order.count),
                 trainingAccuracy: correctSum / Double(order.count), validationLoss: nil, validationAccuracy: nil)
+            // One draw per epoch whether or not there is a validation set, so that adding one
+            // does not change the training stream.
+            let validationSeed = rng.next()
             if let validation {
-                var validationRNG = Xoshiro256(seed: rng.next())
+                var validationRNG = Xoshiro256(seed: validationSeed)
                 let evaluation = pipeline.evaluateClassifier(
                     validation, over: channel.channel, batchSize: Swift.max(configuration.batchSize, 256),
                     using: &validationRNG)
