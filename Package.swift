@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "HealthData", targets: ["HealthData"]),
         .library(name: "Channels", targets: ["Channels"]),
         .library(name: "RawTransmission", targets: ["RawTransmission"]),
+        .library(name: "SemanticCodec", targets: ["SemanticCodec"]),
         .library(name: "Experiments", targets: ["Experiments"]),
     ],
     dependencies: [
@@ -58,6 +59,9 @@ let package = Package(
         .target(
             name: "RawTransmission", dependencies: ["TensorCore", "Channels", "Compression", realModule],
             swiftSettings: settings),
+        .target(
+            name: "SemanticCodec", dependencies: ["TensorCore", "NeuralNet", "Channels", realModule],
+            swiftSettings: settings),
 
         // MARK: - Layer 5
         .target(
@@ -84,6 +88,9 @@ let package = Package(
             resources: [.copy("Fixtures")], swiftSettings: settings),
         .testTarget(
             name: "RawTransmissionTests", dependencies: ["RawTransmission", "Channels", "TensorCore"],
+            swiftSettings: settings),
+        .testTarget(
+            name: "SemanticCodecTests", dependencies: ["SemanticCodec", "NeuralNet", "Channels", "TensorCore"],
             swiftSettings: settings),
         .testTarget(
             name: "ExperimentsTests", dependencies: ["Experiments", "TensorCore", "NeuralNet", "HealthData"],
