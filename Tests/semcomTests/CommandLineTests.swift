@@ -20,9 +20,39 @@ import Testing
         ["demo", "--seed", "-3"],
         ["bench", "--workload", "nope"],
         ["bench"],
+        ["ber", "--modulation", "8psk"],
+        ["ber", "--code", "turbo"],
+        ["ber", "--channel", "rician"],
+        ["ber", "--ebn0-db", "0:1"],
+        ["ber", "--ebn0-db", "zero"],
+        ["ber", "--ebn0-db", "10:1:0"],
+        ["ber", "--bits", "0"],
+        ["ber", "--bits", "-5"],
     ])
     func rejectsBadArguments(arguments: [String]) {
         #expect(throws: (any Error).self) { _ = try SemCom.parseAsRoot(arguments) }
+    }
+
+    @Test func berErrorsNameTheBadValue() {
+        #expect {
+            _ = try SemCom.parseAsRoot(["ber", "--modulation", "8psk"])
+        } throws: { error in
+            SemCom.message(for: error).contains("8psk")
+        }
+        #expect {
+            _ = try SemCom.parseAsRoot(["ber", "--ebn0-db", "1:x:3"])
+        } throws: { error in
+            SemCom.message(for: error).contains("1:x:3") || SemCom.message(for: error).contains("x")
+        }
+    }
+
+    @Test func berParsesAValidCommand() throws {
+        let command = try SemCom.parseAsRoot([
+            "ber", "--modulation", "16qam", "--code", "conv-k7-3/4", "--channel", "rayleigh", "--ebn0-db", "0,2.5,5",
+            "--bits", "1000",
+        ])
+        let ber = try #require(command as? SemCom.BER)
+        #expect(ber.bits == 1000)
     }
 
     @Test func benchAcceptsEveryWorkload() throws {
