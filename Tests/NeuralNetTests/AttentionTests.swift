@@ -73,8 +73,15 @@ private func randomAttention(modelSize: Int, headCount: Int, isCausal: Bool, see
     func gradientCheck(isCausal: Bool) {
         let layer = randomAttention(modelSize: 4, headCount: 2, isCausal: isCausal, seed: 3)
         let report = GradientCheck.check(layer, input: F.gaussian([2, 3, 4], seed: 4), seed: 5)
-        #expect(report.maxError <= 1e-6, "\(report)")
         #expect(report.parameterErrors.count == 8)
+        // Every gradient but the key bias's is checked relatively. The key bias's true gradient is
+        // exactly zero, so its central differences are pure rounding noise (~1e-10) that the
+        // checker's 1e-6 floor would turn into a large "relative" error; it is checked below in
+        // absolute terms instead.
+        #expect(report.inputError <= 1e-6, "\(report)")
+        for (i, error) in report.parameterErrors.enumerated() where i != 3 {
+            #expect(error <= 1e-6, "parameter \(i): \(report)")
+        }
         // The key bias adds the same q·b_k to every score of a row, which the softmax ignores:
         // its analytic gradient must vanish (up to rounding).
         var rng = Xoshiro256(seed: 0)
