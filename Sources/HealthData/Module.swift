@@ -1,1 +1,0 @@
-// HealthData module (see Documentation.docc/HealthData.md).
