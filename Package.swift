@@ -83,7 +83,8 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TensorCore"], swiftSettings: settings),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels", "TensorCore"], swiftSettings: settings),
         .testTarget(
-            name: "KnowledgeBaseTests", dependencies: ["KnowledgeBase", "TensorCore", "Compression"],
+            name: "KnowledgeBaseTests",
+            dependencies: ["KnowledgeBase", "TensorCore", "Compression", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: settings),
         .testTarget(
             name: "HealthDataTests", dependencies: ["HealthData", "TensorCore"],
