@@ -152,7 +152,8 @@ struct FileParser {
         }
         // The table parser guarantees entry 0 is the manifest, so `manifest` is set.
         guard let manifest else {
-            throw KnowledgeBaseError(code: .duplicateSection, message: "no manifest section", file: file, section: "manifest")
+            throw KnowledgeBaseError(
+                code: .duplicateSection, message: "no manifest section", file: file, section: "manifest")
         }
         let computed = Fingerprint.compute(manifestJSON: manifestJSON, sections: raw)
         guard computed == table.fingerprint else {
@@ -194,7 +195,8 @@ struct FileParser {
             guard output.count == expected else {
                 throw KnowledgeBaseError(
                     code: .decompressionFailed,
-                    message: "\(entry.kind) section decompresses to \(output.count) bytes; the table declares \(expected)",
+                    message:
+                        "\(entry.kind) section decompresses to \(output.count) bytes; the table declares \(expected)",
                     file: file, offset: start, section: entry.name)
             }
             return output

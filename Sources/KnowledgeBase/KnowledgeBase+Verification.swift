@@ -77,7 +77,9 @@ extension KnowledgeBase {
     ///   - path: the file's path.
     ///   - limits: size limits enforced before allocating.
     /// - Returns: the report; an unreadable or oversized file is reported as its error.
-    public static func verify(contentsOfFile path: String, limits: ReadingLimits = ReadingLimits()) -> VerificationReport {
+    public static func verify(contentsOfFile path: String, limits: ReadingLimits = ReadingLimits())
+        -> VerificationReport
+    {
         do {
             return verify(bytes: try readFile(path, limits: limits), source: path, limits: limits)
         } catch {

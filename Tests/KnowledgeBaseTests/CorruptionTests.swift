@@ -166,27 +166,46 @@ import Testing
             (RawSection(kind: .synonymSets, name: "s", payload: le32(.max) + le32(1)), .lengthOutOfBounds),
             (RawSection(kind: .normalizers, name: "n", payload: le32(1 << 30)), .lengthOutOfBounds),
             (
-                RawSection(kind: .tensorFloat32, name: "t", payload: [1, 2, 0, 0] + [UInt8](repeating: 0xFF, count: 16)),
+                RawSection(
+                    kind: .tensorFloat32, name: "t", payload: [1, 2, 0, 0] + [UInt8](repeating: 0xFF, count: 16)),
                 .lengthOutOfBounds
             ),
             (
-                RawSection(kind: .tensorFloat32, name: "t", payload: [1, 2, 0, 0] + [0, 0, 0, 0, 1, 0, 0, 0] + [0, 0, 0, 0, 1, 0, 0, 0]),
+                RawSection(
+                    kind: .tensorFloat32, name: "t",
+                    payload: [1, 2, 0, 0] + [0, 0, 0, 0, 1, 0, 0, 0] + [0, 0, 0, 0, 1, 0, 0, 0]),
                 .lengthOutOfBounds
             ),
-            (RawSection(kind: .tensorFloat32, name: "t", payload: [2, 1, 0, 0] + [1, 0, 0, 0, 0, 0, 0, 0]), .invalidSection),
+            (
+                RawSection(kind: .tensorFloat32, name: "t", payload: [2, 1, 0, 0] + [1, 0, 0, 0, 0, 0, 0, 0]),
+                .invalidSection
+            ),
             (RawSection(kind: .tensorFloat32, name: "t", payload: [1, 9, 0, 0]), .invalidSection),
-            (RawSection(kind: .tensorFloat32, name: "t", payload: [1, 1, 0, 0] + [2, 0, 0, 0, 0, 0, 0, 0] + [0, 0, 0, 0]), .invalidSection),
+            (
+                RawSection(
+                    kind: .tensorFloat32, name: "t", payload: [1, 1, 0, 0] + [2, 0, 0, 0, 0, 0, 0, 0] + [0, 0, 0, 0]),
+                .invalidSection
+            ),
             (RawSection(kind: .vocabulary, name: "v", payload: le32(1) + le32(2) + [0xC3, 0x28]), .invalidSection),
-            (RawSection(kind: .vocabulary, name: "v", payload: le32(2) + le32(1) + [65] + le32(1) + [65]), .invalidSection),
+            (
+                RawSection(kind: .vocabulary, name: "v", payload: le32(2) + le32(1) + [65] + le32(1) + [65]),
+                .invalidSection
+            ),
             (RawSection(kind: .vocabulary, name: "v", payload: le32(0) + [0]), .invalidSection),
             (RawSection(kind: .synonymSets, name: "s", payload: le32(1) + le32(0)), .invalidSection),
             (
                 RawSection(
                     kind: .normalizers, name: "n",
-                    payload: le32(1) + le32(1) + [65] + [0] + Array(repeating: 0, count: 8) + [0, 0, 0, 0, 0, 0, 0xF0, 0xBF]),
+                    payload: le32(1) + le32(1) + [65] + [0] + Array(repeating: 0, count: 8) + [
+                        0, 0, 0, 0, 0, 0, 0xF0, 0xBF,
+                    ]),
                 .invalidSection
             ),
-            (RawSection(kind: .normalizers, name: "n", payload: le32(1) + le32(1) + [65] + [7] + Array(repeating: 0, count: 16)), .invalidSection),
+            (
+                RawSection(
+                    kind: .normalizers, name: "n",
+                    payload: le32(1) + le32(1) + [65] + [7] + Array(repeating: 0, count: 16)), .invalidSection
+            ),
         ]
         for (section, code) in hostile {
             let error = Self.expectRefused(try Fixtures.assemble([section]), "hostile \(section.kind) payload")
@@ -224,7 +243,9 @@ import Testing
         #expect(error?.section == "x")
         // A second manifest.
         error = Self.expectRefused(
-            try Fixtures.assemble([RawSection(kind: .manifest, name: "manifest2", payload: Fixtures.manifest.canonicalJSON)]),
+            try Fixtures.assemble([
+                RawSection(kind: .manifest, name: "manifest2", payload: Fixtures.manifest.canonicalJSON)
+            ]),
             "second manifest")
         #expect(error?.code == .duplicateSection)
         // Manifest JSON that does not decode: the decoder's reason is in the message.

@@ -66,7 +66,9 @@ import Testing
         fingerprints.append(tensorChanged.fingerprint)
 
         var reshaped = base
-        reshaped.insert(Section(name: "encoder.0.weight", content: .tensor(base.tensor(named: "encoder.0.weight")!.reshaped([4, 3]))))
+        reshaped.insert(
+            Section(
+                name: "encoder.0.weight", content: .tensor(base.tensor(named: "encoder.0.weight")!.reshaped([4, 3]))))
         fingerprints.append(reshaped.fingerprint)
 
         var metricChanged = base
@@ -88,7 +90,9 @@ import Testing
         fingerprints.append(reordered.fingerprint)
 
         var tokenChanged = base
-        tokenChanged.insert(Section(name: "tokens", content: .vocabulary(Vocabulary(["<pad>", "benign", "malignant", "tumor", "cell"]))))
+        tokenChanged.insert(
+            Section(
+                name: "tokens", content: .vocabulary(Vocabulary(["<pad>", "benign", "malignant", "tumor", "cell"]))))
         fingerprints.append(tokenChanged.fingerprint)
 
         var kindChanged = base

@@ -42,8 +42,12 @@ enum Fixtures {
         return KnowledgeBase(
             manifest: manifest,
             sections: [
-                Section(name: "tokens", content: .vocabulary(Vocabulary(["<pad>", "benign", "malignant", "tumour", "cell"]))),
-                Section(name: "clinical", content: .synonymSets([["tumour", "tumor", "neoplasm"], ["benign", "non-cancerous"]])),
+                Section(
+                    name: "tokens",
+                    content: .vocabulary(Vocabulary(["<pad>", "benign", "malignant", "tumour", "cell"]))),
+                Section(
+                    name: "clinical",
+                    content: .synonymSets([["tumour", "tumor", "neoplasm"], ["benign", "non-cancerous"]])),
                 Section(
                     name: "inputs",
                     content: .normalizers([
@@ -51,12 +55,14 @@ enum Fixtures {
                         Normalizer(field: "bare_nuclei", method: .minMax(minimum: 1, maximum: 10)),
                     ])),
                 Section(name: "encoder.0.weight", content: .tensor(Tensor.gaussian(shape: [3, 4], using: &rng))),
-                Section(name: "encoder.0.bias", content: .tensor(Tensor(shape: [4], scalars: [0, -0.5, .infinity, 2]))),
+                Section(
+                    name: "encoder.0.bias", content: .tensor(Tensor(shape: [4], scalars: [0, -0.5, .infinity, 2]))),
                 Section(name: "temperature", content: .tensor(Tensor(Float(1.5)))),
                 Section(name: "empty", content: .tensor(Tensor(shape: [0, 3], scalars: []))),
                 Section(name: "notes-blob", content: .raw(Array("free-form bytes \u{1F9EC}".utf8) + [0, 255, 1])),
                 Section(name: "zero-bytes", content: .raw([])),
-                Section(name: "d\u{E9}codeur \u{03B1}", content: .tensor(Tensor(shape: [2, 2], scalars: [1, 1, 1, 1]))),
+                Section(
+                    name: "d\u{E9}codeur \u{03B1}", content: .tensor(Tensor(shape: [2, 2], scalars: [1, 1, 1, 1]))),
             ])
     }
 

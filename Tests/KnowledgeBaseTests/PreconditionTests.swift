@@ -1,9 +1,8 @@
 // Misuse of the KnowledgeBase API traps (exit tests, as swift-nio's ByteBufferCrashTests).
 
+import KnowledgeBase
 import TensorCore
 import Testing
-
-import KnowledgeBase
 
 @Suite struct PreconditionTests {
     @Test func duplicateTokensTrap() async {

@@ -20,7 +20,8 @@ import Testing
         #expect(vocabulary.id(of: "malignant") == 2)
         #expect(vocabulary.id(of: "absent") == nil)
         #expect(vocabulary.token(at: 4) == "cell")
-        #expect(read.synonymSets(named: "clinical") == [["tumour", "tumor", "neoplasm"], ["benign", "non-cancerous"]])
+        #expect(
+            read.synonymSets(named: "clinical") == [["tumour", "tumor", "neoplasm"], ["benign", "non-cancerous"]])
         let normalizers = try #require(read.normalizers(named: "inputs"))
         #expect(normalizers.map(\.field) == ["clump_thickness", "bare_nuclei"])
         #expect(normalizers[1].normalize(5.5) == 0.5)
@@ -41,7 +42,8 @@ import Testing
     @Test func nanBitPatternsSurviveExactly() throws {
         let quiet = Float(bitPattern: 0x7FC0_0001)
         var kb = KnowledgeBase(manifest: Fixtures.manifest)
-        kb.insert(Section(name: "w", content: .tensor(Tensor(shape: [3], scalars: [quiet, -0.0, .leastNonzeroMagnitude]))))
+        kb.insert(
+            Section(name: "w", content: .tensor(Tensor(shape: [3], scalars: [quiet, -0.0, .leastNonzeroMagnitude]))))
         let read = try KnowledgeBase(bytes: try kb.serializedBytes())
         let scalars = try #require(read.tensor(named: "w")).scalars
         #expect(scalars.map(\.bitPattern) == [0x7FC0_0001, 0x8000_0000, 1])
@@ -97,7 +99,9 @@ import Testing
     }
 
     @Test func unrecognizedSectionKindsAreKeptVerbatim() throws {
-        let bytes = try Fixtures.assemble([RawSection(kind: Section.Kind(rawValue: 900), name: "future", payload: [9, 8, 7])])
+        let bytes = try Fixtures.assemble([
+            RawSection(kind: Section.Kind(rawValue: 900), name: "future", payload: [9, 8, 7])
+        ])
         let read = try KnowledgeBase(bytes: bytes)
         #expect(read.sections.first?.content == .unrecognized(kind: Section.Kind(rawValue: 900), payload: [9, 8, 7]))
         #expect(try read.serializedBytes(compressionLevel: 3) == bytes)

@@ -91,11 +91,13 @@ struct FileHeader: Equatable {
         guard Int(fileLength) == bytes.count else {
             throw KnowledgeBaseError(
                 code: .layoutMismatch,
-                message: "\(bytes.count - Int(fileLength)) bytes follow the declared end of file at offset \(fileLength)",
+                message:
+                    "\(bytes.count - Int(fileLength)) bytes follow the declared end of file at offset \(fileLength)",
                 file: file, offset: Int(fileLength))
         }
         return FileHeader(
-            version: version, flags: flags, sectionCount: sectionCount, fileLength: fileLength, tableLength: tableLength)
+            version: version, flags: flags, sectionCount: sectionCount, fileLength: fileLength, tableLength: tableLength
+        )
     }
 
     /// Explains a wrong magic when it looks like transfer damage.

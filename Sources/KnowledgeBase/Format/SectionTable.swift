@@ -128,7 +128,8 @@ struct SectionTable {
                     at: entryOffset + 2)
             }
             guard reserved == 0 else {
-                throw failure(.invalidSection, "entry \(index): reserved byte is \(reserved); expected 0", at: entryOffset + 3)
+                throw failure(
+                    .invalidSection, "entry \(index): reserved byte is \(reserved); expected 0", at: entryOffset + 3)
             }
             guard (1...Section.maximumNameLength).contains(Int(nameLength)),
                 reader.readerIndex + Int(nameLength) + SectionEntry.fixedSize - 6 <= crcOffset - 32
@@ -148,7 +149,8 @@ struct SectionTable {
                 let checksum = reader.readInteger(endianness: .little, as: UInt32.self)
             else { throw failure(.truncated, "entry \(index) ('\(name)') runs past the table", at: fieldsOffset) }
             let kind = Section.Kind(rawValue: kindCode)
-            func entryFailure(_ code: KnowledgeBaseError.Code, _ message: String, at offset: Int) -> KnowledgeBaseError {
+            func entryFailure(_ code: KnowledgeBaseError.Code, _ message: String, at offset: Int) -> KnowledgeBaseError
+            {
                 KnowledgeBaseError(code: code, message: message, file: file, offset: offset, section: name)
             }
             guard offset == expectedOffset else {
@@ -216,7 +218,8 @@ struct SectionTable {
         guard expectedOffset == UInt64(bytes.count) else {
             throw failure(
                 .layoutMismatch,
-                "the sections end at offset \(expectedOffset); the file has \(bytes.count) bytes", at: Int(expectedOffset))
+                "the sections end at offset \(expectedOffset); the file has \(bytes.count) bytes",
+                at: Int(expectedOffset))
         }
         // The CRC check above guarantees the table's 32 fingerprint bytes are present.
         let fingerprintBytes = Array(reader.readBytes(length: 32) ?? [])

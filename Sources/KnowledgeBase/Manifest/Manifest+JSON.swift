@@ -39,7 +39,8 @@ extension Manifest {
     /// A short explanation of a decoding error: the coding path and the decoder's debug description.
     private static func reason(_ error: any Error) -> String {
         func path(_ keys: [any CodingKey]) -> String {
-            keys.isEmpty ? "top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            keys.isEmpty
+                ? "top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
         }
         switch error as? DecodingError {
         case .keyNotFound(let key, let context):
