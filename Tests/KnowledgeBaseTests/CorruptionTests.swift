@@ -177,6 +177,13 @@ import Testing
                 .lengthOutOfBounds
             ),
             (
+                RawSection(
+                    kind: .tensorFloat32, name: "t",
+                    payload: [1, 3, 0, 0] + [UInt8](repeating: 0, count: 8) + [0, 0, 0, 0, 0, 1, 0, 0]
+                        + [0, 0, 0, 0, 0, 1, 0, 0]),
+                .lengthOutOfBounds
+            ),
+            (
                 RawSection(kind: .tensorFloat32, name: "t", payload: [2, 1, 0, 0] + [1, 0, 0, 0, 0, 0, 0, 0]),
                 .invalidSection
             ),

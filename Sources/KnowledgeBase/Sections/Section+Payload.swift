@@ -117,6 +117,8 @@ enum TensorPayload {
     static let float32Code: UInt8 = 1
     /// The largest tensor rank accepted.
     static let maximumRank = 8
+    /// The largest product of the non-zero extents of a tensor accepted (2^31).
+    static let maximumExtentProduct: UInt64 = 1 << 31
 }
 
 /// Where a payload sits, for error messages.
@@ -198,12 +200,24 @@ private struct PayloadParser {
         guard reserved == 0 else { throw error("payload bytes 2–3: reserved field is \(reserved); expected 0") }
         var shape: [Int] = []
         var count = 1
+        // The product of the non-zero extents is bounded too, so that an empty tensor cannot carry extents
+        // whose partial products overflow in code that later reads its shape.
+        var nonzeroProduct: UInt64 = 1
         for axis in 0..<Int(rank) {
             guard let extent = reader.readInteger(endianness: .little, as: UInt64.self) else {
                 throw shortRead("extent \(axis)", bytes: 8)
             }
-            let (product, overflow) = count.multipliedReportingOverflow(by: Int(truncatingIfNeeded: extent))
-            guard extent <= UInt64(Int.max), !overflow, product <= reader.bytes.count / 4 else {
+            let (bounded, overflow) = nonzeroProduct.multipliedReportingOverflow(by: max(extent, 1))
+            guard !overflow, bounded <= TensorPayload.maximumExtentProduct else {
+                throw KnowledgeBaseError(
+                    code: .lengthOutOfBounds,
+                    message: "tensor_float32 section: shape extent \(axis) is \(extent); the product of the non-zero "
+                        + "extents may not exceed \(TensorPayload.maximumExtentProduct)",
+                    file: location.file, offset: location.offset, section: location.section)
+            }
+            nonzeroProduct = bounded
+            count *= Int(extent)  // ≤ nonzeroProduct ≤ 2^31: cannot overflow
+            guard count <= reader.bytes.count / 4 else {
                 throw KnowledgeBaseError(
                     code: .lengthOutOfBounds,
                     message: "tensor_float32 section: shape extent \(axis) is \(extent); the tensor would not fit in "
@@ -211,7 +225,6 @@ private struct PayloadParser {
                     file: location.file, offset: location.offset, section: location.section)
             }
             shape.append(Int(extent))
-            count = product
         }
         guard reader.readableBytes == 4 * count else {
             throw error(
