@@ -4,8 +4,10 @@
 ///
 /// `.semkb` files are little-endian throughout (see <doc:SemKBFormat>); the parameter is explicit at
 /// every call site anyway, as in swift-nio's `ByteBuffer.readInteger(endianness:as:)`.
-enum Endianness: Sendable {
+package enum Endianness: Sendable {
+    /// Least significant byte first (the `.semkb` and `.semf` order).
     case little
+    /// Most significant byte first (network order).
     case big
 }
 
@@ -15,32 +17,38 @@ enum Endianness: Sendable {
 /// Modelled on swift-nio's `ByteBuffer` (`ByteBuffer-int.swift`): a short read returns `nil` and never
 /// moves the index, so a parser turns every `nil` into a typed error that names the offset. Indices are
 /// offsets from the start of the underlying bytes (``baseOffset`` is added when reporting file offsets).
-struct ByteReader {
+///
+/// `package` so that other SemCom binary formats (the `.semf` frame reader) share it.
+package struct ByteReader {
     /// The bytes being read.
-    let bytes: [UInt8]
+    package let bytes: [UInt8]
     /// The file offset of `bytes[0]`, added to indices when errors report a position in the file.
-    let baseOffset: Int
+    package let baseOffset: Int
     /// The index of the next byte a `read*` call consumes.
-    private(set) var readerIndex: Int = 0
+    package private(set) var readerIndex: Int = 0
 
-    init(_ bytes: [UInt8], baseOffset: Int = 0) {
+    /// Creates a reader at index 0.
+    /// - Parameters:
+    ///   - bytes: the bytes to read.
+    ///   - baseOffset: the file offset of `bytes[0]`, for error messages.
+    package init(_ bytes: [UInt8], baseOffset: Int = 0) {
         self.bytes = bytes
         self.baseOffset = baseOffset
     }
 
     /// Bytes left between ``readerIndex`` and the end.
-    var readableBytes: Int { bytes.count - readerIndex }
+    package var readableBytes: Int { bytes.count - readerIndex }
 
     /// The file offset of the next byte to read.
-    var fileOffset: Int { baseOffset + readerIndex }
+    package var fileOffset: Int { baseOffset + readerIndex }
 
     /// Whether `length` bytes starting at `index` lie inside the bytes (overflow-safe).
-    func isReadable(at index: Int, length: Int) -> Bool {
+    package func isReadable(at index: Int, length: Int) -> Bool {
         index >= 0 && length >= 0 && index <= bytes.count && length <= bytes.count - index
     }
 
     /// The integer of type `T` stored at `index` in the given byte order, or `nil` if it does not fit.
-    func getInteger<T: FixedWidthInteger>(at index: Int, endianness: Endianness, as: T.Type = T.self) -> T? {
+    package func getInteger<T: FixedWidthInteger>(at index: Int, endianness: Endianness, as: T.Type = T.self) -> T? {
         let size = MemoryLayout<T>.size
         guard isReadable(at: index, length: size) else { return nil }
         var value: T = 0
@@ -55,52 +63,52 @@ struct ByteReader {
     }
 
     /// Reads an integer of type `T` and moves past it, or returns `nil` (index unchanged) on a short read.
-    mutating func readInteger<T: FixedWidthInteger>(endianness: Endianness, as: T.Type = T.self) -> T? {
+    package mutating func readInteger<T: FixedWidthInteger>(endianness: Endianness, as: T.Type = T.self) -> T? {
         guard let value = getInteger(at: readerIndex, endianness: endianness, as: T.self) else { return nil }
         readerIndex += MemoryLayout<T>.size
         return value
     }
 
     /// `length` bytes at `index`, or `nil` if they do not all exist.
-    func getBytes(at index: Int, length: Int) -> ArraySlice<UInt8>? {
+    package func getBytes(at index: Int, length: Int) -> ArraySlice<UInt8>? {
         guard isReadable(at: index, length: length) else { return nil }
         return bytes[index..<(index + length)]
     }
 
     /// Reads `length` bytes and moves past them, or returns `nil` (index unchanged) on a short read.
-    mutating func readBytes(length: Int) -> ArraySlice<UInt8>? {
+    package mutating func readBytes(length: Int) -> ArraySlice<UInt8>? {
         guard let slice = getBytes(at: readerIndex, length: length) else { return nil }
         readerIndex += length
         return slice
     }
 
     /// The UTF-8 string of `length` bytes at `index`, or `nil` on a short read or invalid UTF-8.
-    func getUTF8String(at index: Int, length: Int) -> String? {
+    package func getUTF8String(at index: Int, length: Int) -> String? {
         guard let slice = getBytes(at: index, length: length) else { return nil }
         return String(validating: slice, as: UTF8.self)
     }
 
     /// Reads a UTF-8 string of `length` bytes and moves past it; `nil` (index unchanged) on a short read
     /// or invalid UTF-8.
-    mutating func readUTF8String(length: Int) -> String? {
+    package mutating func readUTF8String(length: Int) -> String? {
         guard let string = getUTF8String(at: readerIndex, length: length) else { return nil }
         readerIndex += length
         return string
     }
 
     /// Reads an IEEE 754 binary32 value stored as a `UInt32` bit pattern.
-    mutating func readFloat32(endianness: Endianness) -> Float? {
+    package mutating func readFloat32(endianness: Endianness) -> Float? {
         readInteger(endianness: endianness, as: UInt32.self).map(Float.init(bitPattern:))
     }
 
     /// Reads an IEEE 754 binary64 value stored as a `UInt64` bit pattern.
-    mutating func readFloat64(endianness: Endianness) -> Double? {
+    package mutating func readFloat64(endianness: Endianness) -> Double? {
         readInteger(endianness: endianness, as: UInt64.self).map(Double.init(bitPattern:))
     }
 
     /// Moves ``readerIndex`` forward by `count` bytes; returns `false` (index unchanged) if fewer remain.
     @discardableResult
-    mutating func moveReaderIndex(forwardBy count: Int) -> Bool {
+    package mutating func moveReaderIndex(forwardBy count: Int) -> Bool {
         guard isReadable(at: readerIndex, length: count) else { return false }
         readerIndex += count
         return true

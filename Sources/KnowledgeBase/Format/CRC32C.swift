@@ -7,7 +7,8 @@
 ///
 /// Detects every error burst up to 32 bits long — in particular any change confined to one byte. The
 /// check value of the ASCII string `"123456789"` is 0xE3069283. Table-driven, one byte per step (Sarwate).
-enum CRC32C {
+/// `package` so that other SemCom formats (the `.semf` frame CRC) use the same implementation.
+package enum CRC32C {
     /// The 256-entry lookup table for the reflected polynomial.
     static let table: [UInt32] = (0..<256).map { index -> UInt32 in
         var crc = UInt32(index)
@@ -18,7 +19,7 @@ enum CRC32C {
     }
 
     /// The CRC-32C of `bytes`.
-    static func checksum<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> UInt32 {
+    package static func checksum<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> UInt32 {
         var crc: UInt32 = 0xFFFF_FFFF
         table.withUnsafeBufferPointer { table in
             let update = { (byte: UInt8) in
