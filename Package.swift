@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "Compression", targets: ["Compression"]),
         .library(name: "HealthData", targets: ["HealthData"]),
         .library(name: "Channels", targets: ["Channels"]),
+        .library(name: "KnowledgeBase", targets: ["KnowledgeBase"]),
         .library(name: "RawTransmission", targets: ["RawTransmission"]),
         .library(name: "SemanticCodec", targets: ["SemanticCodec"]),
         .library(name: "Experiments", targets: ["Experiments"]),
@@ -30,6 +31,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // MARK: - Layer 0: system libraries
@@ -54,6 +56,10 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["TensorCore", realModule], swiftSettings: settings),
         .target(name: "Channels", dependencies: ["TensorCore", realModule], swiftSettings: settings),
         .target(name: "HealthData", dependencies: ["TensorCore", realModule], swiftSettings: settings),
+        .target(
+            name: "KnowledgeBase",
+            dependencies: ["TensorCore", "Compression", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: settings),
 
         // MARK: - Layer 3
         .target(
@@ -83,6 +89,10 @@ let package = Package(
         .testTarget(name: "CompressionTests", dependencies: ["Compression"], swiftSettings: settings),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TensorCore"], swiftSettings: settings),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels", "TensorCore"], swiftSettings: settings),
+        .testTarget(
+            name: "KnowledgeBaseTests",
+            dependencies: ["KnowledgeBase", "TensorCore", "Compression", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: settings),
         .testTarget(
             name: "HealthDataTests", dependencies: ["HealthData", "TensorCore"],
             resources: [.copy("Fixtures")], swiftSettings: settings),
