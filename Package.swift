@@ -26,6 +26,8 @@ let package = Package(
         .library(name: "KnowledgeBase", targets: ["KnowledgeBase"]),
         .library(name: "RawTransmission", targets: ["RawTransmission"]),
         .library(name: "SemanticCodec", targets: ["SemanticCodec"]),
+        .library(name: "Privacy", targets: ["Privacy"]),
+        .library(name: "TabularCodec", targets: ["TabularCodec"]),
         .library(name: "Experiments", targets: ["Experiments"]),
     ],
     dependencies: [
@@ -60,13 +62,24 @@ let package = Package(
             name: "KnowledgeBase",
             dependencies: ["TensorCore", "Compression", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: settings),
+        .target(
+            name: "Privacy", dependencies: ["TensorCore", realModule, .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: settings),
 
         // MARK: - Layer 3
         .target(
             name: "RawTransmission", dependencies: ["TensorCore", "Channels", "Compression", realModule],
             swiftSettings: settings),
         .target(
-            name: "SemanticCodec", dependencies: ["TensorCore", "NeuralNet", "Channels", realModule],
+            name: "SemanticCodec", dependencies: ["TensorCore", "NeuralNet", "Channels", "KnowledgeBase", realModule],
+            swiftSettings: settings),
+
+        // MARK: - Layer 4
+        .target(
+            name: "TabularCodec",
+            dependencies: [
+                "TensorCore", "NeuralNet", "Channels", "KnowledgeBase", "HealthData", "SemanticCodec", realModule,
+            ],
             swiftSettings: settings),
 
         // MARK: - Layer 5
@@ -104,6 +117,13 @@ let package = Package(
             swiftSettings: settings),
         .testTarget(
             name: "ExperimentsTests", dependencies: ["Experiments", "TensorCore", "NeuralNet", "HealthData"],
+            swiftSettings: settings),
+        .testTarget(
+            name: "PrivacyTests", dependencies: ["Privacy", "TensorCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: settings),
+        .testTarget(
+            name: "TabularCodecTests",
+            dependencies: ["TabularCodec", "SemanticCodec", "KnowledgeBase", "HealthData", "Channels", "TensorCore"],
             swiftSettings: settings),
         .testTarget(name: "semcomTests", dependencies: ["semcom"], swiftSettings: settings),
     ]

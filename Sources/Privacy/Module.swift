@@ -1,0 +1,1 @@
+// Privacy module: DP mechanisms, accountants, secure aggregation (see Documentation.docc).

@@ -1,0 +1,1 @@
+// TabularCodec module: schema-driven semantic codec for tabular health records.
