@@ -192,10 +192,10 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
     ) -> (output: Tensor<Scalar>, pullback: @Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, perExample: [Tensor<Scalar>])) {
         var x = input
         var inputs: [Tensor<Scalar>] = []
-        var installed: [any Layer<Scalar>] = []
+        var used: [any Layer<Scalar>] = []
         var pullbacks: [@Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, parameters: [Tensor<Scalar>])] = []
-        for i in installed.indices {
-            let layer = installed[i]
+        for i in self.installed.indices {
+            let layer = self.installed[i]
             if !ranges[i].isEmpty {
                 precondition(
                     layer is any PerExampleDifferentiable,
@@ -203,7 +203,7 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
             }
             let step = layer.forward(x, training: training, using: &rng)
             inputs.append(x)
-            installed.append(layer)
+            used.append(layer)
             pullbacks.append(step.pullback)
             x = step.output
         }
@@ -211,11 +211,11 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
         let total = shapes.count
         return (
             x,
-            { [pullbacks, inputs, installed] gradient in
+            { [pullbacks, inputs, used] gradient in
                 var g = gradient
                 var perLayer = [[Tensor<Scalar>]](repeating: [], count: pullbacks.count)
                 for i in pullbacks.indices.reversed() {
-                    if !ranges[i].isEmpty, let layer = installed[i] as? any PerExampleDifferentiable {
+                    if !ranges[i].isEmpty, let layer = used[i] as? any PerExampleDifferentiable {
                         perLayer[i] = openedPerExampleGradients(layer, input: inputs[i], outputGradient: g)
                     }
                     g = pullbacks[i](g).input
