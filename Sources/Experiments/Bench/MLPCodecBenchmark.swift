@@ -155,8 +155,9 @@ public struct MLPCodecBenchmark: Sendable {
     ///   - threads: OpenBLAS threads (≥ 1); set for the whole process.
     ///   - seed: seeds weights, data and noise.
     ///   - trainSteps: timed training steps (the peer uses 500), after `warmupSteps` untimed ones (50).
-    ///   - batch1Iterations: timed batch-1 inferences (5000) after 200 untimed ones.
-    ///   - batch1024Iterations: timed batch-1024 inferences (200) after 20 untimed ones.
+    ///   - batch1Iterations: timed batch-1 inferences (5000) after `min(200, batch1Iterations)` untimed ones.
+    ///   - batch1024Iterations: timed batch-1024 inferences (200) after `min(20, batch1024Iterations)`
+    ///     untimed ones.
     /// - Returns: the figures, with the keys of the peer script.
     public static func run(
         threads: Int, seed: UInt64, trainSteps: Int = 500, warmupSteps: Int = 50,
@@ -184,13 +185,13 @@ public struct MLPCodecBenchmark: Sendable {
         var data = Xoshiro256(seed: seed, stream: 3)
         let single = Tensor<Float>.gaussian(shape: [1, inputSize], using: &data)
         var sink: Float = 0
-        for _ in 0..<200 { sink += codec.infer(single).scalars[0] }
+        for _ in 0..<Swift.min(200, batch1Iterations) { sink += codec.infer(single).scalars[0] }
         let singleStart = clock.now
         for _ in 0..<batch1Iterations { sink += codec.infer(single).scalars[0] }
         let singleSeconds = seconds(clock.now - singleStart)
 
         let large = Tensor<Float>.gaussian(shape: [1024, inputSize], using: &data)
-        for _ in 0..<20 { sink += codec.infer(large).scalars[0] }
+        for _ in 0..<Swift.min(20, batch1024Iterations) { sink += codec.infer(large).scalars[0] }
         let largeStart = clock.now
         for _ in 0..<batch1024Iterations { sink += codec.infer(large).scalars[0] }
         let largeSeconds = seconds(clock.now - largeStart)
