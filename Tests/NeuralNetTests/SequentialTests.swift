@@ -100,3 +100,50 @@ import Testing
         #expect(viaProtocol == perExample)
     }
 }
+
+@Suite struct SequentialFusionTests {
+    init() { BLAS.setThreadCount(1) }
+
+    @Test func fusedDenseReLUMatchesSeparateLayers() {
+        var rng = Xoshiro256(seed: 12)
+        let model = Sequential<Float>(
+            Dense<Float>(inputSize: 5, outputSize: 19, using: &rng), ReLU<Float>(),
+            Dense<Float>(inputSize: 19, outputSize: 3, using: &rng), ReLU<Float>())
+        let x = Tensor<Float>.gaussian(shape: [4, 5], using: &rng)
+        var expected = x
+        for layer in model.layers { expected = layer(expected) }
+        #expect(model(x) == expected)
+        let (y, pullback) = model.forward(x, training: true, using: &rng)
+        #expect(y == expected)
+        // The layer-by-layer chain gives the same gradients.
+        let g = Tensor<Float>.gaussian(shape: [4, 3], using: &rng)
+        var steps: [(Tensor<Float>) -> (input: Tensor<Float>, parameters: [Tensor<Float>])] = []
+        var h = x
+        for layer in model.layers {
+            let step = layer.forward(h, training: true, using: &rng)
+            steps.append(step.pullback)
+            h = step.output
+        }
+        var dh = g
+        var manual: [[Tensor<Float>]] = []
+        for step in steps.reversed() {
+            let (dx, dp) = step(dh)
+            manual.insert(dp, at: 0)
+            dh = dx
+        }
+        let fused = pullback(g)
+        #expect(fused.input == dh)
+        #expect(fused.parameters == manual.flatMap { $0 })
+    }
+
+    @Test func parameterGradientsWithoutInputGradient() {
+        let model = SequentialTests.mlp(seed: 13)
+        var rng = Xoshiro256(seed: 14)
+        let x = Tensor<Double>.gaussian(shape: [3, 5], using: &rng)
+        let g = Tensor<Double>.gaussian(shape: [3, 3], using: &rng)
+        let full = model.forward(x, training: true, using: &rng).pullback(g).parameters
+        let (y, pullback) = model.forwardForParameterGradients(x, training: true, using: &rng)
+        #expect(y == model(x))
+        #expect(pullback(g) == full)
+    }
+}

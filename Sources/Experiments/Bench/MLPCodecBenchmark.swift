@@ -130,7 +130,8 @@ public struct MLPCodecBenchmark: Sendable {
 
     /// Forward and backward pass: loss, encoder gradients, decoder gradients.
     private mutating func gradients() -> (Float, [Tensor<Float>], [Tensor<Float>]) {
-        let (latent, encoderPullback) = encoder.forward(inputs, training: true, using: &noiseGenerator)
+        // The inputs are data: no gradient with respect to them (as in PyTorch, `x.requires_grad == False`).
+        let (latent, encoderPullback) = encoder.forwardForParameterGradients(inputs, training: true, using: &noiseGenerator)
         let (normalized, normalizationPullback) = PowerNormalization<Float>().forward(
             latent, training: true, using: &noiseGenerator)
         var received = normalized
@@ -140,7 +141,7 @@ public struct MLPCodecBenchmark: Sendable {
         // Additive noise passes the gradient through unchanged.
         let decoderStep = decoderPullback(logitsGradient)
         let latentGradient = normalizationPullback(decoderStep.input).input
-        let encoderGradients = encoderPullback(latentGradient).parameters
+        let encoderGradients = encoderPullback(latentGradient)
         return (loss, encoderGradients, decoderStep.parameters)
     }
 

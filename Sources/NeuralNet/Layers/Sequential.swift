@@ -53,6 +53,8 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
     private let ranges: [Range<Int>]
     /// The shapes every parameter must keep.
     private let shapes: [[Int]]
+    /// Whether layer `i` is a ``Dense`` directly followed by a ``ReLU`` (run fused).
+    private let fusesReLU: [Bool]
 
     /// All parameters of all layers, concatenated in layer order.
     ///
@@ -100,6 +102,9 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
         self.ranges = ranges
         self.shapes = flat.map(\.shape)
         self.storage = flat
+        self.fusesReLU = layers.indices.map { i in
+            i + 1 < layers.count && layers[i] is Dense<Scalar> && layers[i + 1] is ReLU<Scalar>
+        }
     }
 
     /// Creates a chain from layers applied first to last.
@@ -136,44 +141,99 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
     public func forward<G: RandomNumberGenerator>(
         _ input: Tensor<Scalar>, training: Bool, using rng: inout G
     ) -> (output: Tensor<Scalar>, pullback: @Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, parameters: [Tensor<Scalar>])) {
-        var x = input
-        var pullbacks: [@Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, parameters: [Tensor<Scalar>])] = []
-        pullbacks.reserveCapacity(installed.count)
-        for i in installed.indices {
-            let current = installed[i]
-            let step = current.forward(x, training: training, using: &rng)
-            pullbacks.append(step.pullback)
-            x = step.output
-        }
-        let ranges = self.ranges
-        let total = shapes.count
-        return (
-            x,
-            { [pullbacks] gradient in
-                var g = gradient
-                var perLayer = [[Tensor<Scalar>]](repeating: [], count: pullbacks.count)
-                for i in pullbacks.indices.reversed() {
-                    let (dx, dp) = pullbacks[i](g)
-                    precondition(
-                        dp.count == ranges[i].count,
-                        "Layer \(i) returned \(dp.count) parameter gradients for \(ranges[i].count) parameters")
-                    perLayer[i] = dp
-                    g = dx
-                }
-                var flat: [Tensor<Scalar>] = []
-                flat.reserveCapacity(total)
-                for p in perLayer { flat.append(contentsOf: p) }
-                return (g, flat)
-            }
-        )
+        let (output, pullbacks) = run(input, training: training, inputGradient: true, using: &rng)
+        let chain = Self.chain(pullbacks, ranges: ranges, total: shapes.count)
+        return (output, { gradient in chain(gradient) })
     }
 
-    /// Inference: applies every layer in order.
+    /// Like ``forward(_:training:using:)`` for when `∂L/∂input` is not needed (the network's input
+    /// is data): the pullback returns the parameter gradients only, and a first ``Dense`` layer
+    /// skips the input-gradient product (a `[batch, in] · [in, out]ᵀ` GEMM).
+    ///
+    /// - Parameters:
+    ///   - input: the first layer's input.
+    ///   - training: passed to every layer.
+    ///   - rng: passed to every layer in order.
+    /// - Returns: the output and a pullback from `∂L/∂output` to the gradients of ``parameters``.
+    public func forwardForParameterGradients<G: RandomNumberGenerator>(
+        _ input: Tensor<Scalar>, training: Bool, using rng: inout G
+    ) -> (output: Tensor<Scalar>, pullback: @Sendable (Tensor<Scalar>) -> [Tensor<Scalar>]) {
+        let (output, pullbacks) = run(input, training: training, inputGradient: false, using: &rng)
+        let chain = Self.chain(pullbacks, ranges: ranges, total: shapes.count)
+        return (output, { gradient in chain(gradient).parameters })
+    }
+
+    private typealias Pullback = @Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, parameters: [Tensor<Scalar>])
+
+    /// The forward pass with one pullback per layer.
+    ///
+    /// A ``Dense`` followed by a ``ReLU`` is fused: the rectification runs in place on the dense
+    /// output (one buffer and one pass fewer); the two pullbacks are the layers' own, so results
+    /// are identical to running the layers one by one.
+    private func run<G: RandomNumberGenerator>(
+        _ input: Tensor<Scalar>, training: Bool, inputGradient: Bool, using rng: inout G
+    ) -> (Tensor<Scalar>, [Pullback]) {
+        var x = input
+        var pullbacks: [Pullback] = []
+        pullbacks.reserveCapacity(installed.count)
+        var i = 0
+        while i < installed.count {
+            let needsInputGradient = inputGradient || i > 0
+            if fusesReLU[i] || !needsInputGradient, let dense = installed[i] as? Dense<Scalar> {
+                pullbacks.append(dense.pullback(input: x, inputGradient: needsInputGradient))
+                var z = dense(x)
+                if fusesReLU[i] {
+                    reluInPlace(&z)
+                    let y = z
+                    pullbacks.append({ g in (activationBackward(.relu, input: y, output: y, gradient: g), []) })
+                    i += 1
+                }
+                x = z
+                i += 1
+                continue
+            }
+            let step = installed[i].forward(x, training: training, using: &rng)
+            pullbacks.append(step.pullback)
+            x = step.output
+            i += 1
+        }
+        return (x, pullbacks)
+    }
+
+    /// Chains per-layer pullbacks in reverse and concatenates their parameter gradients.
+    private static func chain(_ pullbacks: [Pullback], ranges: [Range<Int>], total: Int) -> Pullback {
+        { gradient in
+            var g = gradient
+            var perLayer = [[Tensor<Scalar>]](repeating: [], count: pullbacks.count)
+            for i in pullbacks.indices.reversed() {
+                let (dx, dp) = pullbacks[i](g)
+                precondition(
+                    dp.count == ranges[i].count,
+                    "Layer \(i) returned \(dp.count) parameter gradients for \(ranges[i].count) parameters")
+                perLayer[i] = dp
+                g = dx
+            }
+            var flat: [Tensor<Scalar>] = []
+            flat.reserveCapacity(total)
+            for p in perLayer { flat.append(contentsOf: p) }
+            return (g, flat)
+        }
+    }
+
+    /// Inference: applies every layer in order (a ``Dense`` followed by ``ReLU`` is fused).
     public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
         var x = input
-        for i in installed.indices {
+        var i = 0
+        while i < installed.count {
+            if fusesReLU[i], let dense = installed[i] as? Dense<Scalar> {
+                x = dense(x)
+                reluInPlace(&x)
+                i += 2
+                continue
+            }
             let current = installed[i]
             x = current.callAsFunction(x)
+            i += 1
         }
         return x
     }
