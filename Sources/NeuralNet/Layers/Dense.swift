@@ -205,11 +205,16 @@ func denseBackwardBody<Scalar: TensorScalar>(
             }
         }
     }
-    g.scalars.withUnsafeBufferPointer { gp in
-        db.withUnsafeMutableBufferPointer { dbp in
-            for r in 0..<rows {
-                let base = r * outputSize
-                for j in 0..<outputSize { dbp[j] += gp[base + j] }
+    if rows > 0 && outputSize > 0 {
+        // Column sums as a product with a vector of ones: db = gᵀ · 1.
+        let ones = [Scalar](repeating: 1, count: rows)
+        g.scalars.withUnsafeBufferPointer { gp in
+            ones.withUnsafeBufferPointer { op in
+                db.withUnsafeMutableBufferPointer { dbp in
+                    Scalar.gemv(
+                        transpose: true, rows: rows, columns: outputSize, alpha: 1, a: gp.baseAddress!,
+                        lda: outputSize, x: op.baseAddress!, beta: 0, y: dbp.baseAddress!)
+                }
             }
         }
     }
