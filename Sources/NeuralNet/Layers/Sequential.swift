@@ -19,7 +19,13 @@ import TensorCore
 /// operations per layer). Inference and `forward` use the linked layers directly, with no
 /// per-call setup.
 ///
-/// ``layers`` returns the layers with the current parameters.
+/// ``layers`` returns the layers with the current parameters. The layers as passed to `init`
+/// keep their initial tensors (they stand in while ``parameters`` is mutated), so a model holds
+/// its initial weights once more in memory. A ``Dense`` directly followed by a ``ReLU`` runs fused
+/// (the rectification happens in place on the dense output) with identical results.
+/// Release a step's pullback before updating (a live pullback references the weights, and the
+/// update would then copy them); ``forwardForParameterGradients(_:training:using:)`` skips the
+/// input gradient when the input is data.
 ///
 /// ## Per-example gradients
 ///
@@ -33,11 +39,14 @@ import TensorCore
 /// ```swift
 /// var rng = Xoshiro256(seed: 1)
 /// var model = Sequential<Float>(
-///     Dense(inputSize: 30, outputSize: 16, initializer: .heUniform, using: &rng), ReLU(),
-///     Dense(inputSize: 16, outputSize: 2, using: &rng))
-/// let (logits, pullback) = model.forward(x, training: true, using: &rng)
-/// let (loss, dLogits) = Losses.softmaxCrossEntropy(logits: logits, labels: y)
-/// let gradients = pullback(dLogits).parameters
+///     Dense<Float>(inputSize: 30, outputSize: 16, initializer: .heUniform, using: &rng), ReLU<Float>(),
+///     Dense<Float>(inputSize: 16, outputSize: 2, using: &rng))
+/// var optimizer = Adam<Float>(learningRate: 1e-3)
+/// let gradients: [Tensor<Float>] = {
+///     let (logits, pullback) = model.forward(x, training: true, using: &rng)   // x: [batch, 30]
+///     let (loss, dLogits) = Losses.softmaxCrossEntropy(logits: logits, labels: y)
+///     return pullback(dLogits).parameters
+/// }()
 /// optimizer.update(&model.parameters, along: gradients)
 /// ```
 public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
