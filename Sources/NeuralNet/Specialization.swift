@@ -27,15 +27,34 @@ func denseForward<Scalar: TensorScalar>(
 }
 
 func denseBackward<Scalar: TensorScalar>(
-    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: Tensor<Scalar>
+    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: Tensor<Scalar>, inputGradient: Bool
 ) -> (Tensor<Scalar>, Tensor<Scalar>, Tensor<Scalar>) {
     if Scalar.self == Float.self {
-        return same(denseBackwardBody(same(x) as Tensor<Float>, same(w) as Tensor<Float>, same(g) as Tensor<Float>))
+        return same(
+            denseBackwardBody(
+                same(x) as Tensor<Float>, same(w) as Tensor<Float>, same(g) as Tensor<Float>, inputGradient: inputGradient))
     }
     if Scalar.self == Double.self {
-        return same(denseBackwardBody(same(x) as Tensor<Double>, same(w) as Tensor<Double>, same(g) as Tensor<Double>))
+        return same(
+            denseBackwardBody(
+                same(x) as Tensor<Double>, same(w) as Tensor<Double>, same(g) as Tensor<Double>,
+                inputGradient: inputGradient))
     }
-    return denseBackwardBody(x, w, g)
+    return denseBackwardBody(x, w, g, inputGradient: inputGradient)
+}
+
+/// ReLU applied in place (`max(x, 0)`), on a tensor whose storage the caller owns.
+func reluInPlace<Scalar: TensorScalar>(_ t: inout Tensor<Scalar>) {
+    if Scalar.self == Float.self {
+        t.scalars.withUnsafeMutableBufferPointer { p in
+            let f: UnsafeMutableBufferPointer<Float> = same(p)
+            reluForwardFloat(UnsafeBufferPointer(f), f)
+        }
+        return
+    }
+    t.scalars.withUnsafeMutableBufferPointer { p in
+        for i in 0..<p.count where !(p[i] > 0) { p[i] = 0 }
+    }
 }
 
 func densePerExample<Scalar: TensorScalar>(

@@ -130,8 +130,9 @@ public struct MLPCodecBenchmark: Sendable {
 
     /// Forward and backward pass: loss, encoder gradients, decoder gradients.
     private mutating func gradients() -> (Float, [Tensor<Float>], [Tensor<Float>]) {
-        let (latent, encoderPullback) = encoder.forward(inputs, training: true, using: &noiseGenerator)
-        let (normalized, normalizationPullback) = PowerNormalization().forward(
+        // The inputs are data: no gradient with respect to them (as in PyTorch, `x.requires_grad == False`).
+        let (latent, encoderPullback) = encoder.forwardForParameterGradients(inputs, training: true, using: &noiseGenerator)
+        let (normalized, normalizationPullback) = PowerNormalization<Float>().forward(
             latent, training: true, using: &noiseGenerator)
         var received = normalized
         addGaussianNoise(to: &received, standardDeviation: Self.noiseStandardDeviation, using: &noiseGenerator)
@@ -140,7 +141,7 @@ public struct MLPCodecBenchmark: Sendable {
         // Additive noise passes the gradient through unchanged.
         let decoderStep = decoderPullback(logitsGradient)
         let latentGradient = normalizationPullback(decoderStep.input).input
-        let encoderGradients = encoderPullback(latentGradient).parameters
+        let encoderGradients = encoderPullback(latentGradient)
         return (loss, encoderGradients, decoderStep.parameters)
     }
 
@@ -155,8 +156,9 @@ public struct MLPCodecBenchmark: Sendable {
     ///   - threads: OpenBLAS threads (≥ 1); set for the whole process.
     ///   - seed: seeds weights, data and noise.
     ///   - trainSteps: timed training steps (the peer uses 500), after `warmupSteps` untimed ones (50).
-    ///   - batch1Iterations: timed batch-1 inferences (5000) after 200 untimed ones.
-    ///   - batch1024Iterations: timed batch-1024 inferences (200) after 20 untimed ones.
+    ///   - batch1Iterations: timed batch-1 inferences (5000) after `min(200, batch1Iterations)` untimed ones.
+    ///   - batch1024Iterations: timed batch-1024 inferences (200) after `min(20, batch1024Iterations)`
+    ///     untimed ones.
     /// - Returns: the figures, with the keys of the peer script.
     public static func run(
         threads: Int, seed: UInt64, trainSteps: Int = 500, warmupSteps: Int = 50,
@@ -184,13 +186,13 @@ public struct MLPCodecBenchmark: Sendable {
         var data = Xoshiro256(seed: seed, stream: 3)
         let single = Tensor<Float>.gaussian(shape: [1, inputSize], using: &data)
         var sink: Float = 0
-        for _ in 0..<200 { sink += codec.infer(single).scalars[0] }
+        for _ in 0..<Swift.min(200, batch1Iterations) { sink += codec.infer(single).scalars[0] }
         let singleStart = clock.now
         for _ in 0..<batch1Iterations { sink += codec.infer(single).scalars[0] }
         let singleSeconds = seconds(clock.now - singleStart)
 
         let large = Tensor<Float>.gaussian(shape: [1024, inputSize], using: &data)
-        for _ in 0..<20 { sink += codec.infer(large).scalars[0] }
+        for _ in 0..<Swift.min(20, batch1024Iterations) { sink += codec.infer(large).scalars[0] }
         let largeStart = clock.now
         for _ in 0..<batch1024Iterations { sink += codec.infer(large).scalars[0] }
         let largeSeconds = seconds(clock.now - largeStart)
@@ -216,23 +218,21 @@ extension MLPCodecBenchmark {
     /// has unit mean power (the transmit power constraint of deep joint source–channel coding,
     /// Bourtsoulatze et al. 2019).
     ///
-    /// Input and output `[batch, k]`, Float. With `s = √(Σ_j z_j² / k)`, the pullback is
+    /// Input and output `[batch, k]`. With `s = √(Σ_j z_j² / k)`, the pullback is
     /// `∂L/∂z = (g − u · (Σ_j g_j u_j) / k) / s`. A zero row has no direction and is not allowed
     /// (its `s` is 0); the codec's latents are never exactly zero.
-    public struct PowerNormalization: Layer {
-        /// The element type.
-        public typealias Scalar = Float
+    public struct PowerNormalization<Scalar: TensorScalar>: Layer {
         /// Creates the layer.
         public init() {}
         /// Always empty.
-        public var parameters: [Tensor<Float>] {
+        public var parameters: [Tensor<Scalar>] {
             get { [] }
             set { precondition(newValue.isEmpty, "PowerNormalization has no parameters, got \(newValue.count)") }
         }
 
         public func forward<G: RandomNumberGenerator>(
-            _ input: Tensor<Float>, training: Bool, using rng: inout G
-        ) -> (output: Tensor<Float>, pullback: @Sendable (Tensor<Float>) -> (input: Tensor<Float>, parameters: [Tensor<Float>])) {
+            _ input: Tensor<Scalar>, training: Bool, using rng: inout G
+        ) -> (output: Tensor<Scalar>, pullback: @Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, parameters: [Tensor<Scalar>])) {
             let (output, scales) = Self.normalize(input)
             return (
                 output,
@@ -240,15 +240,15 @@ extension MLPCodecBenchmark {
                     precondition(gradient.shape == output.shape, "PowerNormalization pullback: \(gradient.shape) ≠ \(output.shape)")
                     let k = output.shape.last ?? 1
                     let rows = output.count / Swift.max(k, 1)
-                    var dz = [Float](repeating: 0, count: output.count)
+                    var dz = [Scalar](repeating: 0, count: output.count)
                     dz.withUnsafeMutableBufferPointer { d in
                         output.scalars.withUnsafeBufferPointer { u in
                             gradient.scalars.withUnsafeBufferPointer { g in
                                 for r in 0..<rows {
                                     let base = r * k
-                                    var dot: Float = 0
+                                    var dot: Scalar = 0
                                     for j in 0..<k { dot += g[base + j] * u[base + j] }
-                                    let projection = dot / Float(k)
+                                    let projection = dot / Scalar(k)
                                     let inverse = 1 / scales[r]
                                     for j in 0..<k { d[base + j] = (g[base + j] - u[base + j] * projection) * inverse }
                                 }
@@ -261,22 +261,22 @@ extension MLPCodecBenchmark {
         }
 
         /// Normalizes each row to unit mean power.
-        public func callAsFunction(_ input: Tensor<Float>) -> Tensor<Float> {
+        public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
             Self.normalize(input).output
         }
 
-        static func normalize(_ input: Tensor<Float>) -> (output: Tensor<Float>, scales: [Float]) {
+        static func normalize(_ input: Tensor<Scalar>) -> (output: Tensor<Scalar>, scales: [Scalar]) {
             precondition(input.rank >= 1 && (input.shape.last ?? 0) > 0, "PowerNormalization needs [..., k>0], got \(input.shape)")
             let k = input.shape[input.rank - 1]
             let rows = input.count / k
             var out = input.scalars
-            var scales = [Float](repeating: 0, count: rows)
+            var scales = [Scalar](repeating: 0, count: rows)
             out.withUnsafeMutableBufferPointer { o in
                 for r in 0..<rows {
                     let base = r * k
-                    var power: Float = 0
+                    var power: Scalar = 0
                     for j in 0..<k { power += o[base + j] * o[base + j] }
-                    let s = (power / Float(k)).squareRoot()
+                    let s = (power / Scalar(k)).squareRoot()
                     precondition(s > 0, "PowerNormalization: row \(r) is all zeros")
                     scales[r] = s
                     let inverse = 1 / s

@@ -167,9 +167,13 @@ public enum BCWDClassifiers {
             while start < n {
                 let batch = Array(order[start..<Swift.min(start + configuration.batchSize, n)])
                 start += configuration.batchSize
-                let (output, pullback) = model.forward(x.gatherRows(batch), training: true, using: &rng)
-                let (gradient, adjust) = lossGradient(output, batch.map { labels[$0] }, model.parameters)
-                let grads = adjust(pullback(gradient).parameters)
+                // The pullback (which references the weights) ends with this closure, so the
+                // optimizer below updates the weights in place instead of copying them.
+                let grads: [Tensor<Float>] = {
+                    let (output, pullback) = model.forward(x.gatherRows(batch), training: true, using: &rng)
+                    let (gradient, adjust) = lossGradient(output, batch.map { labels[$0] }, model.parameters)
+                    return adjust(pullback(gradient).parameters)
+                }()
                 optimizer.update(&model.parameters, along: grads)
             }
         }

@@ -75,15 +75,19 @@ public struct Dense<Scalar: TensorScalar>: PerExampleDifferentiable {
     public func forward<G: RandomNumberGenerator>(
         _ input: Tensor<Scalar>, training: Bool, using rng: inout G
     ) -> (output: Tensor<Scalar>, pullback: @Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, parameters: [Tensor<Scalar>])) {
-        let output = denseForward(input, weight, bias)
+        (denseForward(input, weight, bias), pullback(input: input, inputGradient: true))
+    }
+
+    /// The pullback of the layer at `input`; with `inputGradient: false` it skips `∂L/∂x` and
+    /// returns an empty `[0]` tensor in its place.
+    func pullback(
+        input: Tensor<Scalar>, inputGradient: Bool
+    ) -> @Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, parameters: [Tensor<Scalar>]) {
         let weight = self.weight
-        return (
-            output,
-            { gradient in
-                let (dx, dw, db) = denseBackward(input, weight, gradient)
-                return (dx, [dw, db])
-            }
-        )
+        return { gradient in
+            let (dx, dw, db) = denseBackward(input, weight, gradient, inputGradient: inputGradient)
+            return (dx, [dw, db])
+        }
     }
 
     /// Applies the layer: `[..., inputSize]` → `[..., outputSize]`.
@@ -145,8 +149,10 @@ func denseForwardBody<Scalar: TensorScalar>(
     return Tensor(shape: shape, scalars: out)
 }
 
+/// `(∂L/∂x, ∂L/∂W, ∂L/∂b)`; with `inputGradient: false` the first is an empty `[0]` tensor and its
+/// product is skipped (the first layer of a network whose input needs no gradient).
 func denseBackwardBody<Scalar: TensorScalar>(
-    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: Tensor<Scalar>
+    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: Tensor<Scalar>, inputGradient: Bool
 ) -> (Tensor<Scalar>, Tensor<Scalar>, Tensor<Scalar>) {
     let inputSize = w.shape[0]
     let outputSize = w.shape[1]
@@ -154,23 +160,39 @@ func denseBackwardBody<Scalar: TensorScalar>(
     precondition(
         g.count == rows * outputSize && g.shape.dropLast() == x.shape.dropLast(),
         "Dense pullback: gradient \(g.shape) does not match input \(x.shape) → [..., \(outputSize)]")
-    var dx = [Scalar](repeating: 0, count: x.count)
-    var dw = [Scalar](repeating: 0, count: inputSize * outputSize)
+    let products = rows > 0 && inputSize > 0 && outputSize > 0
+    // gemm with beta = 0 overwrites every element of C, so its outputs need no zero fill;
+    // gemv (one row) and the empty cases start from zeros.
+    var dx: [Scalar]
+    if !inputGradient {
+        dx = []
+    } else if products && rows > 1 {
+        dx = [Scalar](unsafeUninitializedCapacity: x.count) { _, initialized in initialized = x.count }
+    } else {
+        dx = [Scalar](repeating: 0, count: x.count)
+    }
+    let weightCount = inputSize * outputSize
+    var dw =
+        products
+        ? [Scalar](unsafeUninitializedCapacity: weightCount) { _, initialized in initialized = weightCount }
+        : [Scalar](repeating: 0, count: weightCount)
     var db = [Scalar](repeating: 0, count: outputSize)
-    if rows > 0 && inputSize > 0 {
+    if products {
         x.scalars.withUnsafeBufferPointer { xp in
             w.scalars.withUnsafeBufferPointer { wp in
                 g.scalars.withUnsafeBufferPointer { gp in
-                    dx.withUnsafeMutableBufferPointer { dxp in
-                        if rows == 1 {
-                            Scalar.gemv(
-                                transpose: false, rows: inputSize, columns: outputSize, alpha: 1, a: wp.baseAddress!,
-                                lda: outputSize, x: gp.baseAddress!, beta: 0, y: dxp.baseAddress!)
-                        } else {
-                            Scalar.gemm(
-                                transposeA: false, transposeB: true, m: rows, n: inputSize, k: outputSize, alpha: 1,
-                                a: gp.baseAddress!, lda: outputSize, b: wp.baseAddress!, ldb: outputSize,
-                                beta: 0, c: dxp.baseAddress!, ldc: inputSize)
+                    if inputGradient {
+                        dx.withUnsafeMutableBufferPointer { dxp in
+                            if rows == 1 {
+                                Scalar.gemv(
+                                    transpose: false, rows: inputSize, columns: outputSize, alpha: 1,
+                                    a: wp.baseAddress!, lda: outputSize, x: gp.baseAddress!, beta: 0, y: dxp.baseAddress!)
+                            } else {
+                                Scalar.gemm(
+                                    transposeA: false, transposeB: true, m: rows, n: inputSize, k: outputSize, alpha: 1,
+                                    a: gp.baseAddress!, lda: outputSize, b: wp.baseAddress!, ldb: outputSize,
+                                    beta: 0, c: dxp.baseAddress!, ldc: inputSize)
+                            }
                         }
                     }
                     dw.withUnsafeMutableBufferPointer { dwp in
@@ -183,16 +205,21 @@ func denseBackwardBody<Scalar: TensorScalar>(
             }
         }
     }
-    g.scalars.withUnsafeBufferPointer { gp in
-        db.withUnsafeMutableBufferPointer { dbp in
-            for r in 0..<rows {
-                let base = r * outputSize
-                for j in 0..<outputSize { dbp[j] += gp[base + j] }
+    if rows > 0 && outputSize > 0 {
+        // Column sums as a product with a vector of ones: db = gᵀ · 1.
+        let ones = [Scalar](repeating: 1, count: rows)
+        g.scalars.withUnsafeBufferPointer { gp in
+            ones.withUnsafeBufferPointer { op in
+                db.withUnsafeMutableBufferPointer { dbp in
+                    Scalar.gemv(
+                        transpose: true, rows: rows, columns: outputSize, alpha: 1, a: gp.baseAddress!,
+                        lda: outputSize, x: op.baseAddress!, beta: 0, y: dbp.baseAddress!)
+                }
             }
         }
     }
     return (
-        Tensor(shape: x.shape, scalars: dx), Tensor(shape: w.shape, scalars: dw),
+        inputGradient ? Tensor(shape: x.shape, scalars: dx) : Tensor(zeros: [0]), Tensor(shape: w.shape, scalars: dw),
         Tensor(shape: [outputSize], scalars: db)
     )
 }

@@ -19,7 +19,13 @@ import TensorCore
 /// operations per layer). Inference and `forward` use the linked layers directly, with no
 /// per-call setup.
 ///
-/// ``layers`` returns the layers with the current parameters.
+/// ``layers`` returns the layers with the current parameters. The layers as passed to `init`
+/// keep their initial tensors (they stand in while ``parameters`` is mutated), so a model holds
+/// its initial weights once more in memory. A ``Dense`` directly followed by a ``ReLU`` runs fused
+/// (the rectification happens in place on the dense output) with identical results.
+/// Release a step's pullback before updating (a live pullback references the weights, and the
+/// update would then copy them); ``forwardForParameterGradients(_:training:using:)`` skips the
+/// input gradient when the input is data.
 ///
 /// ## Per-example gradients
 ///
@@ -33,11 +39,14 @@ import TensorCore
 /// ```swift
 /// var rng = Xoshiro256(seed: 1)
 /// var model = Sequential<Float>(
-///     Dense(inputSize: 30, outputSize: 16, initializer: .heUniform, using: &rng), ReLU(),
-///     Dense(inputSize: 16, outputSize: 2, using: &rng))
-/// let (logits, pullback) = model.forward(x, training: true, using: &rng)
-/// let (loss, dLogits) = Losses.softmaxCrossEntropy(logits: logits, labels: y)
-/// let gradients = pullback(dLogits).parameters
+///     Dense<Float>(inputSize: 30, outputSize: 16, initializer: .heUniform, using: &rng), ReLU<Float>(),
+///     Dense<Float>(inputSize: 16, outputSize: 2, using: &rng))
+/// var optimizer = Adam<Float>(learningRate: 1e-3)
+/// let gradients: [Tensor<Float>] = {
+///     let (logits, pullback) = model.forward(x, training: true, using: &rng)   // x: [batch, 30]
+///     let (loss, dLogits) = Losses.softmaxCrossEntropy(logits: logits, labels: y)
+///     return pullback(dLogits).parameters
+/// }()
 /// optimizer.update(&model.parameters, along: gradients)
 /// ```
 public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
@@ -53,6 +62,8 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
     private let ranges: [Range<Int>]
     /// The shapes every parameter must keep.
     private let shapes: [[Int]]
+    /// Whether layer `i` is a ``Dense`` directly followed by a ``ReLU`` (run fused).
+    private let fusesReLU: [Bool]
 
     /// All parameters of all layers, concatenated in layer order.
     ///
@@ -100,6 +111,9 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
         self.ranges = ranges
         self.shapes = flat.map(\.shape)
         self.storage = flat
+        self.fusesReLU = layers.indices.map { i in
+            i + 1 < layers.count && layers[i] is Dense<Scalar> && layers[i + 1] is ReLU<Scalar>
+        }
     }
 
     /// Creates a chain from layers applied first to last.
@@ -136,44 +150,99 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
     public func forward<G: RandomNumberGenerator>(
         _ input: Tensor<Scalar>, training: Bool, using rng: inout G
     ) -> (output: Tensor<Scalar>, pullback: @Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, parameters: [Tensor<Scalar>])) {
-        var x = input
-        var pullbacks: [@Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, parameters: [Tensor<Scalar>])] = []
-        pullbacks.reserveCapacity(installed.count)
-        for i in installed.indices {
-            let current = installed[i]
-            let step = current.forward(x, training: training, using: &rng)
-            pullbacks.append(step.pullback)
-            x = step.output
-        }
-        let ranges = self.ranges
-        let total = shapes.count
-        return (
-            x,
-            { [pullbacks] gradient in
-                var g = gradient
-                var perLayer = [[Tensor<Scalar>]](repeating: [], count: pullbacks.count)
-                for i in pullbacks.indices.reversed() {
-                    let (dx, dp) = pullbacks[i](g)
-                    precondition(
-                        dp.count == ranges[i].count,
-                        "Layer \(i) returned \(dp.count) parameter gradients for \(ranges[i].count) parameters")
-                    perLayer[i] = dp
-                    g = dx
-                }
-                var flat: [Tensor<Scalar>] = []
-                flat.reserveCapacity(total)
-                for p in perLayer { flat.append(contentsOf: p) }
-                return (g, flat)
-            }
-        )
+        let (output, pullbacks) = run(input, training: training, inputGradient: true, using: &rng)
+        let chain = Self.chain(pullbacks, ranges: ranges, total: shapes.count)
+        return (output, { gradient in chain(gradient) })
     }
 
-    /// Inference: applies every layer in order.
+    /// Like ``forward(_:training:using:)`` for when `∂L/∂input` is not needed (the network's input
+    /// is data): the pullback returns the parameter gradients only, and a first ``Dense`` layer
+    /// skips the input-gradient product (a `[batch, in] · [in, out]ᵀ` GEMM).
+    ///
+    /// - Parameters:
+    ///   - input: the first layer's input.
+    ///   - training: passed to every layer.
+    ///   - rng: passed to every layer in order.
+    /// - Returns: the output and a pullback from `∂L/∂output` to the gradients of ``parameters``.
+    public func forwardForParameterGradients<G: RandomNumberGenerator>(
+        _ input: Tensor<Scalar>, training: Bool, using rng: inout G
+    ) -> (output: Tensor<Scalar>, pullback: @Sendable (Tensor<Scalar>) -> [Tensor<Scalar>]) {
+        let (output, pullbacks) = run(input, training: training, inputGradient: false, using: &rng)
+        let chain = Self.chain(pullbacks, ranges: ranges, total: shapes.count)
+        return (output, { gradient in chain(gradient).parameters })
+    }
+
+    private typealias Pullback = @Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, parameters: [Tensor<Scalar>])
+
+    /// The forward pass with one pullback per layer.
+    ///
+    /// A ``Dense`` followed by a ``ReLU`` is fused: the rectification runs in place on the dense
+    /// output (one buffer and one pass fewer); the two pullbacks are the layers' own, so results
+    /// are identical to running the layers one by one.
+    private func run<G: RandomNumberGenerator>(
+        _ input: Tensor<Scalar>, training: Bool, inputGradient: Bool, using rng: inout G
+    ) -> (Tensor<Scalar>, [Pullback]) {
+        var x = input
+        var pullbacks: [Pullback] = []
+        pullbacks.reserveCapacity(installed.count)
+        var i = 0
+        while i < installed.count {
+            let needsInputGradient = inputGradient || i > 0
+            if fusesReLU[i] || !needsInputGradient, let dense = installed[i] as? Dense<Scalar> {
+                pullbacks.append(dense.pullback(input: x, inputGradient: needsInputGradient))
+                var z = dense(x)
+                if fusesReLU[i] {
+                    reluInPlace(&z)
+                    let y = z
+                    pullbacks.append({ g in (activationBackward(.relu, input: y, output: y, gradient: g), []) })
+                    i += 1
+                }
+                x = z
+                i += 1
+                continue
+            }
+            let step = installed[i].forward(x, training: training, using: &rng)
+            pullbacks.append(step.pullback)
+            x = step.output
+            i += 1
+        }
+        return (x, pullbacks)
+    }
+
+    /// Chains per-layer pullbacks in reverse and concatenates their parameter gradients.
+    private static func chain(_ pullbacks: [Pullback], ranges: [Range<Int>], total: Int) -> Pullback {
+        { gradient in
+            var g = gradient
+            var perLayer = [[Tensor<Scalar>]](repeating: [], count: pullbacks.count)
+            for i in pullbacks.indices.reversed() {
+                let (dx, dp) = pullbacks[i](g)
+                precondition(
+                    dp.count == ranges[i].count,
+                    "Layer \(i) returned \(dp.count) parameter gradients for \(ranges[i].count) parameters")
+                perLayer[i] = dp
+                g = dx
+            }
+            var flat: [Tensor<Scalar>] = []
+            flat.reserveCapacity(total)
+            for p in perLayer { flat.append(contentsOf: p) }
+            return (g, flat)
+        }
+    }
+
+    /// Inference: applies every layer in order (a ``Dense`` followed by ``ReLU`` is fused).
     public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
         var x = input
-        for i in installed.indices {
+        var i = 0
+        while i < installed.count {
+            if fusesReLU[i], let dense = installed[i] as? Dense<Scalar> {
+                x = dense(x)
+                reluInPlace(&x)
+                i += 2
+                continue
+            }
             let current = installed[i]
             x = current.callAsFunction(x)
+            i += 1
         }
         return x
     }
@@ -192,10 +261,10 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
     ) -> (output: Tensor<Scalar>, pullback: @Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, perExample: [Tensor<Scalar>])) {
         var x = input
         var inputs: [Tensor<Scalar>] = []
-        var installed: [any Layer<Scalar>] = []
+        var used: [any Layer<Scalar>] = []
         var pullbacks: [@Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, parameters: [Tensor<Scalar>])] = []
-        for i in installed.indices {
-            let layer = installed[i]
+        for i in self.installed.indices {
+            let layer = self.installed[i]
             if !ranges[i].isEmpty {
                 precondition(
                     layer is any PerExampleDifferentiable,
@@ -203,7 +272,7 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
             }
             let step = layer.forward(x, training: training, using: &rng)
             inputs.append(x)
-            installed.append(layer)
+            used.append(layer)
             pullbacks.append(step.pullback)
             x = step.output
         }
@@ -211,11 +280,11 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
         let total = shapes.count
         return (
             x,
-            { [pullbacks, inputs, installed] gradient in
+            { [pullbacks, inputs, used] gradient in
                 var g = gradient
                 var perLayer = [[Tensor<Scalar>]](repeating: [], count: pullbacks.count)
                 for i in pullbacks.indices.reversed() {
-                    if !ranges[i].isEmpty, let layer = installed[i] as? any PerExampleDifferentiable {
+                    if !ranges[i].isEmpty, let layer = used[i] as? any PerExampleDifferentiable {
                         perLayer[i] = openedPerExampleGradients(layer, input: inputs[i], outputGradient: g)
                     }
                     g = pullbacks[i](g).input

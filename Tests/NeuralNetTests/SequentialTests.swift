@@ -1,0 +1,149 @@
+import NeuralNet
+import TensorCore
+import Testing
+
+@Suite struct SequentialTests {
+    init() { BLAS.setThreadCount(1) }
+
+    static func mlp(seed: UInt64) -> Sequential<Double> {
+        var rng = Xoshiro256(seed: seed)
+        return Sequential<Double>(
+            Dense<Double>(inputSize: 5, outputSize: 7, initializer: .heNormal, using: &rng), Tanh<Double>(),
+            Dense<Double>(inputSize: 7, outputSize: 6, using: &rng), ReLU<Double>(),
+            Dense<Double>(inputSize: 6, outputSize: 3, using: &rng))
+    }
+
+    @Test func parametersAreTheLayersInOrder() {
+        let model = Self.mlp(seed: 1)
+        #expect(model.count == 5)
+        #expect(model.parameters.map(\.shape) == [[5, 7], [7], [7, 6], [6], [6, 3], [3]])
+        let flat = model.layers.flatMap { $0.parameters }
+        #expect(flat == model.parameters)
+        #expect(model.parameterRange(ofLayer: 2) == 2..<4)
+        #expect(model.parameterRange(ofLayer: 1).isEmpty)
+    }
+
+    @Test func forwardComposesTheLayers() {
+        var rng = Xoshiro256(seed: 3)
+        let model = Self.mlp(seed: 2)
+        let x = Tensor<Double>.gaussian(shape: [4, 5], using: &rng)
+        var expected = x
+        for layer in model.layers { expected = layer(expected) }
+        #expect(model(x) == expected)
+        #expect(model.forward(x, training: true, using: &rng).output == expected)
+    }
+
+    @Test func gradientCheck() {
+        var rng = Xoshiro256(seed: 4)
+        let x = Tensor<Double>.gaussian(shape: [3, 5], using: &rng)
+        let report = GradientCheck.check(Self.mlp(seed: 5), input: x)
+        #expect(report.maxError <= 1e-6, "\(report)")
+        #expect(report.parameterErrors.count == 6)
+    }
+
+    @Test func settingParametersUpdatesTheLayers() {
+        var model = Self.mlp(seed: 6)
+        var rng = Xoshiro256(seed: 7)
+        let x = Tensor<Double>.gaussian(shape: [2, 5], using: &rng)
+        let before = model(x)
+        model.parameters[5].scalars[0] += 1  // the last bias: output column 0 moves by exactly 1
+        let after = model(x)
+        #expect(abs(after[0, 0] - before[0, 0] - 1) < 1e-12 && after[0, 1] == before[0, 1])
+        #expect(model.layers[4].parameters[1].scalars[0] == model.parameters[5].scalars[0])
+        var replaced = model.parameters
+        replaced[0] = Tensor(zeros: [5, 7])
+        model.parameters = replaced
+        #expect(model.layer(at: 0).parameters[0] == Tensor(zeros: [5, 7]))
+    }
+
+    @Test func optimizerUpdatesDoNotCopyTheWeights() {
+        var model = Self.mlp(seed: 8)
+        var optimizer = Adam<Double>(learningRate: 0.01)
+        var rng = Xoshiro256(seed: 9)
+        let x = Tensor<Double>.gaussian(shape: [4, 5], using: &rng)
+        let labels = [0, 1, 2, 1]
+        func step() {
+            let gradients: [Tensor<Double>] = {
+                let (logits, pullback) = model.forward(x, training: true, using: &rng)
+                return pullback(Losses.softmaxCrossEntropy(logits: logits, labels: labels).gradient).parameters
+            }()
+            optimizer.update(&model.parameters, along: gradients)
+        }
+        func addresses() -> [UnsafeRawPointer?] {
+            model.parameters.map { p in p.scalars.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) } }
+        }
+        step()  // the first update detaches the weights from the layers' initial tensors
+        let first = addresses()
+        step()
+        step()
+        #expect(addresses() == first)
+    }
+
+    @Test func perExampleGradientsMatchSingleExampleBackprop() {
+        let model = Self.mlp(seed: 10)
+        var rng = Xoshiro256(seed: 11)
+        let x = Tensor<Double>.gaussian(shape: [4, 5], using: &rng)
+        let labels = [2, 0, 1, 1]
+        let (logits, pullback) = model.perExampleForward(x, training: true, using: &rng)
+        let loss = Losses.softmaxCrossEntropyPerExample(logits: logits, labels: labels)
+        let perExample = pullback(loss.gradient).perExample
+        #expect(perExample.map(\.shape) == model.parameters.map { [4] + $0.shape })
+        for i in 0..<4 {
+            let (yi, pullbackI) = model.forward(x.rows(i..<(i + 1)), training: true, using: &rng)
+            let single = pullbackI(Losses.softmaxCrossEntropy(logits: yi, labels: [labels[i]]).gradient).parameters
+            for p in single.indices {
+                #expect(maxRelativeError(slice(perExample[p], i), single[p]) <= 1e-5)
+            }
+        }
+        // The protocol entry point agrees.
+        let viaProtocol = model.perExampleGradients(input: x, outputGradient: loss.gradient)
+        #expect(viaProtocol == perExample)
+    }
+}
+
+@Suite struct SequentialFusionTests {
+    init() { BLAS.setThreadCount(1) }
+
+    @Test func fusedDenseReLUMatchesSeparateLayers() {
+        var rng = Xoshiro256(seed: 12)
+        let model = Sequential<Float>(
+            Dense<Float>(inputSize: 5, outputSize: 19, using: &rng), ReLU<Float>(),
+            Dense<Float>(inputSize: 19, outputSize: 3, using: &rng), ReLU<Float>())
+        let x = Tensor<Float>.gaussian(shape: [4, 5], using: &rng)
+        var expected = x
+        for layer in model.layers { expected = layer(expected) }
+        #expect(model(x) == expected)
+        let (y, pullback) = model.forward(x, training: true, using: &rng)
+        #expect(y == expected)
+        // The layer-by-layer chain gives the same gradients.
+        let g = Tensor<Float>.gaussian(shape: [4, 3], using: &rng)
+        var steps: [(Tensor<Float>) -> (input: Tensor<Float>, parameters: [Tensor<Float>])] = []
+        var h = x
+        for layer in model.layers {
+            let step = layer.forward(h, training: true, using: &rng)
+            steps.append(step.pullback)
+            h = step.output
+        }
+        var dh = g
+        var manual: [[Tensor<Float>]] = []
+        for step in steps.reversed() {
+            let (dx, dp) = step(dh)
+            manual.insert(dp, at: 0)
+            dh = dx
+        }
+        let fused = pullback(g)
+        #expect(fused.input == dh)
+        #expect(fused.parameters == manual.flatMap { $0 })
+    }
+
+    @Test func parameterGradientsWithoutInputGradient() {
+        let model = SequentialTests.mlp(seed: 13)
+        var rng = Xoshiro256(seed: 14)
+        let x = Tensor<Double>.gaussian(shape: [3, 5], using: &rng)
+        let g = Tensor<Double>.gaussian(shape: [3, 3], using: &rng)
+        let full = model.forward(x, training: true, using: &rng).pullback(g).parameters
+        let (y, pullback) = model.forwardForParameterGradients(x, training: true, using: &rng)
+        #expect(y == model(x))
+        #expect(pullback(g) == full)
+    }
+}
