@@ -110,7 +110,7 @@ let package = Package(
             name: "HealthDataTests", dependencies: ["HealthData", "TensorCore"],
             resources: [.copy("Fixtures")], swiftSettings: settings),
         .testTarget(
-            name: "RawTransmissionTests", dependencies: ["RawTransmission", "Channels", "TensorCore"],
+            name: "RawTransmissionTests", dependencies: ["RawTransmission", "Channels", "TensorCore", "HealthData"],
             swiftSettings: settings),
         .testTarget(
             name: "SemanticCodecTests", dependencies: ["SemanticCodec", "NeuralNet", "Channels", "TensorCore"],

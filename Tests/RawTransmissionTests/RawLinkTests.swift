@@ -1,14 +1,20 @@
 import Channels
+import HealthData
 import RawTransmission
 import RealModule
 import TensorCore
 import Testing
 
-/// Synthetic BCWD-like records: 9 integer fields in 1…10 (the Breast Cancer Wisconsin cytology
-/// scores; HealthData is not a dependency of this test target).
+/// Real Breast Cancer Wisconsin records (the embedded UCI table): 9 integer cytology scores in
+/// 1…10 each; `count` rows spread over the whole table, starting at `seed`.
 private func bcwdRecords(count: Int, seed: UInt64) -> [[Double]] {
-    var rng = Xoshiro256(seed: seed)
-    return (0..<count).map { _ in (0..<9).map { _ in Double(1 + Int(rng.next() % 10)) } }
+    // The embedded table always parses; a failure here is a test failure, not a skip.
+    let table = try! BreastCancerWisconsin.embedded()
+    let stride = table.count / count
+    return (0..<count).map { i in
+        let row = (Int(seed) + i * stride) % table.count
+        return Array(table.features.scalars[(row * 9)..<(row * 9 + 9)])
+    }
 }
 
 /// A 10 s ECG-like window at 250 Hz: sum of sinusoids (1.2 Hz fundamental and harmonics, a
