@@ -15,15 +15,21 @@ private func same<A, B>(_ value: A) -> B {
 }
 
 func denseForward<Scalar: TensorScalar>(
-    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Tensor<Scalar>
+    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Tensor<Scalar>, reusing storage: [Scalar]? = nil
 ) -> Tensor<Scalar> {
     if Scalar.self == Float.self {
-        return same(denseForwardBody(same(x) as Tensor<Float>, same(w) as Tensor<Float>, same(b) as Tensor<Float>))
+        return same(
+            denseForwardBody(
+                same(x) as Tensor<Float>, same(w) as Tensor<Float>, same(b) as Tensor<Float>,
+                reusing: same(storage) as [Float]?))
     }
     if Scalar.self == Double.self {
-        return same(denseForwardBody(same(x) as Tensor<Double>, same(w) as Tensor<Double>, same(b) as Tensor<Double>))
+        return same(
+            denseForwardBody(
+                same(x) as Tensor<Double>, same(w) as Tensor<Double>, same(b) as Tensor<Double>,
+                reusing: same(storage) as [Double]?))
     }
-    return denseForwardBody(x, w, b)
+    return denseForwardBody(x, w, b, reusing: storage)
 }
 
 func denseBackward<Scalar: TensorScalar>(

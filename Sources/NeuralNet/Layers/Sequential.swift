@@ -64,6 +64,8 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
     private let shapes: [[Int]]
     /// Whether layer `i` is a ``Dense`` directly followed by a ``ReLU`` (run fused).
     private let fusesReLU: [Bool]
+    /// Scratch arrays for the intermediate activations of inference (shared by copies).
+    private let pool = BufferPool<Scalar>()
 
     /// All parameters of all layers, concatenated in layer order.
     ///
@@ -229,20 +231,35 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
         }
     }
 
-    /// Inference: applies every layer in order (a ``Dense`` followed by ``ReLU`` is fused).
+    /// Inference: applies every layer in order.
+    ///
+    /// A ``Dense`` followed by ``ReLU`` is fused, and the intermediate activations of one call are
+    /// recycled for the next (a call allocates little beyond its output once warmed up).
     public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
         var x = input
+        // Whether `x` is an intermediate this call created (and may recycle).
+        var intermediate = false
         var i = 0
         while i < installed.count {
-            if fusesReLU[i], let dense = installed[i] as? Dense<Scalar> {
-                x = dense(x)
-                reluInPlace(&x)
-                i += 2
-                continue
+            let next: Tensor<Scalar>
+            if let dense = installed[i] as? Dense<Scalar> {
+                let outputCount = dense.inputSize > 0 ? x.count / dense.inputSize * dense.outputSize : 0
+                var y = denseForward(x, dense.weight, dense.bias, reusing: pool.take(count: outputCount))
+                if fusesReLU[i] {
+                    reluInPlace(&y)
+                    i += 1
+                }
+                next = y
+            } else {
+                next = installed[i].callAsFunction(x)
             }
-            let current = installed[i]
-            x = current.callAsFunction(x)
             i += 1
+            let previous = x
+            x = next
+            if intermediate {
+                pool.recycle(previous.scalars)
+            }
+            intermediate = true
         }
         return x
     }
