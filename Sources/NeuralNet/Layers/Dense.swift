@@ -80,12 +80,14 @@ public struct Dense<Scalar: TensorScalar>: PerExampleDifferentiable {
 
     /// The pullback of the layer at `input`; with `inputGradient: false` it skips `∂L/∂x` and
     /// returns an empty `[0]` tensor in its place.
+    /// When `pool` is given, the input gradient is written into a recycled array when one fits.
     func pullback(
-        input: Tensor<Scalar>, inputGradient: Bool
+        input: Tensor<Scalar>, inputGradient: Bool, pool: BufferPool<Scalar>? = nil
     ) -> @Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, parameters: [Tensor<Scalar>]) {
         let weight = self.weight
         return { gradient in
-            let (dx, dw, db) = denseBackward(input, weight, gradient, inputGradient: inputGradient)
+            let storage = inputGradient ? pool?.take(count: input.count) : nil
+            let (dx, dw, db) = denseBackward(input, weight, gradient, inputGradient: inputGradient, reusing: storage)
             return (dx, [dw, db])
         }
     }
@@ -175,7 +177,7 @@ private func denseFill<Scalar: TensorScalar>(
 /// `(∂L/∂x, ∂L/∂W, ∂L/∂b)`; with `inputGradient: false` the first is an empty `[0]` tensor and its
 /// product is skipped (the first layer of a network whose input needs no gradient).
 func denseBackwardBody<Scalar: TensorScalar>(
-    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: Tensor<Scalar>, inputGradient: Bool
+    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: Tensor<Scalar>, inputGradient: Bool, reusing storage: [Scalar]?
 ) -> (Tensor<Scalar>, Tensor<Scalar>, Tensor<Scalar>) {
     let inputSize = w.shape[0]
     let outputSize = w.shape[1]
@@ -190,7 +192,11 @@ func denseBackwardBody<Scalar: TensorScalar>(
     if !inputGradient {
         dx = []
     } else if products && rows > 1 {
-        dx = [Scalar](unsafeUninitializedCapacity: x.count) { _, initialized in initialized = x.count }
+        if let storage, storage.count == x.count {
+            dx = storage
+        } else {
+            dx = [Scalar](unsafeUninitializedCapacity: x.count) { _, initialized in initialized = x.count }
+        }
     } else {
         dx = [Scalar](repeating: 0, count: x.count)
     }

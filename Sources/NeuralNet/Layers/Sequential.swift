@@ -153,7 +153,7 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
         _ input: Tensor<Scalar>, training: Bool, using rng: inout G
     ) -> (output: Tensor<Scalar>, pullback: @Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, parameters: [Tensor<Scalar>])) {
         let (output, pullbacks) = run(input, training: training, inputGradient: true, using: &rng)
-        let chain = Self.chain(pullbacks, ranges: ranges, total: shapes.count)
+        let chain = Self.chain(pullbacks, ranges: ranges, total: shapes.count, pool: pool)
         return (output, { gradient in chain(gradient) })
     }
 
@@ -170,7 +170,7 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
         _ input: Tensor<Scalar>, training: Bool, using rng: inout G
     ) -> (output: Tensor<Scalar>, pullback: @Sendable (Tensor<Scalar>) -> [Tensor<Scalar>]) {
         let (output, pullbacks) = run(input, training: training, inputGradient: false, using: &rng)
-        let chain = Self.chain(pullbacks, ranges: ranges, total: shapes.count)
+        let chain = Self.chain(pullbacks, ranges: ranges, total: shapes.count, pool: pool)
         return (output, { gradient in chain(gradient).parameters })
     }
 
@@ -191,12 +191,13 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
         while i < installed.count {
             let needsInputGradient = inputGradient || i > 0
             if fusesReLU[i] || !needsInputGradient, let dense = installed[i] as? Dense<Scalar> {
-                pullbacks.append(dense.pullback(input: x, inputGradient: needsInputGradient))
+                pullbacks.append(dense.pullback(input: x, inputGradient: needsInputGradient, pool: pool))
                 var z = dense(x)
                 if fusesReLU[i] {
                     reluInPlace(&z)
                     let y = z
-                    pullbacks.append({ g in (activationBackward(.relu, input: y, output: y, gradient: g), []) })
+                    let pool = self.pool
+                    pullbacks.append({ g in (reluBackward(output: y, gradient: g, reusing: pool.take(count: y.count)), []) })
                     i += 1
                 }
                 x = z
@@ -212,7 +213,12 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
     }
 
     /// Chains per-layer pullbacks in reverse and concatenates their parameter gradients.
-    private static func chain(_ pullbacks: [Pullback], ranges: [Range<Int>], total: Int) -> Pullback {
+    ///
+    /// The gradients between layers are intermediates of this call: once consumed they go back to
+    /// `pool` for the next layers and steps.
+    private static func chain(
+        _ pullbacks: [Pullback], ranges: [Range<Int>], total: Int, pool: BufferPool<Scalar>
+    ) -> Pullback {
         { gradient in
             var g = gradient
             var perLayer = [[Tensor<Scalar>]](repeating: [], count: pullbacks.count)
@@ -222,7 +228,11 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
                     dp.count == ranges[i].count,
                     "Layer \(i) returned \(dp.count) parameter gradients for \(ranges[i].count) parameters")
                 perLayer[i] = dp
+                let consumed = g
                 g = dx
+                if i != pullbacks.count - 1 {
+                    pool.recycle(consumed.scalars)
+                }
             }
             var flat: [Tensor<Scalar>] = []
             flat.reserveCapacity(total)
