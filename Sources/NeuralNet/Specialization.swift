@@ -15,32 +15,59 @@ private func same<A, B>(_ value: A) -> B {
 }
 
 func denseForward<Scalar: TensorScalar>(
-    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Tensor<Scalar>
+    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Tensor<Scalar>, reusing storage: [Scalar]? = nil
 ) -> Tensor<Scalar> {
     if Scalar.self == Float.self {
-        return same(denseForwardBody(same(x) as Tensor<Float>, same(w) as Tensor<Float>, same(b) as Tensor<Float>))
+        return same(
+            denseForwardBody(
+                same(x) as Tensor<Float>, same(w) as Tensor<Float>, same(b) as Tensor<Float>,
+                reusing: same(storage) as [Float]?))
     }
     if Scalar.self == Double.self {
-        return same(denseForwardBody(same(x) as Tensor<Double>, same(w) as Tensor<Double>, same(b) as Tensor<Double>))
+        return same(
+            denseForwardBody(
+                same(x) as Tensor<Double>, same(w) as Tensor<Double>, same(b) as Tensor<Double>,
+                reusing: same(storage) as [Double]?))
     }
-    return denseForwardBody(x, w, b)
+    return denseForwardBody(x, w, b, reusing: storage)
 }
 
 func denseBackward<Scalar: TensorScalar>(
-    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: Tensor<Scalar>, inputGradient: Bool
+    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: Tensor<Scalar>, inputGradient: Bool, reusing storage: [Scalar]? = nil
 ) -> (Tensor<Scalar>, Tensor<Scalar>, Tensor<Scalar>) {
     if Scalar.self == Float.self {
         return same(
             denseBackwardBody(
-                same(x) as Tensor<Float>, same(w) as Tensor<Float>, same(g) as Tensor<Float>, inputGradient: inputGradient))
+                same(x) as Tensor<Float>, same(w) as Tensor<Float>, same(g) as Tensor<Float>, inputGradient: inputGradient,
+                reusing: same(storage) as [Float]?))
     }
     if Scalar.self == Double.self {
         return same(
             denseBackwardBody(
                 same(x) as Tensor<Double>, same(w) as Tensor<Double>, same(g) as Tensor<Double>,
-                inputGradient: inputGradient))
+                inputGradient: inputGradient, reusing: same(storage) as [Double]?))
     }
-    return denseBackwardBody(x, w, g, inputGradient: inputGradient)
+    return denseBackwardBody(x, w, g, inputGradient: inputGradient, reusing: storage)
+}
+
+/// The ReLU pullback from the saved output, `g ⊙ (y > 0)`, written into `storage` when it fits.
+func reluBackward<Scalar: TensorScalar>(
+    output y: Tensor<Scalar>, gradient g: Tensor<Scalar>, reusing storage: [Scalar]?
+) -> Tensor<Scalar> {
+    guard Scalar.self == Float.self, var out = storage, out.count == y.count else {
+        return activationBackward(.relu, input: y, output: y, gradient: g)
+    }
+    precondition(g.shape == y.shape, "Activation pullback: gradient \(g.shape) ≠ output \(y.shape)")
+    let yf: Tensor<Float> = same(y)
+    let gf: Tensor<Float> = same(g)
+    out.withUnsafeMutableBufferPointer { d in
+        yf.scalars.withUnsafeBufferPointer { yp in
+            gf.scalars.withUnsafeBufferPointer { gp in
+                reluBackwardFloat(yp, gp, same(d) as UnsafeMutableBufferPointer<Float>)
+            }
+        }
+    }
+    return Tensor(shape: y.shape, scalars: out)
 }
 
 /// ReLU applied in place (`max(x, 0)`), on a tensor whose storage the caller owns.

@@ -147,3 +147,53 @@ import Testing
         #expect(pullback(g) == full)
     }
 }
+
+@Suite struct SequentialRecyclingTests {
+    init() { BLAS.setThreadCount(1) }
+
+    /// Large enough (128 × 256 activations) for the intermediate arrays to be recycled.
+    static func model() -> Sequential<Float> {
+        var rng = Xoshiro256(seed: 15)
+        return Sequential<Float>(
+            Dense<Float>(inputSize: 8, outputSize: 256, using: &rng), ReLU<Float>(),
+            Dense<Float>(inputSize: 256, outputSize: 256, using: &rng), Tanh<Float>(),
+            Dense<Float>(inputSize: 256, outputSize: 256, using: &rng), ReLU<Float>(),
+            Dense<Float>(inputSize: 256, outputSize: 4, using: &rng))
+    }
+
+    static func reference(_ model: Sequential<Float>, _ x: Tensor<Float>) -> Tensor<Float> {
+        var h = x
+        for layer in model.layers { h = layer(h) }
+        return h
+    }
+
+    @Test func repeatedInferenceNeverTouchesEarlierResults() {
+        let model = Self.model()
+        var rng = Xoshiro256(seed: 16)
+        let inputs = (0..<4).map { _ in Tensor<Float>.gaussian(shape: [128, 8], using: &rng) }
+        let outputs = inputs.map { model($0) }
+        for (x, y) in zip(inputs, outputs) {
+            #expect(y == Self.reference(model, x))
+        }
+        // A second round reuses the recycled arrays and still agrees.
+        for (x, y) in zip(inputs, outputs) {
+            #expect(model(x) == y)
+        }
+    }
+
+    @Test func repeatedBackpropagationNeverTouchesEarlierGradients() {
+        let model = Self.model()
+        var rng = Xoshiro256(seed: 17)
+        let x = Tensor<Float>.gaussian(shape: [128, 8], using: &rng)
+        let g1 = Tensor<Float>.gaussian(shape: [128, 4], using: &rng)
+        let g2 = Tensor<Float>.gaussian(shape: [128, 4], using: &rng)
+        let first = model.forward(x, training: true, using: &rng).pullback(g1)
+        let saved = (first.input, first.parameters)
+        for _ in 0..<3 {
+            _ = model.forward(x, training: true, using: &rng).pullback(g2)
+        }
+        #expect(first.input == saved.0 && first.parameters == saved.1)
+        let again = model.forward(x, training: true, using: &rng).pullback(g1)
+        #expect(again.input == first.input && again.parameters == first.parameters)
+    }
+}

@@ -80,12 +80,14 @@ public struct Dense<Scalar: TensorScalar>: PerExampleDifferentiable {
 
     /// The pullback of the layer at `input`; with `inputGradient: false` it skips `∂L/∂x` and
     /// returns an empty `[0]` tensor in its place.
+    /// When `pool` is given, the input gradient is written into a recycled array when one fits.
     func pullback(
-        input: Tensor<Scalar>, inputGradient: Bool
+        input: Tensor<Scalar>, inputGradient: Bool, pool: BufferPool<Scalar>? = nil
     ) -> @Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, parameters: [Tensor<Scalar>]) {
         let weight = self.weight
         return { gradient in
-            let (dx, dw, db) = denseBackward(input, weight, gradient, inputGradient: inputGradient)
+            let storage = inputGradient ? pool?.take(count: input.count) : nil
+            let (dx, dw, db) = denseBackward(input, weight, gradient, inputGradient: inputGradient, reusing: storage)
             return (dx, [dw, db])
         }
     }
@@ -114,34 +116,25 @@ private func denseRows(_ shape: [Int], inputSize: Int) -> Int {
     return shape.dropLast().reduce(1, *)
 }
 
+/// `x · W + b`, written into `storage` when it has exactly the output's element count (a recycled
+/// buffer), otherwise into a new array.
 func denseForwardBody<Scalar: TensorScalar>(
-    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Tensor<Scalar>
+    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Tensor<Scalar>, reusing storage: [Scalar]?
 ) -> Tensor<Scalar> {
     let inputSize = w.shape[0]
     let outputSize = w.shape[1]
     let rows = denseRows(x.shape, inputSize: inputSize)
-    let out = [Scalar](unsafeUninitializedCapacity: rows * outputSize) { buffer, initialized in
-        b.scalars.withUnsafeBufferPointer { bias in
-            for r in 0..<rows {
-                (buffer.baseAddress! + r * outputSize).initialize(from: bias.baseAddress!, count: outputSize)
-            }
+    let count = rows * outputSize
+    var out: [Scalar]
+    if let storage, storage.count == count {
+        out = storage
+        out.withUnsafeMutableBufferPointer { buffer in
+            denseFill(buffer, x, w, b, rows: rows)
         }
-        initialized = rows * outputSize
-        guard rows > 0, inputSize > 0 else { return }
-        x.scalars.withUnsafeBufferPointer { xp in
-            w.scalars.withUnsafeBufferPointer { wp in
-                if rows == 1 {
-                    // y ← Wᵀ x + b.
-                    Scalar.gemv(
-                        transpose: true, rows: inputSize, columns: outputSize, alpha: 1, a: wp.baseAddress!,
-                        lda: outputSize, x: xp.baseAddress!, beta: 1, y: buffer.baseAddress!)
-                } else {
-                    Scalar.gemm(
-                        transposeA: false, transposeB: false, m: rows, n: outputSize, k: inputSize, alpha: 1,
-                        a: xp.baseAddress!, lda: inputSize, b: wp.baseAddress!, ldb: outputSize,
-                        beta: 1, c: buffer.baseAddress!, ldc: outputSize)
-                }
-            }
+    } else {
+        out = [Scalar](unsafeUninitializedCapacity: count) { buffer, initialized in
+            denseFill(buffer, x, w, b, rows: rows)
+            initialized = count
         }
     }
     var shape = x.shape
@@ -149,10 +142,42 @@ func denseForwardBody<Scalar: TensorScalar>(
     return Tensor(shape: shape, scalars: out)
 }
 
+/// Writes `x · W + b` (`rows × outputSize`) into `buffer`: bias rows first, then the product
+/// accumulated onto them (`gemv` for one row, `gemm` otherwise).
+private func denseFill<Scalar: TensorScalar>(
+    _ buffer: UnsafeMutableBufferPointer<Scalar>, _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Tensor<Scalar>,
+    rows: Int
+) {
+    let inputSize = w.shape[0]
+    let outputSize = w.shape[1]
+    guard rows > 0, outputSize > 0 else { return }
+    b.scalars.withUnsafeBufferPointer { bias in
+        for r in 0..<rows {
+            (buffer.baseAddress! + r * outputSize).update(from: bias.baseAddress!, count: outputSize)
+        }
+    }
+    guard inputSize > 0 else { return }
+    x.scalars.withUnsafeBufferPointer { xp in
+        w.scalars.withUnsafeBufferPointer { wp in
+            if rows == 1 {
+                // y ← Wᵀ x + b.
+                Scalar.gemv(
+                    transpose: true, rows: inputSize, columns: outputSize, alpha: 1, a: wp.baseAddress!,
+                    lda: outputSize, x: xp.baseAddress!, beta: 1, y: buffer.baseAddress!)
+            } else {
+                Scalar.gemm(
+                    transposeA: false, transposeB: false, m: rows, n: outputSize, k: inputSize, alpha: 1,
+                    a: xp.baseAddress!, lda: inputSize, b: wp.baseAddress!, ldb: outputSize,
+                    beta: 1, c: buffer.baseAddress!, ldc: outputSize)
+            }
+        }
+    }
+}
+
 /// `(∂L/∂x, ∂L/∂W, ∂L/∂b)`; with `inputGradient: false` the first is an empty `[0]` tensor and its
 /// product is skipped (the first layer of a network whose input needs no gradient).
 func denseBackwardBody<Scalar: TensorScalar>(
-    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: Tensor<Scalar>, inputGradient: Bool
+    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: Tensor<Scalar>, inputGradient: Bool, reusing storage: [Scalar]?
 ) -> (Tensor<Scalar>, Tensor<Scalar>, Tensor<Scalar>) {
     let inputSize = w.shape[0]
     let outputSize = w.shape[1]
@@ -167,7 +192,11 @@ func denseBackwardBody<Scalar: TensorScalar>(
     if !inputGradient {
         dx = []
     } else if products && rows > 1 {
-        dx = [Scalar](unsafeUninitializedCapacity: x.count) { _, initialized in initialized = x.count }
+        if let storage, storage.count == x.count {
+            dx = storage
+        } else {
+            dx = [Scalar](unsafeUninitializedCapacity: x.count) { _, initialized in initialized = x.count }
+        }
     } else {
         dx = [Scalar](repeating: 0, count: x.count)
     }

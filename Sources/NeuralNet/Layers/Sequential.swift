@@ -64,6 +64,8 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
     private let shapes: [[Int]]
     /// Whether layer `i` is a ``Dense`` directly followed by a ``ReLU`` (run fused).
     private let fusesReLU: [Bool]
+    /// Scratch arrays for the intermediate activations of inference (shared by copies).
+    private let pool = BufferPool<Scalar>()
 
     /// All parameters of all layers, concatenated in layer order.
     ///
@@ -151,7 +153,7 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
         _ input: Tensor<Scalar>, training: Bool, using rng: inout G
     ) -> (output: Tensor<Scalar>, pullback: @Sendable (Tensor<Scalar>) -> (input: Tensor<Scalar>, parameters: [Tensor<Scalar>])) {
         let (output, pullbacks) = run(input, training: training, inputGradient: true, using: &rng)
-        let chain = Self.chain(pullbacks, ranges: ranges, total: shapes.count)
+        let chain = Self.chain(pullbacks, ranges: ranges, total: shapes.count, pool: pool)
         return (output, { gradient in chain(gradient) })
     }
 
@@ -168,7 +170,7 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
         _ input: Tensor<Scalar>, training: Bool, using rng: inout G
     ) -> (output: Tensor<Scalar>, pullback: @Sendable (Tensor<Scalar>) -> [Tensor<Scalar>]) {
         let (output, pullbacks) = run(input, training: training, inputGradient: false, using: &rng)
-        let chain = Self.chain(pullbacks, ranges: ranges, total: shapes.count)
+        let chain = Self.chain(pullbacks, ranges: ranges, total: shapes.count, pool: pool)
         return (output, { gradient in chain(gradient).parameters })
     }
 
@@ -189,12 +191,13 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
         while i < installed.count {
             let needsInputGradient = inputGradient || i > 0
             if fusesReLU[i] || !needsInputGradient, let dense = installed[i] as? Dense<Scalar> {
-                pullbacks.append(dense.pullback(input: x, inputGradient: needsInputGradient))
+                pullbacks.append(dense.pullback(input: x, inputGradient: needsInputGradient, pool: pool))
                 var z = dense(x)
                 if fusesReLU[i] {
                     reluInPlace(&z)
                     let y = z
-                    pullbacks.append({ g in (activationBackward(.relu, input: y, output: y, gradient: g), []) })
+                    let pool = self.pool
+                    pullbacks.append({ g in (reluBackward(output: y, gradient: g, reusing: pool.take(count: y.count)), []) })
                     i += 1
                 }
                 x = z
@@ -210,7 +213,12 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
     }
 
     /// Chains per-layer pullbacks in reverse and concatenates their parameter gradients.
-    private static func chain(_ pullbacks: [Pullback], ranges: [Range<Int>], total: Int) -> Pullback {
+    ///
+    /// The gradients between layers are intermediates of this call: once consumed they go back to
+    /// `pool` for the next layers and steps.
+    private static func chain(
+        _ pullbacks: [Pullback], ranges: [Range<Int>], total: Int, pool: BufferPool<Scalar>
+    ) -> Pullback {
         { gradient in
             var g = gradient
             var perLayer = [[Tensor<Scalar>]](repeating: [], count: pullbacks.count)
@@ -220,7 +228,11 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
                     dp.count == ranges[i].count,
                     "Layer \(i) returned \(dp.count) parameter gradients for \(ranges[i].count) parameters")
                 perLayer[i] = dp
+                let consumed = g
                 g = dx
+                if i != pullbacks.count - 1 {
+                    pool.recycle(consumed.scalars)
+                }
             }
             var flat: [Tensor<Scalar>] = []
             flat.reserveCapacity(total)
@@ -229,20 +241,35 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
         }
     }
 
-    /// Inference: applies every layer in order (a ``Dense`` followed by ``ReLU`` is fused).
+    /// Inference: applies every layer in order.
+    ///
+    /// A ``Dense`` followed by ``ReLU`` is fused, and the intermediate activations of one call are
+    /// recycled for the next (a call allocates little beyond its output once warmed up).
     public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
         var x = input
+        // Whether `x` is an intermediate this call created (and may recycle).
+        var intermediate = false
         var i = 0
         while i < installed.count {
-            if fusesReLU[i], let dense = installed[i] as? Dense<Scalar> {
-                x = dense(x)
-                reluInPlace(&x)
-                i += 2
-                continue
+            let next: Tensor<Scalar>
+            if let dense = installed[i] as? Dense<Scalar> {
+                let outputCount = dense.inputSize > 0 ? x.count / dense.inputSize * dense.outputSize : 0
+                var y = denseForward(x, dense.weight, dense.bias, reusing: pool.take(count: outputCount))
+                if fusesReLU[i] {
+                    reluInPlace(&y)
+                    i += 1
+                }
+                next = y
+            } else {
+                next = installed[i].callAsFunction(x)
             }
-            let current = installed[i]
-            x = current.callAsFunction(x)
             i += 1
+            let previous = x
+            x = next
+            if intermediate {
+                pool.recycle(previous.scalars)
+            }
+            intermediate = true
         }
         return x
     }
