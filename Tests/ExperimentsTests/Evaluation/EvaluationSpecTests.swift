@@ -66,14 +66,23 @@ import Testing
         let n = 20_000
         let x = Tensor<Float>(shape: [1, 2 * n], scalars: [Float](repeating: 0.7071, count: 2 * n))
         let (y, state) = channel.transmit(x, using: &rng)
-        var erased = 0
-        for s in 0..<n where y.scalars[2 * s] == 0 && y.scalars[2 * s + 1] == 0 { erased += 1 }
+        guard case .erasures(let erasures) = state else {
+            Issue.record("erasure channel returned state \(state)")
+            return
+        }
+        let mask = erasures.mask.scalars
+        let erased = mask.count { $0 == 0 }
         // Binomial(20000, 0.3): σ ≈ 65; 5σ ≈ 325.
         #expect(abs(erased - 6000) < 325)
+        // Erased symbols carry only the (tiny, 60 dB) noise; received ones the signal.
+        for s in 0..<n {
+            let magnitude = abs(y.scalars[2 * s]) + abs(y.scalars[2 * s + 1])
+            if mask[s] == 0 { #expect(magnitude < 0.05) } else { #expect(magnitude > 1) }
+        }
         let observation = channel.coherentObservation(received: y, transmitted: x, state: state)
         let gains = observation.channelGains ?? []
         #expect(gains.count == 2 * n)
-        #expect((0..<n).count { gains[2 * $0] == 0 } == erased)
+        #expect((0..<n).allSatisfy { gains[2 * $0] == mask[$0] && gains[2 * $0 + 1] == 0 })
     }
 
     @Test func burstChannelHasTheRequestedErasureRate() {
