@@ -77,14 +77,53 @@ public enum EvaluationOutputs {
     public static func accuracyVersusSNRPlot(_ result: EvaluationResult, channel: ChannelSpec) -> SVGPlot {
         var plot = SVGPlot(
             title: "Accuracy vs SNR — \(channel.displayName)", xLabel: "SNR Es/N0 (dB)", yLabel: "accuracy")
+        let noises = Array(Set(result.rows.filter { $0.scheme == .semantic }.map(\.noise))).sorted {
+            ($0 == "none" ? 0 : 1, $0) < ($1 == "none" ? 0 : 1, $1)
+        }
         for scheme in EvaluationScheme.allCases {
-            let points = result.rows.filter { $0.scheme == scheme && $0.channel == channel.description }
-                .map { SVGPlot.Point(x: $0.snrDecibels, y: $0.accuracy) }
-            if !points.isEmpty {
-                plot.series.append(.init(name: scheme.rawValue, points: points, dashed: scheme == .rawIdeal))
+            let here = result.rows.filter { $0.scheme == scheme && $0.channel == channel.description }
+            let groups: [(String, [EvaluationRow])] =
+                scheme == .raw || scheme == .rawIdeal || noises.count <= 1
+                ? [(scheme.rawValue, here)]
+                : noises.map { noise in ("\(scheme.rawValue) (\(noise))", here.filter { $0.noise == noise }) }
+            for (name, rows) in groups where !rows.isEmpty {
+                plot.series.append(
+                    .init(
+                        name: name, points: rows.map { SVGPlot.Point(x: $0.snrDecibels, y: $0.accuracy) },
+                        dashed: scheme == .rawIdeal))
             }
         }
         return plot
+    }
+
+    /// Accuracy against SNR for every scheme over every channel (one series per scheme and channel,
+    /// named `scheme @ channel`; series of the noise condition `none`, or of the first condition when
+    /// there is no `none`): the single plot of `semcom eval --svg PATH`.
+    public static func accuracyVersusSNRPlot(_ result: EvaluationResult) -> SVGPlot {
+        let noises = result.rows.filter { $0.scheme == .semantic }.map(\.noise)
+        let shown = noises.contains("none") ? "none" : (noises.first ?? "none")
+        var plot = SVGPlot(
+            title: "Accuracy vs SNR", xLabel: "SNR Es/N0 (dB)", yLabel: "accuracy", width: 860,
+            height: Swift.max(480, 80 + 20 * Double(result.channels.count * EvaluationScheme.allCases.count)))
+        for channel in result.channels {
+            for scheme in EvaluationScheme.allCases {
+                let points = result.rows.filter {
+                    $0.scheme == scheme && $0.channel == channel.description
+                        && ($0.noise == shown || scheme == .raw || scheme == .rawIdeal)
+                }.map { SVGPlot.Point(x: $0.snrDecibels, y: $0.accuracy) }
+                if !points.isEmpty {
+                    plot.series.append(
+                        .init(name: "\(scheme.rawValue) @ \(channel)", points: points, dashed: scheme == .rawIdeal))
+                }
+            }
+        }
+        return plot
+    }
+
+    /// Writes ``accuracyVersusSNRPlot(_:)`` (all channels) as one SVG file at `path`.
+    /// - Throws: ``ExperimentsError`` `.outputFailed` naming the path.
+    public static func writeSVG(_ result: EvaluationResult, to path: String) throws {
+        try write(Data(accuracyVersusSNRPlot(result).render().utf8), to: path)
     }
 
     /// Accuracy against channel uses per sample (log x) at one (channel, SNR): the semantic link as
@@ -98,8 +137,12 @@ public enum EvaluationOutputs {
             xLabel: "complex channel uses per sample", yLabel: "accuracy", xScale: .logarithmic)
         let point = { (row: EvaluationRow) in SVGPlot.Point(x: row.channelUsesPerSample, y: row.accuracy) }
         for scheme in [EvaluationScheme.semantic, .eavesdropperNaive, .eavesdropperAdaptive] {
-            let points = result.rows.filter { $0.scheme == scheme && here($0) }.map(point)
-            if !points.isEmpty { plot.series.append(.init(name: scheme.rawValue, points: points)) }
+            let rows = result.rows.filter { $0.scheme == scheme && here($0) }
+            let noises = Set(rows.map(\.noise))
+            for row in rows {
+                let name = noises.count > 1 ? "\(scheme.rawValue) (\(row.noise))" : scheme.rawValue
+                plot.series.append(.init(name: name, points: [point(row)]))
+            }
         }
         let raw = result.rawCandidates.filter(here).sorted { $0.channelUsesPerSample < $1.channelUsesPerSample }
         if !raw.isEmpty { plot.series.append(.init(name: "raw candidates", points: raw.map(point))) }

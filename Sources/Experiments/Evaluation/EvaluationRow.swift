@@ -123,6 +123,9 @@ public struct EvaluationComparison: Sendable, Hashable, Codable {
     public var rawCode: String?
     /// `rawChannelUses / semanticChannelUses`.
     public var ratio: Double?
+    /// The raw task model's accuracy on clean records: raw can never do better, so when it is
+    /// below `semantic_accuracy − tolerance` the status is `unreached` at every SNR.
+    public var rawCleanAccuracy: Double
 
     enum CodingKeys: String, CodingKey {
         case channel
@@ -136,6 +139,7 @@ public struct EvaluationComparison: Sendable, Hashable, Codable {
         case rawModulation = "raw_modulation"
         case rawCode = "raw_code"
         case ratio
+        case rawCleanAccuracy = "raw_clean_accuracy"
     }
 }
 

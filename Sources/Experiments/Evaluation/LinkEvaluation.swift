@@ -67,6 +67,24 @@ public struct RawBaseline: Sendable {
     }
 }
 
+/// A semantic-noise condition of an evaluation: a name for the rows' `noise` column (the CLI's
+/// `--noise` spec) and the perturbations it adds to the pipeline.
+public struct SemanticNoiseCondition: Sendable {
+    /// The spec string recorded in the rows, e.g. `none` or `jitter:0.1`.
+    public var name: String
+    /// The perturbations added after the pipeline's own (each at its own stage).
+    public var perturbations: [any SemanticPerturbation]
+
+    /// Creates a condition.
+    public init(name: String, perturbations: [any SemanticPerturbation]) {
+        self.name = name
+        self.perturbations = perturbations
+    }
+
+    /// No added semantic noise, named `none`.
+    public static let none = SemanticNoiseCondition(name: "none", perturbations: [])
+}
+
 /// The adaptive eavesdropper's learning setup.
 ///
 /// It knows the labels of a fraction of the test records (stratified, at least one per class),
@@ -104,9 +122,9 @@ public struct EvaluationConfiguration: Sendable {
     /// Passes over the test set for the semantic link and the eavesdroppers (fresh channel draws
     /// each; default 5).
     public var semanticPasses: Int
-    /// The semantic-noise spec string recorded in the semantic and eavesdropper rows (`none` by
-    /// default); the perturbations themselves are those of the pipeline.
-    public var noise: String
+    /// The semantic-noise conditions: each adds its perturbations to the pipeline's own and gives
+    /// its own semantic, eavesdropper and comparison rows (default: one condition `none`).
+    public var noiseConditions: [SemanticNoiseCondition]
     /// The adaptive eavesdropper, or `nil` to skip it.
     public var adaptiveEavesdropper: AdaptiveEavesdropperConfiguration?
     /// The accuracy tolerance of the comparison summary (default 0.01).
@@ -115,22 +133,24 @@ public struct EvaluationConfiguration: Sendable {
     public var batchSize: Int
 
     /// Creates a configuration.
-    /// - Precondition: channels and SNRs non-empty, SNRs finite, `semanticPasses ≥ 1`,
+    /// - Precondition: channels, SNRs and noise conditions non-empty, SNRs finite, `semanticPasses ≥ 1`,
     ///   `accuracyTolerance ≥ 0`, `batchSize ≥ 1`.
     public init(
-        channels: [ChannelSpec], snrDecibels: [Double], semanticPasses: Int = 5, noise: String = "none",
+        channels: [ChannelSpec], snrDecibels: [Double], semanticPasses: Int = 5,
+        noiseConditions: [SemanticNoiseCondition] = [.none],
         adaptiveEavesdropper: AdaptiveEavesdropperConfiguration? = AdaptiveEavesdropperConfiguration(),
         accuracyTolerance: Double = 0.01, batchSize: Int = 256
     ) {
         precondition(!channels.isEmpty, "An evaluation needs at least one channel")
         precondition(!snrDecibels.isEmpty && snrDecibels.allSatisfy(\.isFinite), "SNRs must be finite and non-empty")
+        precondition(!noiseConditions.isEmpty, "An evaluation needs at least one noise condition (e.g. .none)")
         precondition(semanticPasses >= 1, "semanticPasses must be ≥ 1, got \(semanticPasses)")
         precondition(accuracyTolerance >= 0, "accuracyTolerance must be ≥ 0, got \(accuracyTolerance)")
         precondition(batchSize >= 1, "batchSize must be ≥ 1, got \(batchSize)")
         self.channels = channels
         self.snrDecibels = snrDecibels
         self.semanticPasses = semanticPasses
-        self.noise = noise
+        self.noiseConditions = noiseConditions
         self.adaptiveEavesdropper = adaptiveEavesdropper
         self.accuracyTolerance = accuracyTolerance
         self.batchSize = batchSize
@@ -234,21 +254,28 @@ public enum LinkEvaluation {
             for (s, snr) in configuration.snrDecibels.enumerated() {
                 let channel = spec.channel(snrDecibels: snr)
                 let point = UInt64(c) << 32 | UInt64(s) << 8
-                var semanticRNG = base.fork(stream: point | 1)
-                let semantic = runSemantic(
-                    pipeline: pipeline, test: test, channel: channel, naive: naiveEavesdropper,
-                    adaptive: configuration.adaptiveEavesdropper, passes: configuration.semanticPasses,
-                    batchSize: configuration.batchSize, classCount: classCount, using: &semanticRNG)
-                func row(_ scheme: EvaluationScheme, _ m: Measured) -> EvaluationRow {
-                    EvaluationRow(
-                        scheme: scheme, channel: spec.description, snrDecibels: snr, noise: configuration.noise,
-                        channelUsesPerSample: k, accuracy: m.accuracy, balancedAccuracy: m.balancedAccuracy,
-                        samples: m.samples)
+                var line = "\(spec) \(snr) dB:"
+                var semanticAccuracies: [(noise: String, accuracy: Double)] = []
+                for (n, condition) in configuration.noiseConditions.enumerated() {
+                    var semanticRNG = base.fork(stream: point | UInt64(n) << 16 | 1)
+                    var perturbed = pipeline
+                    perturbed.perturbations += condition.perturbations
+                    let semantic = runSemantic(
+                        pipeline: perturbed, test: test, channel: channel, naive: naiveEavesdropper,
+                        adaptive: configuration.adaptiveEavesdropper, passes: configuration.semanticPasses,
+                        batchSize: configuration.batchSize, classCount: classCount, using: &semanticRNG)
+                    func row(_ scheme: EvaluationScheme, _ m: Measured) -> EvaluationRow {
+                        EvaluationRow(
+                            scheme: scheme, channel: spec.description, snrDecibels: snr, noise: condition.name,
+                            channelUsesPerSample: k, accuracy: m.accuracy, balancedAccuracy: m.balancedAccuracy,
+                            samples: m.samples)
+                    }
+                    rows.append(row(.semantic, semantic.legitimate))
+                    if let naive = semantic.naive { rows.append(row(.eavesdropperNaive, naive)) }
+                    if let adaptive = semantic.adaptive { rows.append(row(.eavesdropperAdaptive, adaptive)) }
+                    semanticAccuracies.append((condition.name, semantic.legitimate.accuracy))
+                    line += " semantic[\(condition.name)] \(format(semantic.legitimate.accuracy))"
                 }
-                rows.append(row(.semantic, semantic.legitimate))
-                var line = "\(spec) \(snr) dB: semantic \(format(semantic.legitimate.accuracy))"
-                if let naive = semantic.naive { rows.append(row(.eavesdropperNaive, naive)) }
-                if let adaptive = semantic.adaptive { rows.append(row(.eavesdropperAdaptive, adaptive)) }
                 if let raw, let cleanAccuracy, let cleanBalanced {
                     var pointCandidates: [EvaluationRow] = []
                     for (index, scheme) in raw.candidates.enumerated() {
@@ -277,11 +304,13 @@ public enum LinkEvaluation {
                             accuracy: cleanAccuracy, balancedAccuracy: cleanBalanced, decodeFailureRate: 0,
                             payloadBits: Double(payloadBits.reduce(0, +)) / Double(payloadBits.count),
                             samples: test.count))
-                    comparisons.append(
-                        compare(
-                            semantic: semantic.legitimate.accuracy, channelUses: k, candidates: pointCandidates,
-                            tolerance: configuration.accuracyTolerance, spec: spec, snr: snr,
-                            noise: configuration.noise))
+                    for (noise, accuracy) in semanticAccuracies {
+                        comparisons.append(
+                            compare(
+                                semantic: accuracy, channelUses: k, candidates: pointCandidates,
+                                tolerance: configuration.accuracyTolerance, spec: spec, snr: snr, noise: noise,
+                                rawCleanAccuracy: cleanAccuracy))
+                    }
                     line += ", raw \(format(best.accuracy)) (\(best.modulation ?? "")/\(best.code ?? ""))"
                 }
                 progress(line)
@@ -444,7 +473,7 @@ public enum LinkEvaluation {
     /// The comparison summary at one point.
     static func compare(
         semantic accuracy: Double, channelUses: Double, candidates: [EvaluationRow], tolerance: Double,
-        spec: ChannelSpec, snr: Double, noise: String
+        spec: ChannelSpec, snr: Double, noise: String, rawCleanAccuracy: Double
     ) -> EvaluationComparison {
         let reaching = candidates.filter { $0.accuracy >= accuracy - tolerance - 1e-12 }
         let cheapest = reaching.min { $0.channelUsesPerSample < $1.channelUsesPerSample }
@@ -453,7 +482,7 @@ public enum LinkEvaluation {
             semanticChannelUses: channelUses, tolerance: tolerance, status: cheapest == nil ? "unreached" : "reached",
             rawChannelUses: cheapest?.channelUsesPerSample, rawAccuracy: cheapest?.accuracy,
             rawModulation: cheapest?.modulation, rawCode: cheapest?.code,
-            ratio: cheapest.map { $0.channelUsesPerSample / channelUses })
+            ratio: cheapest.map { $0.channelUsesPerSample / channelUses }, rawCleanAccuracy: rawCleanAccuracy)
     }
 
     static func format(_ value: Double) -> String { formatFixed(value, decimals: 3) }

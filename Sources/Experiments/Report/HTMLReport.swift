@@ -205,7 +205,9 @@ public struct EvaluationReportSection: ReportSection {
                 <p class="note">The <em>naive</em> eavesdropper intercepts the same symbols over its own \
                 realization of the channel and decodes them with a knowledge base of its own — the same \
                 architecture trained on the same kind of data with another seed. Its accuracy shows how \
-                much an outsider gets without the shared KB. The <em>adaptive</em> eavesdropper knows \
+                much an outsider gets without the shared KB; for a two-class diagnosis an accuracy far \
+                <em>below</em> one half is as revealing as one far above (the eavesdropper only has to \
+                swap its answers), so the balanced accuracy is shown too. The <em>adaptive</em> eavesdropper knows \
                 the diagnoses of a few records (5 % by default), fits a small decoder on the symbols it \
                 intercepted for them, and classifies everyone else. When its accuracy approaches the \
                 legitimate receiver's, the message is plain: <strong>a shared knowledge base alone is \

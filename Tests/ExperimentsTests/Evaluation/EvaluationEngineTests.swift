@@ -130,3 +130,54 @@ import Testing
         #expect(failuresWithoutCSI > failuresWithCSI)
     }
 }
+
+/// Replaces every symbol by 0 + 0j: the decoder then sees only channel noise.
+private struct SymbolBlanking: SemanticPerturbation {
+    var stage: PerturbationStage { .symbols }
+    func perturb<G: RandomNumberGenerator>(_ x: Tensor<Float>, using rng: inout G) -> Tensor<Float> {
+        Tensor(shape: x.shape, scalars: [Float](repeating: 0, count: x.scalars.count))
+    }
+}
+
+@Suite struct EvaluationNoiseConditionTests {
+    typealias F = EvaluationFixtures
+
+    @Test func eachNoiseConditionGetsItsOwnSemanticRowsAndComparisonButRawRunsOnce() throws {
+        var rng = Xoshiro256(seed: 12)
+        let raw = RawBaseline(
+            records: Array(F.bcwd.testRecords.prefix(40)), source: F.source, fallbackClass: F.bcwd.majorityClass,
+            candidates: [DigitalScheme(modulation: .qpsk, code: .convolutionalK7)], classify: F.taskModel)
+        let result = try LinkEvaluation.run(
+            pipeline: F.legitimate, test: F.bcwd.test.gathering(Array(0..<40)), raw: raw, naiveEavesdropper: nil,
+            configuration: EvaluationConfiguration(
+                channels: [ChannelSpec(kind: .awgn)], snrDecibels: [20], semanticPasses: 2,
+                noiseConditions: [.none, SemanticNoiseCondition(name: "blank", perturbations: [SymbolBlanking()])],
+                adaptiveEavesdropper: nil),
+            using: &rng)
+        #expect(result.rows.map(\.scheme) == [.semantic, .semantic, .raw, .rawIdeal])
+        #expect(result.rows.map(\.noise) == ["none", "blank", "none", "none"])
+        #expect(result.comparisons.map(\.noise) == ["none", "blank"])
+        #expect(result.rawCandidates.count == 1)
+        let clean = try #require(result.rows.first { $0.noise == "none" })
+        let blanked = try #require(result.rows.first { $0.noise == "blank" })
+        // With every symbol blanked the decoder answers from noise alone.
+        #expect(blanked.accuracy < clean.accuracy - 0.1, "\(blanked.accuracy) vs \(clean.accuracy)")
+        // The single-file plot shows the `none` condition.
+        let plot = EvaluationOutputs.accuracyVersusSNRPlot(result)
+        #expect(plot.series.map(\.name) == ["semantic @ awgn", "raw @ awgn", "raw-ideal @ awgn"])
+        let perChannel = EvaluationOutputs.accuracyVersusSNRPlot(result, channel: ChannelSpec(kind: .awgn))
+        #expect(perChannel.series.map(\.name) == ["semantic (none)", "semantic (blank)", "raw", "raw-ideal"])
+    }
+
+    /// zstd does not pay for a 5-byte record: the frame header and block header outweigh anything
+    /// it could save, so the raw baseline sends BCWD records uncompressed.
+    @Test func zstdDoesNotShortenTinyRecords() throws {
+        let zstd = RawBaseline(
+            records: F.bcwd.testRecords, source: RawSourceCoding(quantization: F.source.quantization, compression: .zstd()),
+            fallbackClass: 0, classify: F.taskModel)
+        let plain = RawBaseline(records: F.bcwd.testRecords, source: F.source, fallbackClass: 0, classify: F.taskModel)
+        for record in F.bcwd.testRecords.prefix(50) {
+            #expect(try zstd.payloadBits(of: record) > plain.payloadBits(of: record))
+        }
+    }
+}
