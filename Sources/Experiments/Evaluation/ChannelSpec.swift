@@ -137,13 +137,18 @@ public struct ChannelSpec: Sendable, Hashable, Codable, CustomStringConvertible 
                 name = primary
                 valueText = token
             } else {
-                throw fail("is not a parameter of '\(kind.rawValue)'; expected \(allowed.isEmpty ? "no parameters" : allowed.map { "\($0)=…" }.joined(separator: " or "))")
+                throw fail(
+                    "is not a parameter of '\(kind.rawValue)'; expected \(allowed.isEmpty ? "no parameters" : allowed.map { "\($0)=…" }.joined(separator: " or "))"
+                )
             }
             guard allowed.contains(name) else {
                 throw fail(
-                    "names '\(name)', which '\(kind.rawValue)' does not take; expected \(allowed.isEmpty ? "no parameters" : allowed.joined(separator: ", "))")
+                    "names '\(name)', which '\(kind.rawValue)' does not take; expected \(allowed.isEmpty ? "no parameters" : allowed.joined(separator: ", "))"
+                )
             }
-            guard let value = Double(valueText), value.isFinite else { throw fail("has value '\(valueText)', not a finite number") }
+            guard let value = Double(valueText), value.isFinite else {
+                throw fail("has value '\(valueText)', not a finite number")
+            }
             switch name {
             case "k":
                 guard value >= 0 else { throw fail("needs a K-factor ≥ 0") }
@@ -164,9 +169,12 @@ public struct ChannelSpec: Sendable, Hashable, Codable, CustomStringConvertible 
         if kind == .burst && p > 1 - 1 / length + 1e-12 {
             throw ExperimentsError(
                 code: .invalidChannelSpec,
-                message: "channel '\(text)': erasure rate p must be ≤ 1 − 1/length for bursts of mean length \(format(length))")
+                message:
+                    "channel '\(text)': erasure rate p must be ≤ 1 − 1/length for bursts of mean length \(format(length))"
+            )
         }
-        return ChannelSpec(kind: kind, kFactor: k, erasureProbability: p, meanBurstLength: length, coherenceSymbols: block)
+        return ChannelSpec(
+            kind: kind, kFactor: k, erasureProbability: p, meanBurstLength: length, coherenceSymbols: block)
     }
 
     /// Parses a comma-separated list of specifications (e.g. `awgn,rayleigh,rician:5`).
@@ -207,7 +215,8 @@ public struct ChannelSpec: Sendable, Hashable, Codable, CustomStringConvertible 
         case .rician: return "Rician K = \(Self.format(kFactor)) (CSI, MMSE\(coherence))"
         case .erasure: return "symbol erasures p = \(Self.format(erasureProbability)) + AWGN"
         case .burst:
-            return "burst erasures p = \(Self.format(erasureProbability)), mean length \(Self.format(meanBurstLength)) + AWGN"
+            return
+                "burst erasures p = \(Self.format(erasureProbability)), mean length \(Self.format(meanBurstLength)) + AWGN"
         }
     }
 
@@ -277,7 +286,9 @@ public enum SNRList {
         }
         if compact.contains(":") {
             let parts = compact.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count == 3 else { throw fail("has \(parts.count) ':'-separated parts; expected start:step:stop") }
+            guard parts.count == 3 else {
+                throw fail("has \(parts.count) ':'-separated parts; expected start:step:stop")
+            }
             let start = try number(parts[0], "start")
             let step = try number(parts[1], "step")
             let stop = try number(parts[2], "stop")

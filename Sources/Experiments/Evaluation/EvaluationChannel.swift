@@ -80,7 +80,8 @@ public struct EvaluationChannel: ChannelModel, CoherentReceiverChannel, NoiseAdj
     public func apply<G: RandomNumberGenerator>(_ x: Tensor<Float>, state: State, using rng: inout G) -> Tensor<Float> {
         switch (spec.kind, state) {
         case (.awgn, .stateless): return awgn.apply(x, state: (), using: &rng)
-        case (.rayleigh, .fading(let s)), (.rayleighNoCSI, .fading(let s)): return rayleigh.apply(x, state: s, using: &rng)
+        case (.rayleigh, .fading(let s)), (.rayleighNoCSI, .fading(let s)):
+            return rayleigh.apply(x, state: s, using: &rng)
         case (.rician, .fading(let s)): return rician.apply(x, state: s, using: &rng)
         case (.erasure, .erasures(let s)), (.burst, .erasures(let s)):
             return awgn.apply(masked(x, by: s), state: (), using: &rng)

@@ -233,7 +233,8 @@ public enum LinkEvaluation {
         precondition(test.count > 0, "The test set is empty")
         if let raw {
             precondition(
-                raw.records.count == test.count, "RawBaseline has \(raw.records.count) records for \(test.count) test samples")
+                raw.records.count == test.count,
+                "RawBaseline has \(raw.records.count) records for \(test.count) test samples")
         }
         let base = Xoshiro256(seed: rng.next())
         let k = Double(pipeline.channelUsesPerSample)
@@ -288,7 +289,9 @@ public enum LinkEvaluation {
                     candidates += pointCandidates
                     // Highest accuracy, ties → fewest channel uses, then listed order.
                     let best = pointCandidates.enumerated().min {
-                        if $0.element.accuracy != $1.element.accuracy { return $0.element.accuracy > $1.element.accuracy }
+                        if $0.element.accuracy != $1.element.accuracy {
+                            return $0.element.accuracy > $1.element.accuracy
+                        }
                         if $0.element.channelUsesPerSample != $1.element.channelUsesPerSample {
                             return $0.element.channelUsesPerSample < $1.element.channelUsesPerSample
                         }
@@ -416,7 +419,8 @@ public enum LinkEvaluation {
         guard !unknown.isEmpty, !known.isEmpty else { return ([], []) }
         var model = Sequential<Float>(
             Dense<Float>(
-                inputSize: symbols.shape[1], outputSize: configuration.hiddenUnits, initializer: .heUniform, using: &rng),
+                inputSize: symbols.shape[1], outputSize: configuration.hiddenUnits, initializer: .heUniform, using: &rng
+            ),
             ReLU<Float>(),
             Dense<Float>(inputSize: configuration.hiddenUnits, outputSize: classCount, using: &rng))
         var optimizer = Adam<Float>(learningRate: configuration.learningRate)

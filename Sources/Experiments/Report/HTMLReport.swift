@@ -179,7 +179,9 @@ public struct EvaluationReportSection: ReportSection {
         if !result.comparisons.isEmpty {
             html += "<h3>Channel uses needed by raw transmission to match the semantic accuracy</h3>\n"
             html += table(
-                header: ["channel", "SNR (dB)", "semantic accuracy", "semantic uses", "raw uses", "raw scheme", "ratio"],
+                header: [
+                    "channel", "SNR (dB)", "semantic accuracy", "semantic uses", "raw uses", "raw scheme", "ratio",
+                ],
                 textColumns: [0, 5],
                 rows: result.comparisons.map { c in
                     [

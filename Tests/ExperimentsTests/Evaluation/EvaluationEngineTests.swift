@@ -40,7 +40,9 @@ import Testing
         let atHigh = result.rawCandidates.filter { $0.snrDecibels == 20 }
         #expect(atHigh.allSatisfy { $0.accuracy <= best.accuracy })
         #expect(
-            atHigh.filter { $0.accuracy == best.accuracy }.allSatisfy { $0.channelUsesPerSample >= best.channelUsesPerSample })
+            atHigh.filter { $0.accuracy == best.accuracy }.allSatisfy {
+                $0.channelUsesPerSample >= best.channelUsesPerSample
+            })
         let lowBest = try #require(F.row(result, .raw, snr: -20))
         #expect(try #require(lowBest.decodeFailureRate) > 0.9)
     }
@@ -63,7 +65,8 @@ import Testing
     @Test func adaptiveEavesdropperBeatsChanceAtHighSNR() throws {
         let adaptive = try #require(F.row(F.awgnResult, .eavesdropperAdaptive, snr: 20))
         let majority = Double(F.bcwd.test.labels.count { $0 == 0 }) / Double(F.bcwd.test.count)
-        #expect(adaptive.accuracy > majority + 0.15, "adaptive eavesdropper \(adaptive.accuracy) vs majority \(majority)")
+        #expect(
+            adaptive.accuracy > majority + 0.15, "adaptive eavesdropper \(adaptive.accuracy) vs majority \(majority)")
         #expect(adaptive.balancedAccuracy > 0.75)
         #expect(adaptive.samples < 2 * F.bcwd.test.count)
         let naive = try #require(F.row(F.awgnResult, .eavesdropperNaive, snr: 20))
@@ -173,7 +176,8 @@ private struct SymbolBlanking: SemanticPerturbation {
     /// it could save, so the raw baseline sends BCWD records uncompressed.
     @Test func zstdDoesNotShortenTinyRecords() throws {
         let zstd = RawBaseline(
-            records: F.bcwd.testRecords, source: RawSourceCoding(quantization: F.source.quantization, compression: .zstd()),
+            records: F.bcwd.testRecords,
+            source: RawSourceCoding(quantization: F.source.quantization, compression: .zstd()),
             fallbackClass: 0, classify: F.taskModel)
         let plain = RawBaseline(records: F.bcwd.testRecords, source: F.source, fallbackClass: 0, classify: F.taskModel)
         for record in F.bcwd.testRecords.prefix(50) {

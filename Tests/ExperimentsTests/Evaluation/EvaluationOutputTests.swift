@@ -67,7 +67,8 @@ private func parseXML(_ text: String) -> (ok: Bool, names: [String]) {
         #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 12 })
         let withCandidates = EvaluationOutputs.csv(F.awgnResult, includingCandidates: true)
         #expect(
-            withCandidates.split(separator: "\n").count == 1 + F.awgnResult.rows.count + F.awgnResult.rawCandidates.count)
+            withCandidates.split(separator: "\n").count == 1 + F.awgnResult.rows.count
+                + F.awgnResult.rawCandidates.count)
         // A raw candidate's code contains '/', which needs no quoting; commas would.
         #expect(csvEscape("a,b") == "\"a,b\"")
         #expect(csvEscape("say \"hi\"") == "\"say \"\"hi\"\"\"")
@@ -76,7 +77,10 @@ private func parseXML(_ text: String) -> (ok: Bool, names: [String]) {
     @Test func plotsAreWellFormedSVG() {
         let plots = EvaluationOutputs.plots(F.awgnResult)
         // One accuracy-vs-SNR plot for the channel, one accuracy-vs-uses plot per SNR.
-        #expect(plots.map(\.fileName) == ["accuracy-vs-snr-awgn.svg", "accuracy-vs-uses-awgn--20dB.svg", "accuracy-vs-uses-awgn-20dB.svg"])
+        #expect(
+            plots.map(\.fileName) == [
+                "accuracy-vs-snr-awgn.svg", "accuracy-vs-uses-awgn--20dB.svg", "accuracy-vs-uses-awgn-20dB.svg",
+            ])
         for plot in plots {
             let (ok, names) = parseXML(plot.svg)
             #expect(ok, "\(plot.fileName) is not well-formed XML")

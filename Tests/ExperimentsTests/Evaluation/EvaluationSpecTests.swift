@@ -22,7 +22,8 @@ import Testing
         #expect(try ChannelSpec.parse("rician").kFactor == 3)
         #expect(try ChannelSpec.parse("erasure").erasureProbability == 0.1)
         #expect(try ChannelSpec.parse("rayleigh").coherenceSymbols == nil)
-        #expect(try ChannelSpec.parseList("awgn, rayleigh,rician:5").map(\.description) == ["awgn", "rayleigh", "rician:5"])
+        #expect(
+            try ChannelSpec.parseList("awgn, rayleigh,rician:5").map(\.description) == ["awgn", "rayleigh", "rician:5"])
     }
 
     @Test(arguments: [
@@ -49,8 +50,10 @@ import Testing
         #expect(try SNRList.parse("7") == [7])
     }
 
-    @Test(arguments: [("0,x,5", "'x'"), ("", "empty"), ("1,,2", "element 2"), ("0:0:5", "step"), ("5:1:0", "does not lead"),
-        ("0:1", "start:step:stop"), ("0,inf", "'inf'")])
+    @Test(arguments: [
+        ("0,x,5", "'x'"), ("", "empty"), ("1,,2", "element 2"), ("0:0:5", "step"), ("5:1:0", "does not lead"),
+        ("0:1", "start:step:stop"), ("0,inf", "'inf'"),
+    ])
     func rejectsInvalidSNRLists(input: String, named: String) {
         #expect {
             try SNRList.parse(input)
@@ -105,8 +108,10 @@ import Testing
     @Test func idealCapacityFollowsShannon() {
         #expect(abs(ChannelSpec(kind: .awgn).idealCapacity(snrDecibels: 10) - Capacity.awgn(snr: 10)) < 1e-12)
         #expect(
-            abs(ChannelSpec(kind: .rayleigh).idealCapacity(snrDecibels: 10) - IdealDigitalBound.capacity(
-                snrDecibels: 10, channel: .ergodicRayleigh)) < 1e-12)
+            abs(
+                ChannelSpec(kind: .rayleigh).idealCapacity(snrDecibels: 10)
+                    - IdealDigitalBound.capacity(
+                        snrDecibels: 10, channel: .ergodicRayleigh)) < 1e-12)
         #expect(
             abs(ChannelSpec(kind: .erasure, erasureProbability: 0.25).idealCapacity(snrDecibels: 0) - 0.75) < 1e-12)
     }

@@ -26,8 +26,10 @@ enum EvaluationFixtures {
         var rng = Xoshiro256(seed: 11)
         let split = DataSplit.stratifiedHoldOut(labels: data.labels, testFraction: 0.2, using: &rng)
         let x = data.features.converted(to: Float.self)
-        let train = LabeledBatch(inputs: x.gatherRows(split.trainIndices), labels: split.trainIndices.map { data.labels[$0] })
-        let test = LabeledBatch(inputs: x.gatherRows(split.testIndices), labels: split.testIndices.map { data.labels[$0] })
+        let train = LabeledBatch(
+            inputs: x.gatherRows(split.trainIndices), labels: split.trainIndices.map { data.labels[$0] })
+        let test = LabeledBatch(
+            inputs: x.gatherRows(split.testIndices), labels: split.testIndices.map { data.labels[$0] })
         let grades = data.features.gatherRows(split.testIndices).scalars.map { ($0 * 10).rounded() }
         let records = (0..<test.count).map { Array(grades[($0 * 9)..<($0 * 9 + 9)]) }
         let benign = train.labels.count { $0 == 0 }
@@ -61,7 +63,8 @@ enum EvaluationFixtures {
         for _ in 0..<150 {
             let gradients: [Tensor<Float>] = {
                 let (logits, pullback) = model.forward(x, training: true, using: &rng)
-                return pullback(Losses.softmaxCrossEntropy(logits: logits, labels: bcwd.train.labels).gradient).parameters
+                return pullback(Losses.softmaxCrossEntropy(logits: logits, labels: bcwd.train.labels).gradient)
+                    .parameters
             }()
             adam.update(&model.parameters, along: gradients)
         }
