@@ -1,4 +1,5 @@
 import Channels
+import NeuralNet
 import RawTransmission
 import SemanticCodec
 import TensorCore
@@ -183,5 +184,23 @@ private struct SymbolBlanking: SemanticPerturbation {
         for record in F.bcwd.testRecords.prefix(50) {
             #expect(try zstd.payloadBits(of: record) > plain.payloadBits(of: record))
         }
+    }
+}
+
+@Suite struct RawTaskModelTests {
+    typealias F = EvaluationFixtures
+
+    @Test func learnsTheCleanTaskAndKnowsTheMajorityClass() {
+        let predictions = F.bcwd.testRecords.map(F.rawModel.predict)
+        let accuracy = Double(zip(predictions, F.bcwd.test.labels).count { $0 == $1 }) / Double(F.bcwd.test.count)
+        // BCWD is nearly linearly separable (reference ≈ 0.96–0.97 in cross-validation).
+        #expect(accuracy >= 0.93, "clean task-model accuracy \(accuracy)")
+        #expect(F.rawModel.majorityClass == 0)  // 444 benign of 683
+        #expect(F.rawModel.featureCount == 9)
+        var rng = Xoshiro256(seed: 1)
+        let logistic = RawTaskModel.train(
+            records: F.trainRecords, labels: F.bcwd.train.labels, inputScale: 0.1,
+            configuration: .init(hiddenUnits: 0, epochs: 20), using: &rng)
+        #expect(logistic.network.parameters.count == 2)
     }
 }

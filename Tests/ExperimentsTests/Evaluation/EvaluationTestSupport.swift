@@ -54,25 +54,21 @@ enum EvaluationFixtures {
     static let legitimate = trainedCodec(seed: 1)
     static let eavesdropper = trainedCodec(seed: 2)
 
-    /// Logistic regression on clean training records (÷ 10), as the raw path's task model.
-    static let taskModel: @Sendable ([Double]) -> Int = {
-        var rng = Xoshiro256(seed: 5)
-        var model = Dense<Float>(inputSize: 9, outputSize: 2, using: &rng)
-        var adam = Adam<Float>(learningRate: 0.05)
-        let x = bcwd.train.inputs
-        for _ in 0..<150 {
-            let gradients: [Tensor<Float>] = {
-                let (logits, pullback) = model.forward(x, training: true, using: &rng)
-                return pullback(Losses.softmaxCrossEntropy(logits: logits, labels: bcwd.train.labels).gradient)
-                    .parameters
-            }()
-            adam.update(&model.parameters, along: gradients)
-        }
-        let trained = model
-        return { record in
-            trained(Tensor(shape: [1, 9], scalars: record.map { Float($0 / 10) })).argmaxAlongLastAxis()[0]
-        }
+    /// Training records in grades 1…10.
+    static let trainRecords: [[Double]] = {
+        let grades = bcwd.train.inputs.scalars.map { (Double($0) * 10).rounded() }
+        return (0..<bcwd.train.count).map { Array(grades[($0 * 9)..<($0 * 9 + 9)]) }
     }()
+
+    /// An MLP 9 → 16 → 2 trained on clean training records (grades ÷ 10): the raw path's task model.
+    static let rawModel: RawTaskModel = {
+        var rng = Xoshiro256(seed: 5)
+        return RawTaskModel.train(
+            records: trainRecords, labels: bcwd.train.labels, inputScale: 0.1,
+            configuration: .init(hiddenUnits: 16, epochs: 30), using: &rng)
+    }()
+
+    static let taskModel: @Sendable ([Double]) -> Int = rawModel.classify
 
     /// BCWD grades 1…10 in 4 bits each, exactly.
     static let source = RawSourceCoding(
