@@ -217,7 +217,8 @@ public enum LinkEvaluation {
     ///   - pipeline: the legitimate semantic link (its decoder outputs logits `[batch, classes]`).
     ///   - test: the test set in the pipeline's input format (e.g. `[samples, 9]` BCWD features ÷ 10).
     ///   - raw: the raw baseline on the same records, or `nil` to skip raw and raw-ideal.
-    ///   - naiveEavesdropper: the naive eavesdropper's decoder (``receiver(of:)``), or `nil` to skip it.
+    ///   - naiveEavesdropper: the naive eavesdropper's decoder (``receiver(of:)``), or `nil` to skip it;
+    ///     it must read `[batch, 2·k]` with the pipeline's `k` (check a foreign KB's `k` before).
     ///   - configuration: channels, SNRs and settings.
     ///   - rng: the generator (one draw).
     ///   - progress: called with a line after each (channel, SNR) point.

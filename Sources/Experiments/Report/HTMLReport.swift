@@ -193,6 +193,10 @@ public struct EvaluationReportSection: ReportSection {
                 })
             html += "<p>Raw uses: the fewest channel uses per record among the raw candidates whose accuracy is "
             html += "at least the semantic accuracy minus \(fixed(result.comparisons[0].tolerance))."
+            if let clean = result.rawCleanAccuracy {
+                html += " The raw task model classifies clean records with accuracy \(fixed(clean)); raw "
+                html += "transmission can do no better, so a semantic accuracy above that is unreached at any SNR."
+            }
             html += "</p>\n"
         }
         html += "<h3>Results</h3>\n"
