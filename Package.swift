@@ -85,7 +85,10 @@ let package = Package(
         // MARK: - Layer 5
         .target(
             name: "Experiments",
-            dependencies: ["TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", realModule],
+            dependencies: [
+                "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
+                realModule,
+            ],
             swiftSettings: settings),
 
         // MARK: - Layer 6: the CLI
@@ -116,7 +119,10 @@ let package = Package(
             name: "SemanticCodecTests", dependencies: ["SemanticCodec", "NeuralNet", "Channels", "TensorCore"],
             swiftSettings: settings),
         .testTarget(
-            name: "ExperimentsTests", dependencies: ["Experiments", "TensorCore", "NeuralNet", "HealthData"],
+            name: "ExperimentsTests",
+            dependencies: [
+                "Experiments", "TensorCore", "NeuralNet", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
+            ],
             swiftSettings: settings),
         .testTarget(
             name: "PrivacyTests", dependencies: ["Privacy", "TensorCore", .product(name: "Crypto", package: "swift-crypto")],
