@@ -64,7 +64,9 @@ private func secureAggregationSetUp(
         // Pairwise masks cancel in the raw sum of masked inputs: what is left is Σ inputs + Σ self masks.
         let mask = parameters.modulusMask
         var rawSum = [UInt64](repeating: 0, count: 40)
-        for masked in maskedInputs { SecureAggregationModular.accumulate(&rawSum, masked.values, subtract: false, mask: mask) }
+        for masked in maskedInputs {
+            SecureAggregationModular.accumulate(&rawSum, masked.values, subtract: false, mask: mask)
+        }
         #expect(rawSum != result.sum || modulusBits == 1)
     }
 
@@ -190,7 +192,8 @@ private func secureAggregationSetUp(
     }
 
     @Test func sameSeedSameSessionSameMessages() throws {
-        let parameters = SecureAggregationParameters(clientCount: 3, threshold: 2, vectorLength: 8, modulusBits: 32, sessionID: 6)
+        let parameters = SecureAggregationParameters(
+            clientCount: 3, threshold: 2, vectorLength: 8, modulusBits: 32, sessionID: 6)
         let input = [UInt64](repeating: 5, count: 8)
         func maskedFirst(_ parameters: SecureAggregationParameters, seed: UInt64) throws -> [UInt64] {
             var (clients, _, relayed) = try secureAggregationSetUp(parameters, seed: seed)
@@ -199,7 +202,8 @@ private func secureAggregationSetUp(
         let a = try maskedFirst(parameters, seed: 500)
         #expect(a == (try maskedFirst(parameters, seed: 500)))
         #expect(a != (try maskedFirst(parameters, seed: 501)))
-        let otherSession = SecureAggregationParameters(clientCount: 3, threshold: 2, vectorLength: 8, modulusBits: 32, sessionID: 7)
+        let otherSession = SecureAggregationParameters(
+            clientCount: 3, threshold: 2, vectorLength: 8, modulusBits: 32, sessionID: 7)
         #expect(a != (try maskedFirst(otherSession, seed: 500)))
 
         var r1 = Xoshiro256(seed: 502)
@@ -221,7 +225,8 @@ private func secureAggregationSetUp(
         let scale = SecureAggregationQuantizer.maximumScale(clipBound: 1, modulusBits: 32, clientCount: clients)
         let quantizer = SecureAggregationQuantizer(
             dimension: dimension, clipBound: 1, scale: scale, modulusBits: 32, rotation: rotation)
-        let updates = (0..<clients).map { _ in (0..<dimension).map { _ in 0.2 * (rng.nextStandardGaussian() as Double) } }
+        let updates = (0..<clients).map { _ in (0..<dimension).map { _ in 0.2 * (rng.nextStandardGaussian() as Double) }
+        }
         let quantized = updates.map { quantizer.quantize($0, using: &rng) }
         let parameters = SecureAggregationParameters(
             clientCount: clients, threshold: 5, vectorLength: quantizer.quantizedLength, modulusBits: 32, sessionID: 8)
@@ -281,14 +286,18 @@ private func secureAggregationSetUp(
         #expect(
             code {
                 try server.receive(
-                    SecureAggregationKeyAdvertisement(clientID: 9, encryptionPublicKey: ad.encryptionPublicKey, maskingPublicKey: ad.maskingPublicKey))
+                    SecureAggregationKeyAdvertisement(
+                        clientID: 9, encryptionPublicKey: ad.encryptionPublicKey, maskingPublicKey: ad.maskingPublicKey)
+                )
             } == .unknownClient)
         #expect(
             code {
                 try server.receive(
-                    SecureAggregationKeyAdvertisement(clientID: 1, encryptionPublicKey: [1, 2, 3], maskingPublicKey: ad.maskingPublicKey))
+                    SecureAggregationKeyAdvertisement(
+                        clientID: 1, encryptionPublicKey: [1, 2, 3], maskingPublicKey: ad.maskingPublicKey))
             } == .malformedMessage)
-        #expect(code { try server.receive(SecureAggregationMaskedInput(clientID: 0, values: [0, 0, 0, 0])) } == .outOfOrder)
+        #expect(
+            code { try server.receive(SecureAggregationMaskedInput(clientID: 0, values: [0, 0, 0, 0])) } == .outOfOrder)
         try server.receive(ad)
         try server.receive(clients[2].advertisement())
         let directory = try server.closeAdvertising()
@@ -303,9 +312,15 @@ private func secureAggregationSetUp(
         try server.receiveShares(try c1.shareKeys(directory: directory, using: &rng), from: 1)
         let relayed = try server.closeSharing()
         #expect(relayed.keys.sorted() == [0, 1])
-        #expect(code { try server.receive(SecureAggregationMaskedInput(clientID: 2, values: [0, 0, 0, 0])) } == .unknownClient)
-        #expect(code { try server.receive(SecureAggregationMaskedInput(clientID: 0, values: [0, 0, 0])) } == .malformedMessage)
-        #expect(code { try server.receive(SecureAggregationMaskedInput(clientID: 0, values: [0, 0, 70000, 0])) } == .malformedMessage)
+        #expect(
+            code { try server.receive(SecureAggregationMaskedInput(clientID: 2, values: [0, 0, 0, 0])) }
+                == .unknownClient)
+        #expect(
+            code { try server.receive(SecureAggregationMaskedInput(clientID: 0, values: [0, 0, 0])) }
+                == .malformedMessage)
+        #expect(
+            code { try server.receive(SecureAggregationMaskedInput(clientID: 0, values: [0, 0, 70000, 0])) }
+                == .malformedMessage)
         #expect(code { _ = try c0.shareKeys(directory: directory, using: &rng) } == .outOfOrder)
     }
 

@@ -28,6 +28,8 @@ public struct SecureAggregationClient: Sendable {
     private let encryptionKey: Curve25519.KeyAgreement.PrivateKey
     private let maskingKey: Curve25519.KeyAgreement.PrivateKey
     private var peers: [Int: SecureAggregationKeyAdvertisement] = [:]
+    /// Peer ID → the key that opens the shares that peer encrypted for this client.
+    private var shareOpeningKeys: [Int: SymmetricKey] = [:]
     private var selfMaskSeed: [UInt8]?
     /// Sender ID → (share of the sender's masking key, share of its self-mask seed), own included.
     private var heldShares: [Int: (maskingKey: ShamirShare, selfMask: ShamirShare)] = [:]
@@ -81,12 +83,15 @@ public struct SecureAggregationClient: Sendable {
         for ad in ads {
             guard ad.clientID >= 0 && ad.clientID < parameters.clientCount else {
                 throw SecureAggregationError(
-                    code: .unknownClient, message: "Key directory: client ID \(ad.clientID) outside 0..<\(parameters.clientCount)")
+                    code: .unknownClient,
+                    message: "Key directory: client ID \(ad.clientID) outside 0..<\(parameters.clientCount)")
             }
             guard byID[ad.clientID] == nil else {
-                throw SecureAggregationError(code: .duplicateMessage, message: "Key directory: client \(ad.clientID) appears twice")
+                throw SecureAggregationError(
+                    code: .duplicateMessage, message: "Key directory: client \(ad.clientID) appears twice")
             }
-            _ = try SecureAggregationKeys.publicKey(ad.encryptionPublicKey, field: "client \(ad.clientID) encryption key")
+            _ = try SecureAggregationKeys.publicKey(
+                ad.encryptionPublicKey, field: "client \(ad.clientID) encryption key")
             _ = try SecureAggregationKeys.publicKey(ad.maskingPublicKey, field: "client \(ad.clientID) masking key")
             guard seenKeys.insert(ad.encryptionPublicKey).inserted, seenKeys.insert(ad.maskingPublicKey).inserted else {
                 throw SecureAggregationError(
@@ -107,15 +112,17 @@ public struct SecureAggregationClient: Sendable {
             secret: seed, threshold: parameters.threshold, xCoordinates: xs, using: &rng)
 
         var output: [SecureAggregationEncryptedShare] = []
+        var openingKeys: [Int: SymmetricKey] = [:]
         for (index, ad) in ads.enumerated() {
             if ad.clientID == id {
                 heldShares[id] = (keyShares[index], seedShares[index])
                 continue
             }
             let peerKey = try SecureAggregationKeys.publicKey(ad.encryptionPublicKey, field: "encryption key")
-            let key = try SecureAggregationKeys.shareEncryptionKey(
-                privateKey: encryptionKey, peerPublicKey: peerKey, senderID: id, recipientID: ad.clientID,
+            let (key, openingKey) = try SecureAggregationKeys.shareEncryptionKeys(
+                privateKey: encryptionKey, peerPublicKey: peerKey, ownID: id, peerID: ad.clientID,
                 parameters: parameters)
+            openingKeys[ad.clientID] = openingKey
             var plaintext: [UInt8] = []
             SecureAggregationBytes.append(UInt32(id), to: &plaintext)
             SecureAggregationBytes.append(UInt32(ad.clientID), to: &plaintext)
@@ -130,9 +137,11 @@ public struct SecureAggregationClient: Sendable {
                 authenticating: SecureAggregationKeys.shareAssociatedData(
                     senderID: id, recipientID: ad.clientID, parameters: parameters))
             output.append(
-                SecureAggregationEncryptedShare(senderID: id, recipientID: ad.clientID, ciphertext: Array(box.combined)))
+                SecureAggregationEncryptedShare(senderID: id, recipientID: ad.clientID, ciphertext: Array(box.combined))
+            )
         }
         peers = byID
+        shareOpeningKeys = openingKeys
         selfMaskSeed = seed
         return output
     }
@@ -155,7 +164,9 @@ public struct SecureAggregationClient: Sendable {
             input.count == parameters.vectorLength,
             "Client \(id): input has \(input.count) elements, vectorLength is \(parameters.vectorLength)")
         let modulusMask = parameters.modulusMask
-        precondition(input.allSatisfy { $0 <= modulusMask }, "Client \(id): input elements must be < 2^\(parameters.modulusBits)")
+        precondition(
+            input.allSatisfy { $0 <= modulusMask }, "Client \(id): input elements must be < 2^\(parameters.modulusBits)"
+        )
         guard let seed = selfMaskSeed, sharingClients == nil else {
             throw SecureAggregationError(
                 code: .outOfOrder, message: "Client \(id): maskInput needs shareKeys first and runs once")
@@ -163,17 +174,19 @@ public struct SecureAggregationClient: Sendable {
         for share in receivedShares {
             guard share.recipientID == id else {
                 throw SecureAggregationError(
-                    code: .unknownClient, message: "Client \(id): received a share addressed to client \(share.recipientID)")
+                    code: .unknownClient,
+                    message: "Client \(id): received a share addressed to client \(share.recipientID)")
             }
-            guard share.senderID != id, let ad = peers[share.senderID] else {
+            guard share.senderID != id, peers[share.senderID] != nil else {
                 throw SecureAggregationError(
-                    code: .unknownClient, message: "Client \(id): share from client \(share.senderID), not a peer in U1")
+                    code: .unknownClient, message: "Client \(id): share from client \(share.senderID), not a peer in U1"
+                )
             }
             guard heldShares[share.senderID] == nil else {
                 throw SecureAggregationError(
                     code: .duplicateMessage, message: "Client \(id): two shares from client \(share.senderID)")
             }
-            heldShares[share.senderID] = try decrypt(share, from: ad)
+            heldShares[share.senderID] = try decrypt(share)
         }
         let u2 = heldShares.keys.sorted()
         guard u2.count >= parameters.threshold else {
@@ -224,12 +237,14 @@ public struct SecureAggregationClient: Sendable {
         }
         guard survivors.sharingClientIDs == u2 else {
             throw SecureAggregationError(
-                code: .unknownClient, message: "Client \(id): the server's U2 differs from the clients this client received shares from")
+                code: .unknownClient,
+                message: "Client \(id): the server's U2 differs from the clients this client received shares from")
         }
         let u3 = Set(survivors.maskedClientIDs)
         guard u3.count == survivors.maskedClientIDs.count, u3.isSubset(of: Set(u2)), u3.contains(id) else {
             throw SecureAggregationError(
-                code: .unknownClient, message: "Client \(id): U3 must be a duplicate-free subset of U2 containing this client")
+                code: .unknownClient,
+                message: "Client \(id): U3 must be a duplicate-free subset of U2 containing this client")
         }
         guard u3.count >= parameters.threshold else {
             throw SecureAggregationError(
@@ -247,13 +262,13 @@ public struct SecureAggregationClient: Sendable {
     }
 
     /// Decrypts and checks one peer's encrypted shares.
-    private func decrypt(
-        _ share: SecureAggregationEncryptedShare, from ad: SecureAggregationKeyAdvertisement
-    ) throws -> (maskingKey: ShamirShare, selfMask: ShamirShare) {
-        let peerKey = try SecureAggregationKeys.publicKey(ad.encryptionPublicKey, field: "encryption key")
-        let key = try SecureAggregationKeys.shareEncryptionKey(
-            privateKey: encryptionKey, peerPublicKey: peerKey, senderID: share.senderID, recipientID: id,
-            parameters: parameters)
+    private func decrypt(_ share: SecureAggregationEncryptedShare) throws -> (
+        maskingKey: ShamirShare, selfMask: ShamirShare
+    ) {
+        guard let key = shareOpeningKeys[share.senderID] else {
+            throw SecureAggregationError(
+                code: .unknownClient, message: "Client \(id): no share key for client \(share.senderID)")
+        }
         let plaintext: [UInt8]
         do {
             let box = try ChaChaPoly.SealedBox(combined: share.ciphertext)
@@ -264,19 +279,22 @@ public struct SecureAggregationClient: Sendable {
                         senderID: share.senderID, recipientID: id, parameters: parameters)))
         } catch {
             throw SecureAggregationError(
-                code: .decryptionFailed, message: "Client \(id): share from client \(share.senderID) failed authentication")
+                code: .decryptionFailed,
+                message: "Client \(id): share from client \(share.senderID) failed authentication")
         }
         guard plaintext.count >= 12,
             SecureAggregationBytes.readUInt32(plaintext, at: 0) == UInt32(share.senderID),
             SecureAggregationBytes.readUInt32(plaintext, at: 4) == UInt32(id)
         else {
             throw SecureAggregationError(
-                code: .decryptionFailed, message: "Client \(id): share from client \(share.senderID) names the wrong parties")
+                code: .decryptionFailed,
+                message: "Client \(id): share from client \(share.senderID) names the wrong parties")
         }
         let keyLength = Int(SecureAggregationBytes.readUInt32(plaintext, at: 8))
         guard keyLength <= plaintext.count - 12 else {
             throw SecureAggregationError(
-                code: .malformedMessage, message: "Client \(id): share from client \(share.senderID) has a bad length at offset 8")
+                code: .malformedMessage,
+                message: "Client \(id): share from client \(share.senderID) has a bad length at offset 8")
         }
         let keyShare = try ShamirShare(serialized: Array(plaintext[12..<(12 + keyLength)]))
         let seedShare = try ShamirShare(serialized: Array(plaintext[(12 + keyLength)...]))

@@ -64,7 +64,8 @@ enum SecureAggregationKeys {
     static func publicKey(_ bytes: [UInt8], field: String) throws -> Curve25519.KeyAgreement.PublicKey {
         guard bytes.count == 32, let key = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: bytes) else {
             throw SecureAggregationError(
-                code: .malformedMessage, message: "\(field): expected a 32-byte X25519 public key, got \(bytes.count) bytes")
+                code: .malformedMessage,
+                message: "\(field): expected a 32-byte X25519 public key, got \(bytes.count) bytes")
         }
         return key
     }
@@ -89,16 +90,22 @@ enum SecureAggregationKeys {
             info: info("SemCom SecAgg v1 self mask", clientID, clientID), outputByteCount: 32)
     }
 
-    /// The key encrypting shares from `senderID` to `recipientID`:
-    /// HKDF(X25519(c_sender, c_recipient), salt, "share encryption" ‖ sender ‖ recipient).
-    static func shareEncryptionKey(
+    /// The keys encrypting shares between two clients, from one X25519 agreement: the key for
+    /// `ownID → peerID` (sealing) and for `peerID → ownID` (opening), each
+    /// HKDF(X25519(c_own, c_peer), salt, "share encryption" ‖ sender ‖ recipient).
+    static func shareEncryptionKeys(
         privateKey: Curve25519.KeyAgreement.PrivateKey, peerPublicKey: Curve25519.KeyAgreement.PublicKey,
-        senderID: Int, recipientID: Int, parameters: SecureAggregationParameters
-    ) throws -> SymmetricKey {
+        ownID: Int, peerID: Int, parameters: SecureAggregationParameters
+    ) throws -> (sealing: SymmetricKey, opening: SymmetricKey) {
         let secret = try privateKey.sharedSecretFromKeyAgreement(with: peerPublicKey)
-        return secret.hkdfDerivedSymmetricKey(
-            using: SHA256.self, salt: sessionSalt(parameters),
-            sharedInfo: info("SemCom SecAgg v1 share encryption", senderID, recipientID), outputByteCount: 32)
+        let salt = sessionSalt(parameters)
+        let sealing = secret.hkdfDerivedSymmetricKey(
+            using: SHA256.self, salt: salt, sharedInfo: info("SemCom SecAgg v1 share encryption", ownID, peerID),
+            outputByteCount: 32)
+        let opening = secret.hkdfDerivedSymmetricKey(
+            using: SHA256.self, salt: salt, sharedInfo: info("SemCom SecAgg v1 share encryption", peerID, ownID),
+            outputByteCount: 32)
+        return (sealing, opening)
     }
 
     /// `count` elements of Z_{2^b} from the ChaCha20 keystream of `key` (see the type's note).
@@ -111,12 +118,14 @@ enum SecureAggregationKeys {
         } catch {
             preconditionFailure("ChaCha20-Poly1305 with a 32-byte key and 12-byte nonce cannot fail: \(error)")
         }
-        precondition(keystream.count == 8 * count, "ChaCha20 keystream has \(keystream.count) bytes, expected \(8 * count)")
+        precondition(
+            keystream.count == 8 * count, "ChaCha20 keystream has \(keystream.count) bytes, expected \(8 * count)")
         var output = [UInt64](repeating: 0, count: count)
         keystream.withUnsafeBytes { raw in
             output.withUnsafeMutableBufferPointer { out in
                 for k in 0..<count {
-                    out[k] = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self)) & modulusMask
+                    out[k] =
+                        UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self)) & modulusMask
                 }
             }
         }
@@ -124,7 +133,8 @@ enum SecureAggregationKeys {
     }
 
     /// Authenticated data of a share ciphertext: session salt ‖ sender ‖ recipient.
-    static func shareAssociatedData(senderID: Int, recipientID: Int, parameters: SecureAggregationParameters) -> [UInt8] {
+    static func shareAssociatedData(senderID: Int, recipientID: Int, parameters: SecureAggregationParameters) -> [UInt8]
+    {
         var bytes = sessionSalt(parameters)
         SecureAggregationBytes.append(UInt32(senderID), to: &bytes)
         SecureAggregationBytes.append(UInt32(recipientID), to: &bytes)

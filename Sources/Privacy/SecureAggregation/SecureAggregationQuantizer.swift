@@ -50,7 +50,8 @@ public struct SecureAggregationQuantizer: Sendable, Hashable {
         precondition(modulusBits >= 1 && modulusBits <= 64, "modulusBits must be in 1...64, got \(modulusBits)")
         precondition(
             clipBound * scale + 1 < Self.halfModulus(modulusBits),
-            "clipBound · scale + 1 = \(clipBound * scale + 1) does not fit in [−2^\(modulusBits - 1), 2^\(modulusBits - 1))")
+            "clipBound · scale + 1 = \(clipBound * scale + 1) does not fit in [−2^\(modulusBits - 1), 2^\(modulusBits - 1))"
+        )
         if let rotation {
             precondition(
                 rotation.dimension == dimension,

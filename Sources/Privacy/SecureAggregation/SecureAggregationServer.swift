@@ -63,12 +63,14 @@ public struct SecureAggregationServer: Sendable {
         let clientID = advertisement.clientID
         guard clientID >= 0 && clientID < parameters.clientCount else {
             throw SecureAggregationError(
-                code: .unknownClient, message: "Advertisement from client ID \(clientID) outside 0..<\(parameters.clientCount)")
+                code: .unknownClient,
+                message: "Advertisement from client ID \(clientID) outside 0..<\(parameters.clientCount)")
         }
         guard advertisements[clientID] == nil else {
             throw SecureAggregationError(code: .duplicateMessage, message: "Client \(clientID) advertised twice")
         }
-        _ = try SecureAggregationKeys.publicKey(advertisement.encryptionPublicKey, field: "client \(clientID) encryption key")
+        _ = try SecureAggregationKeys.publicKey(
+            advertisement.encryptionPublicKey, field: "client \(clientID) encryption key")
         _ = try SecureAggregationKeys.publicKey(advertisement.maskingPublicKey, field: "client \(clientID) masking key")
         advertisements[clientID] = advertisement
     }
@@ -91,7 +93,8 @@ public struct SecureAggregationServer: Sendable {
     public mutating func receiveShares(_ shares: [SecureAggregationEncryptedShare], from clientID: Int) throws {
         try expect(.sharing, "encrypted shares")
         guard advertisements[clientID] != nil else {
-            throw SecureAggregationError(code: .unknownClient, message: "Shares from client \(clientID), which is not in U1")
+            throw SecureAggregationError(
+                code: .unknownClient, message: "Shares from client \(clientID), which is not in U1")
         }
         guard !sharingClients.contains(clientID) else {
             throw SecureAggregationError(code: .duplicateMessage, message: "Client \(clientID) sent its shares twice")
@@ -100,15 +103,18 @@ public struct SecureAggregationServer: Sendable {
         for share in shares {
             guard share.senderID == clientID else {
                 throw SecureAggregationError(
-                    code: .unknownClient, message: "Client \(clientID) sent a share labelled as from client \(share.senderID)")
+                    code: .unknownClient,
+                    message: "Client \(clientID) sent a share labelled as from client \(share.senderID)")
             }
             guard share.recipientID != clientID, advertisements[share.recipientID] != nil else {
                 throw SecureAggregationError(
-                    code: .unknownClient, message: "Client \(clientID) sent a share for client \(share.recipientID), not a peer in U1")
+                    code: .unknownClient,
+                    message: "Client \(clientID) sent a share for client \(share.recipientID), not a peer in U1")
             }
             guard recipients.insert(share.recipientID).inserted else {
                 throw SecureAggregationError(
-                    code: .duplicateMessage, message: "Client \(clientID) sent two shares for client \(share.recipientID)")
+                    code: .duplicateMessage,
+                    message: "Client \(clientID) sent two shares for client \(share.recipientID)")
             }
         }
         guard recipients.count == advertisements.count - 1 else {
@@ -147,7 +153,8 @@ public struct SecureAggregationServer: Sendable {
         try expect(.masking, "a masked input from client \(maskedInput.clientID)")
         let clientID = maskedInput.clientID
         guard sharingClients.contains(clientID) else {
-            throw SecureAggregationError(code: .unknownClient, message: "Masked input from client \(clientID), not in U2")
+            throw SecureAggregationError(
+                code: .unknownClient, message: "Masked input from client \(clientID), not in U2")
         }
         guard !maskedClients.contains(clientID) else {
             throw SecureAggregationError(code: .duplicateMessage, message: "Client \(clientID) sent two masked inputs")
@@ -155,7 +162,9 @@ public struct SecureAggregationServer: Sendable {
         guard maskedInput.values.count == parameters.vectorLength else {
             throw SecureAggregationError(
                 code: .malformedMessage,
-                message: "Masked input from client \(clientID) has \(maskedInput.values.count) elements, expected \(parameters.vectorLength)")
+                message:
+                    "Masked input from client \(clientID) has \(maskedInput.values.count) elements, expected \(parameters.vectorLength)"
+            )
         }
         let modulusMask = parameters.modulusMask
         guard maskedInput.values.allSatisfy({ $0 <= modulusMask }) else {
@@ -187,10 +196,12 @@ public struct SecureAggregationServer: Sendable {
         try expect(.unmasking, "an unmasking response")
         let clientID = response.clientID
         guard maskedClients.contains(clientID) else {
-            throw SecureAggregationError(code: .unknownClient, message: "Unmasking response from client \(clientID), not in U3")
+            throw SecureAggregationError(
+                code: .unknownClient, message: "Unmasking response from client \(clientID), not in U3")
         }
         guard !responders.contains(clientID) else {
-            throw SecureAggregationError(code: .duplicateMessage, message: "Client \(clientID) answered unmasking twice")
+            throw SecureAggregationError(
+                code: .duplicateMessage, message: "Client \(clientID) answered unmasking twice")
         }
         let dropped = Set(u2).subtracting(maskedClients)
         guard Set(response.maskingKeyShares.keys) == dropped, Set(response.selfMaskShares.keys) == maskedClients else {
@@ -202,7 +213,10 @@ public struct SecureAggregationServer: Sendable {
         let all = Array(response.maskingKeyShares.values) + Array(response.selfMaskShares.values)
         guard all.allSatisfy({ $0.x == x && $0.threshold == parameters.threshold && $0.secretByteCount == 32 }) else {
             throw SecureAggregationError(
-                code: .malformedMessage, message: "Client \(clientID)'s shares must have x = \(x), threshold \(parameters.threshold), 32-byte secrets")
+                code: .malformedMessage,
+                message:
+                    "Client \(clientID)'s shares must have x = \(x), threshold \(parameters.threshold), 32-byte secrets"
+            )
         }
         for (peer, share) in response.maskingKeyShares { maskingKeyShares[peer, default: []].append(share) }
         for (peer, share) in response.selfMaskShares { selfMaskShares[peer, default: []].append(share) }
@@ -228,7 +242,9 @@ public struct SecureAggregationServer: Sendable {
             else {
                 throw SecureAggregationError(
                     code: .reconstructionFailed,
-                    message: "The masking key reconstructed for dropped client \(droppedID) does not match its advertised public key")
+                    message:
+                        "The masking key reconstructed for dropped client \(droppedID) does not match its advertised public key"
+                )
             }
             for survivor in u3 {
                 guard let survivorAd = advertisements[survivor] else { continue }  // U3 ⊆ U1 by construction

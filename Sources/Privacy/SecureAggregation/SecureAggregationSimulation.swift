@@ -54,7 +54,8 @@ public enum SecureAggregationSimulation {
             // A straggler's masked input after the round closed must be refused.
             do {
                 try server.receive(masked)
-                preconditionFailure("The server accepted client \(masked.clientID)'s masked input after closing the round")
+                preconditionFailure(
+                    "The server accepted client \(masked.clientID)'s masked input after closing the round")
             } catch let error as SecureAggregationError where error.code == .outOfOrder {}
         }
         for id in survivors.maskedClientIDs where !droppedBeforeUnmasking.contains(id) {

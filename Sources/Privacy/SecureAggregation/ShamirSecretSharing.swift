@@ -54,7 +54,8 @@ public struct ShamirShare: Sendable, Hashable {
         guard bytes.count == 16 + 8 * count else {
             throw SecureAggregationError(
                 code: .malformedMessage,
-                message: "Shamir share of a \(byteCount)-byte secret: expected \(16 + 8 * count) bytes, got \(bytes.count)")
+                message:
+                    "Shamir share of a \(byteCount)-byte secret: expected \(16 + 8 * count) bytes, got \(bytes.count)")
         }
         guard x != 0, x < ShamirSecretSharing.prime else {
             throw SecureAggregationError(
@@ -74,7 +75,8 @@ public struct ShamirShare: Sendable, Hashable {
             let value = SecureAggregationBytes.readUInt64(bytes, at: 16 + 8 * k)
             guard value < ShamirSecretSharing.prime else {
                 throw SecureAggregationError(
-                    code: .malformedMessage, message: "Shamir share: value at offset \(16 + 8 * k) is not a field element")
+                    code: .malformedMessage,
+                    message: "Shamir share: value at offset \(16 + 8 * k) is not a field element")
             }
             values.append(value)
         }
@@ -117,7 +119,8 @@ public enum ShamirSecretSharing {
         secret: [UInt8], threshold: Int, shareCount: Int, using rng: inout G
     ) -> [ShamirShare] {
         precondition(shareCount >= 1, "shareCount must be ≥ 1, got \(shareCount)")
-        return split(secret: secret, threshold: threshold, xCoordinates: (1...shareCount).map { UInt64($0) }, using: &rng)
+        return split(
+            secret: secret, threshold: threshold, xCoordinates: (1...shareCount).map { UInt64($0) }, using: &rng)
     }
 
     /// Splits `secret` into one share per x-coordinate, any `threshold` of which reconstruct it.
@@ -148,7 +151,8 @@ public enum ShamirSecretSharing {
             }
         }
         return xCoordinates.indices.map {
-            ShamirShare(x: xCoordinates[$0], threshold: threshold, secretByteCount: secret.count, values: shareValues[$0])
+            ShamirShare(
+                x: xCoordinates[$0], threshold: threshold, secretByteCount: secret.count, values: shareValues[$0])
         }
     }
 
@@ -171,7 +175,8 @@ public enum ShamirSecretSharing {
                 message: "Shamir: \(shares.count) shares given, threshold is \(first.threshold)")
         }
         guard Set(shares.map(\.x)).count == shares.count else {
-            throw SecureAggregationError(code: .duplicateMessage, message: "Shamir: two shares have the same x-coordinate")
+            throw SecureAggregationError(
+                code: .duplicateMessage, message: "Shamir: two shares have the same x-coordinate")
         }
         let used = shares.sorted { $0.x < $1.x }.prefix(first.threshold)
         let xs = used.map(\.x)
@@ -183,7 +188,8 @@ public enum ShamirSecretSharing {
             for (j, share) in used.enumerated() {
                 guard share.values[k] < prime else {
                     throw SecureAggregationError(
-                        code: .reconstructionFailed, message: "Shamir: share x = \(share.x) value \(k) is not a field element")
+                        code: .reconstructionFailed,
+                        message: "Shamir: share x = \(share.x) value \(k) is not a field element")
                 }
                 y = add(y, multiply(weights[j], share.values[k]))
             }
@@ -201,7 +207,8 @@ public enum ShamirSecretSharing {
     ///   if an x is 0 or a coordinate is not a field element.
     public static func interpolateAtZero(_ points: [(x: UInt64, y: UInt64)]) throws -> UInt64 {
         guard points.allSatisfy({ $0.y < prime }) else {
-            throw SecureAggregationError(code: .malformedMessage, message: "Shamir: a y-coordinate is not a field element")
+            throw SecureAggregationError(
+                code: .malformedMessage, message: "Shamir: a y-coordinate is not a field element")
         }
         let weights = try lagrangeWeightsAtZero(points.map(\.x))
         var y: UInt64 = 0
@@ -253,10 +260,12 @@ public enum ShamirSecretSharing {
     /// λ_j = Π_{m≠j} x_m / (x_m − x_j): the weights of the y_j in the interpolated value at 0.
     static func lagrangeWeightsAtZero(_ xs: [UInt64]) throws -> [UInt64] {
         guard xs.allSatisfy({ $0 != 0 && $0 < prime }) else {
-            throw SecureAggregationError(code: .malformedMessage, message: "Shamir: x-coordinates must be in 1..<2^61−1")
+            throw SecureAggregationError(
+                code: .malformedMessage, message: "Shamir: x-coordinates must be in 1..<2^61−1")
         }
         guard Set(xs).count == xs.count else {
-            throw SecureAggregationError(code: .duplicateMessage, message: "Shamir: two points have the same x-coordinate")
+            throw SecureAggregationError(
+                code: .duplicateMessage, message: "Shamir: two points have the same x-coordinate")
         }
         return xs.indices.map { j in
             var numerator: UInt64 = 1
@@ -288,7 +297,8 @@ public enum ShamirSecretSharing {
             let chunk = min(bytesPerElement, byteCount - k * bytesPerElement)
             guard element >> UInt64(8 * chunk) == 0 else {
                 throw SecureAggregationError(
-                    code: .reconstructionFailed, message: "Shamir: reconstructed chunk \(k) does not fit \(chunk) bytes (inconsistent shares)")
+                    code: .reconstructionFailed,
+                    message: "Shamir: reconstructed chunk \(k) does not fit \(chunk) bytes (inconsistent shares)")
             }
             for shift in 0..<chunk { bytes.append(UInt8(truncatingIfNeeded: element >> UInt64(8 * shift))) }
         }
