@@ -324,6 +324,62 @@ private func secureAggregationSetUp(
         #expect(code { _ = try c0.shareKeys(directory: directory, using: &rng) } == .outOfOrder)
     }
 
+    @Test func sparseGraphIsRegularSymmetricAndPerSession() {
+        let parameters = SecureAggregationParameters(
+            clientCount: 30, threshold: 4, vectorLength: 1, sessionID: 9, neighborCount: 6)
+        let graph = SecureAggregationGraph(parameters: parameters)
+        for u in 0..<30 {
+            let neighbors = graph.neighbors(of: u)
+            #expect(neighbors.count == 6)
+            #expect(!neighbors.contains(u))
+            for v in 0..<30 { #expect(graph.areNeighbors(u, v) == neighbors.contains(v)) }
+            for v in neighbors { #expect(graph.neighbors(of: v).contains(u)) }
+        }
+        let again = SecureAggregationGraph(parameters: parameters)
+        #expect((0..<30).allSatisfy { graph.neighbors(of: $0) == again.neighbors(of: $0) })
+        let otherSession = SecureAggregationGraph(
+            parameters: SecureAggregationParameters(
+                clientCount: 30, threshold: 4, vectorLength: 1, sessionID: 10, neighborCount: 6))
+        #expect((0..<30).contains { graph.neighbors(of: $0) != otherSession.neighbors(of: $0) })
+        let complete = SecureAggregationGraph(
+            parameters: SecureAggregationParameters(clientCount: 5, threshold: 2, vectorLength: 1))
+        #expect(complete.neighbors(of: 2) == [0, 1, 3, 4])
+    }
+
+    /// SecAgg+ (Bell et al. 2020): masks and shares only along a 6-regular graph; three dropouts
+    /// before masking and two during unmasking still give the exact sum of the counted clients.
+    @Test func sparseGraphVariantRecoversTheSumWithDropouts() throws {
+        var rng = Xoshiro256(seed: 900)
+        let parameters = SecureAggregationParameters(
+            clientCount: 20, threshold: 4, vectorLength: 40, modulusBits: 32, sessionID: 11, neighborCount: 6)
+        let inputs = secureAggregationInputs(clients: 20, length: 40, bits: 32, using: &rng)
+        let dropped: Set<Int> = [3, 11, 19]
+        let result = try SecureAggregationSimulation.run(
+            inputs: inputs, parameters: parameters, droppedBeforeMasking: dropped,
+            droppedBeforeUnmasking: [5, 6], using: &rng)
+        let rest = (0..<20).filter { !dropped.contains($0) }
+        #expect(result.clientIDs == rest)
+        #expect(result.sum == secureAggregationPlainSum(inputs, ids: rest, bits: 32))
+
+        // A client sends shares only to its 6 neighbours.
+        var (clients, _, relayed) = try secureAggregationSetUp(parameters, seed: 901)
+        #expect(relayed.values.allSatisfy { $0.count == 6 })
+        let masked = try clients[0].maskInput(inputs[0], receivedShares: relayed[0] ?? [])
+        #expect(masked.values != inputs[0])
+    }
+
+    @Test func oddNeighborCountTraps() async {
+        await #expect(processExitsWith: .failure) {
+            _ = SecureAggregationParameters(clientCount: 10, threshold: 3, vectorLength: 4, neighborCount: 5)
+        }
+    }
+
+    @Test func thresholdAboveNeighborhoodTraps() async {
+        await #expect(processExitsWith: .failure) {
+            _ = SecureAggregationParameters(clientCount: 10, threshold: 6, vectorLength: 4, neighborCount: 4)
+        }
+    }
+
     @Test func thresholdAboveClientCountTraps() async {
         await #expect(processExitsWith: .failure) {
             _ = SecureAggregationParameters(clientCount: 5, threshold: 6, vectorLength: 10)

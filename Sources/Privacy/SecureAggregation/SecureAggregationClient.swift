@@ -8,10 +8,12 @@ import Foundation
 ///
 /// A client walks through the rounds in order, each call consuming the server's previous message:
 /// 1. ``init(id:parameters:using:)`` makes two X25519 key pairs; ``advertisement()`` publishes them.
-/// 2. ``shareKeys(directory:using:)`` draws the self-mask seed b_u, Shamir-shares (t of |U1|) the
+/// 2. ``shareKeys(directory:using:)`` draws the self-mask seed b_u, Shamir-shares (t of its neighbourhood) the
 ///    masking secret key s_u^SK and b_u, and encrypts each peer's shares to it.
 /// 3. ``maskInput(_:receivedShares:)`` decrypts the shares addressed to it and returns
-///    `y_u = x_u + PRG(b_u) + Σ_{v∈U2, v>u} PRG(s_{u,v}) − Σ_{v∈U2, v<u} PRG(s_{u,v})  (mod 2^b)`.
+///    `y_u = x_u + PRG(b_u) + Σ_{v∈N(u)∩U2, v>u} PRG(s_{u,v}) − Σ_{v∈N(u)∩U2, v<u} PRG(s_{u,v})  (mod 2^b)`,
+///    where N(u) is u's neighbourhood: everyone in the paper's complete graph, k clients in the
+///    SecAgg+ graph (see ``SecureAggregationParameters/neighborCount``).
 /// 4. ``unmaskingResponse(survivors:)`` reveals, for each dropped peer, its share of s_v^SK and, for
 ///    each counted peer, its share of b_v — never both for one peer, and only for one survivor list.
 ///
@@ -27,6 +29,7 @@ public struct SecureAggregationClient: Sendable {
 
     private let encryptionKey: Curve25519.KeyAgreement.PrivateKey
     private let maskingKey: Curve25519.KeyAgreement.PrivateKey
+    private let graph: SecureAggregationGraph
     private var peers: [Int: SecureAggregationKeyAdvertisement] = [:]
     /// Peer ID → the key that opens the shares that peer encrypted for this client.
     private var shareOpeningKeys: [Int: SymmetricKey] = [:]
@@ -46,6 +49,7 @@ public struct SecureAggregationClient: Sendable {
             id >= 0 && id < parameters.clientCount, "Client ID \(id) is outside 0..<\(parameters.clientCount)")
         self.id = id
         self.parameters = parameters
+        graph = SecureAggregationGraph(parameters: parameters)
         encryptionKey = SecureAggregationKeys.makePrivateKey(using: &rng)
         maskingKey = SecureAggregationKeys.makePrivateKey(using: &rng)
     }
@@ -57,13 +61,15 @@ public struct SecureAggregationClient: Sendable {
             maskingPublicKey: Array(maskingKey.publicKey.rawRepresentation))
     }
 
-    /// Round 1: shares this client's masking secret key and a fresh self-mask seed with every client
-    /// of U1 (threshold t, share x-coordinate = client ID + 1) and encrypts each peer's shares.
+    /// Round 1: shares this client's masking secret key and a fresh self-mask seed with its neighbours
+    /// in U1 — every other client of U1 in the complete graph — (threshold t, share x-coordinate =
+    /// client ID + 1) and encrypts each peer's shares.
     /// - Parameters:
     ///   - directory: U1's advertisements from the server.
     ///   - rng: the source of b_u and of the Shamir polynomials.
-    /// - Returns: one encrypted share per peer in U1 (ascending recipient ID).
-    /// - Throws: ``SecureAggregationError``: `tooFewClients` if |U1| < t; `malformedMessage` or
+    /// - Returns: one encrypted share per neighbour in U1 (ascending recipient ID).
+    /// - Throws: ``SecureAggregationError``: `tooFewClients` if fewer than t clients of the neighbourhood
+    ///   (this client included) are in U1; `malformedMessage` or
     ///   `unknownClient` if the directory is inconsistent (bad key, ID out of range, this client's keys
     ///   missing or altered, repeated public keys); `outOfOrder` if called twice.
     public mutating func shareKeys<G: RandomNumberGenerator>(
@@ -104,8 +110,16 @@ public struct SecureAggregationClient: Sendable {
                 code: .unknownClient, message: "Key directory: client \(id)'s own keys are missing or altered")
         }
 
+        // The holders of this client's shares: itself and its neighbours in U1 (all of U1 by default).
+        let holders = ads.filter { $0.clientID == id || graph.areNeighbors(id, $0.clientID) }
+        guard holders.count >= parameters.threshold else {
+            throw SecureAggregationError(
+                code: .tooFewClients,
+                message:
+                    "Client \(id): \(holders.count) neighbours advertised keys, threshold is \(parameters.threshold)")
+        }
         let seed = SecureAggregationKeys.randomBytes(count: 32, using: &rng)
-        let xs = ads.map { UInt64($0.clientID + 1) }
+        let xs = holders.map { UInt64($0.clientID + 1) }
         let keyShares = ShamirSecretSharing.split(
             secret: Array(maskingKey.rawRepresentation), threshold: parameters.threshold, xCoordinates: xs, using: &rng)
         let seedShares = ShamirSecretSharing.split(
@@ -113,7 +127,7 @@ public struct SecureAggregationClient: Sendable {
 
         var output: [SecureAggregationEncryptedShare] = []
         var openingKeys: [Int: SymmetricKey] = [:]
-        for (index, ad) in ads.enumerated() {
+        for (index, ad) in holders.enumerated() {
             if ad.clientID == id {
                 heldShares[id] = (keyShares[index], seedShares[index])
                 continue
@@ -140,7 +154,7 @@ public struct SecureAggregationClient: Sendable {
                 SecureAggregationEncryptedShare(senderID: id, recipientID: ad.clientID, ciphertext: Array(box.combined))
             )
         }
-        peers = byID
+        peers = byID.filter { graph.areNeighbors(id, $0.key) }
         shareOpeningKeys = openingKeys
         selfMaskSeed = seed
         return output
@@ -235,13 +249,15 @@ public struct SecureAggregationClient: Sendable {
             throw SecureAggregationError(
                 code: .outOfOrder, message: "Client \(id): already answered a different survivor list")
         }
-        guard survivors.sharingClientIDs == u2 else {
+        guard survivors.sharingClientIDs.filter({ $0 == id || graph.areNeighbors(id, $0) }) == u2 else {
             throw SecureAggregationError(
                 code: .unknownClient,
                 message: "Client \(id): the server's U2 differs from the clients this client received shares from")
         }
         let u3 = Set(survivors.maskedClientIDs)
-        guard u3.count == survivors.maskedClientIDs.count, u3.isSubset(of: Set(u2)), u3.contains(id) else {
+        guard u3.count == survivors.maskedClientIDs.count, u3.isSubset(of: Set(survivors.sharingClientIDs)),
+            u3.contains(id)
+        else {
             throw SecureAggregationError(
                 code: .unknownClient,
                 message: "Client \(id): U3 must be a duplicate-free subset of U2 containing this client")

@@ -29,6 +29,7 @@ public struct SecureAggregationServer: Sendable {
 
     private enum Phase: Sendable { case advertising, sharing, masking, unmasking, finished }
 
+    private let graph: SecureAggregationGraph
     private var phase = Phase.advertising
     private var advertisements: [Int: SecureAggregationKeyAdvertisement] = [:]
     /// Recipient ID → the encrypted shares addressed to it.
@@ -46,6 +47,7 @@ public struct SecureAggregationServer: Sendable {
     /// Creates a server for one session.
     public init(parameters: SecureAggregationParameters) {
         self.parameters = parameters
+        graph = SecureAggregationGraph(parameters: parameters)
         maskedSum = [UInt64](repeating: 0, count: parameters.vectorLength)
     }
 
@@ -86,7 +88,7 @@ public struct SecureAggregationServer: Sendable {
 
     // MARK: Round 1 — ShareKeys
 
-    /// Records the encrypted shares client `clientID` made for every other member of U1.
+    /// Records the encrypted shares client `clientID` made for each of its neighbours in U1 (every other member of U1 in the complete graph).
     /// - Throws: `outOfOrder`, `unknownClient` (sender not in U1, a recipient outside U1 or the sender
     ///   itself, a share whose sender field differs), `duplicateMessage` (sent twice, or two shares for
     ///   one recipient), `malformedMessage` (not exactly one share per other member of U1).
@@ -106,7 +108,7 @@ public struct SecureAggregationServer: Sendable {
                     code: .unknownClient,
                     message: "Client \(clientID) sent a share labelled as from client \(share.senderID)")
             }
-            guard share.recipientID != clientID, advertisements[share.recipientID] != nil else {
+            guard graph.areNeighbors(clientID, share.recipientID), advertisements[share.recipientID] != nil else {
                 throw SecureAggregationError(
                     code: .unknownClient,
                     message: "Client \(clientID) sent a share for client \(share.recipientID), not a peer in U1")
@@ -117,10 +119,11 @@ public struct SecureAggregationServer: Sendable {
                     message: "Client \(clientID) sent two shares for client \(share.recipientID)")
             }
         }
-        guard recipients.count == advertisements.count - 1 else {
+        let expected = advertisements.keys.filter { graph.areNeighbors(clientID, $0) }.count
+        guard recipients.count == expected else {
             throw SecureAggregationError(
                 code: .malformedMessage,
-                message: "Client \(clientID) sent \(recipients.count) shares, expected \(advertisements.count - 1)")
+                message: "Client \(clientID) sent \(recipients.count) shares, expected \(expected)")
         }
         for share in shares { relayedShares[share.recipientID, default: []].append(share) }
         sharingClients.insert(clientID)
@@ -203,11 +206,14 @@ public struct SecureAggregationServer: Sendable {
             throw SecureAggregationError(
                 code: .duplicateMessage, message: "Client \(clientID) answered unmasking twice")
         }
-        let dropped = Set(u2).subtracting(maskedClients)
-        guard Set(response.maskingKeyShares.keys) == dropped, Set(response.selfMaskShares.keys) == maskedClients else {
+        let dropped = Set(u2.filter { !maskedClients.contains($0) && graph.areNeighbors(clientID, $0) })
+        let counted = Set(u3.filter { $0 == clientID || graph.areNeighbors(clientID, $0) })
+        guard Set(response.maskingKeyShares.keys) == dropped, Set(response.selfMaskShares.keys) == counted else {
             throw SecureAggregationError(
                 code: .malformedMessage,
-                message: "Client \(clientID)'s response must hold key shares for U2 \\ U3 and seed shares for U3")
+                message:
+                    "Client \(clientID)'s response must hold key shares for its neighbours in U2 \\ U3 and seed shares for itself and its neighbours in U3"
+            )
         }
         let x = UInt64(clientID + 1)
         let all = Array(response.maskingKeyShares.values) + Array(response.selfMaskShares.values)
@@ -246,7 +252,7 @@ public struct SecureAggregationServer: Sendable {
                         "The masking key reconstructed for dropped client \(droppedID) does not match its advertised public key"
                 )
             }
-            for survivor in u3 {
+            for survivor in u3 where graph.areNeighbors(droppedID, survivor) {
                 guard let survivorAd = advertisements[survivor] else { continue }  // U3 ⊆ U1 by construction
                 let peerKey = try SecureAggregationKeys.publicKey(survivorAd.maskingPublicKey, field: "masking key")
                 let pairKey = try SecureAggregationKeys.pairwiseMaskKey(
