@@ -1,4 +1,5 @@
 import Channels
+import HealthData
 import KnowledgeBase
 import SemanticCodec
 import TabularCodec
@@ -16,6 +17,7 @@ import Testing
         #expect(m.architecture?.channelUsesPerSample == 4)
         let p = try #require(m.provenance)
         #expect(p.seed == 0 && p.threads == 1 && p.epochs == 20)
+        #expect(p.adversarial?.method == "semantic_noise" && p.adversarial?.target == "input")
         #expect(p.dataSHA256.count == 64)
         #expect(p.snrTrainingRangeDecibels == ValueRange(minimum: -5, maximum: 20))
         #expect(p.split.contains("546 train / 137 test"))

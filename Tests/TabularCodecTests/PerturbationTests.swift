@@ -1,4 +1,5 @@
 import HealthData
+import KnowledgeBase
 import SemanticCodec
 import TabularCodec
 import TensorCore
@@ -26,7 +27,10 @@ import Testing
         #expect(abs(sd - 0.2) < 0.01)
         #expect(abs(mean) < 5 * 0.2 / n.squareRoot())
         // In the field's unit the noise is fraction × training std.
-        guard case .standardize(_, let std) = pre.fields[0].normalizer!.method else { return }
+        guard case .standardize(mean: _, standardDeviation: let std) = pre.fields[0].normalizer!.method else {
+            Issue.record("expected standardization")
+            return
+        }
         let raw = (0..<table.count).map { r in
             pre.fields[0].normalizer!.denormalize(Double(y.scalars[r * 9])) - table.values[r][0]!
         }
