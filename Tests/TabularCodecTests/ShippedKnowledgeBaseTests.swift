@@ -29,6 +29,23 @@ import Testing
         #expect(evaluation.accuracy >= 0.95)
     }
 
+    @Test func verifyFailsAfterAFlippedByte() throws {
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: Repository.shippedKB)))
+        var rng = Xoshiro256(seed: 4)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tabular-flip-\(ProcessInfo.processInfo.processIdentifier).semkb").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for _ in 0..<3 {
+            var damaged = bytes
+            let offset = Int(rng.next(upperBound: UInt64(bytes.count)))
+            damaged[offset] ^= 0x10
+            try Data(damaged).write(to: URL(fileURLWithPath: path))
+            #expect(throws: KnowledgeBaseError.self) { try TabularKnowledgeBase.verify(contentsOfFile: path) }
+        }
+        bytes = Array(bytes.prefix(bytes.count - 1))
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect(throws: KnowledgeBaseError.self) { try TabularKnowledgeBase.verify(contentsOfFile: path) }
+    }
+
     /// Rebuilds the shipped file with the default configuration when `SEMCOM_WRITE_SHIPPED_KB=1`
     /// (the library equivalent of the documented `semcom kb build` command); otherwise checks that
     /// the configuration the file records is the default one.
