@@ -28,6 +28,8 @@ public struct TabularBuildReport: Sendable {
     public var evaluations: [(channel: String, snrDecibels: Float, evaluation: TabularEvaluation)]
     /// The knowledge base's fingerprint.
     public var fingerprint: Fingerprint
+    /// The trained codec, as it was when stored (its ``TabularCodec/knowledgeBaseFingerprint`` set).
+    public var codec: TabularCodec
 }
 
 /// Builds, reads back, inspects and verifies knowledge bases of the tabular codec — the library side
@@ -238,7 +240,7 @@ public enum TabularKnowledgeBase {
         codec.knowledgeBaseFingerprint = kb.fingerprint
         let report = TabularBuildReport(
             recordCount: dataset.count, trainCount: split.trainIndices.count, testCount: split.testIndices.count,
-            history: history, evaluations: evaluations, fingerprint: kb.fingerprint)
+            history: history, evaluations: evaluations, fingerprint: kb.fingerprint, codec: codec)
         return (kb, report)
     }
 

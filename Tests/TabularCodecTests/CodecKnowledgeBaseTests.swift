@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test func codecRoundTripsThroughTheFile() throws {
-        let (kb, _) = try sharedTinyBuild.get()
+        let (kb, report) = try sharedTinyBuild.get()
         let bytes = try kb.serializedBytes()
         let loaded = try KnowledgeBase(bytes: bytes, source: "tiny.semkb")
         #expect(loaded.fingerprint == kb.fingerprint)
@@ -55,6 +55,11 @@ import Testing
         let s2 = b.encode(b.inputs(for: test), using: &r2)
         #expect(s1 == s2)
         #expect(s1.shape == [137, 8])
+        // The codec read from the file encodes exactly like the one that was trained.
+        var r3 = Xoshiro256(seed: 1)
+        #expect(report.codec.encode(report.codec.inputs(for: test), using: &r3) == s2)
+        #expect(report.codec.pipeline.parameters == b.pipeline.parameters)
+        #expect(report.codec.knowledgeBaseFingerprint == loaded.fingerprint)
         // Unit average power per complex symbol per record.
         for r in 0..<4 {
             let power = s1.scalars[(r * 8)..<(r * 8 + 8)].reduce(0) { $0 + $1 * $1 } / 4
