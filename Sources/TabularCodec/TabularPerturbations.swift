@@ -36,7 +36,8 @@ public struct TabularValueJitter: SemanticPerturbation {
     /// Stage `input`.
     public var stage: PerturbationStage { .input }
 
-    /// Draws, per record, one uniform (whether to jitter) and then one standard normal per numeric field.
+    /// Draws, per record, one uniform (whether to jitter; only when ``probability`` < 1) and then one
+    /// standard normal per numeric field.
     public func perturb<G: RandomNumberGenerator>(_ x: Tensor<Float>, using rng: inout G) -> Tensor<Float> {
         checkRecords(x, width: width)
         var y = x
@@ -152,7 +153,7 @@ public struct TabularFieldSwap: SemanticPerturbation {
     /// Stage `input`.
     public var stage: PerturbationStage { .input }
 
-    /// Per record: one uniform (whether to swap), then the two fields.
+    /// Per record: one uniform (whether to swap; only when ``probability`` < 1), then the two fields.
     public func perturb<G: RandomNumberGenerator>(_ x: Tensor<Float>, using rng: inout G) -> Tensor<Float> {
         checkRecords(x, width: width)
         var y = x
