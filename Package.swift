@@ -79,6 +79,7 @@ let package = Package(
             name: "TabularCodec",
             dependencies: [
                 "TensorCore", "NeuralNet", "Channels", "KnowledgeBase", "HealthData", "SemanticCodec", realModule,
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: settings),
 

@@ -1,1 +1,0 @@
-// TabularCodec module: schema-driven semantic codec for tabular health records.

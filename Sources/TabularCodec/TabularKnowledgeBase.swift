@@ -1,0 +1,447 @@
+// Building, inspecting and verifying tabular knowledge bases.
+
+import Channels
+import Crypto
+import HealthData
+import KnowledgeBase
+import NeuralNet
+import SemanticCodec
+import TensorCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// What a ``TabularKnowledgeBase/build(dataPath:schema:configuration:progress:)`` run measured.
+public struct TabularBuildReport: Sendable {
+    /// Records loaded (after the schema's drop policy), training and test records.
+    public var recordCount: Int
+    /// Training records.
+    public var trainCount: Int
+    /// Test records.
+    public var testCount: Int
+    /// The training history (one report per epoch).
+    public var history: TrainingHistory
+    /// Test metrics per channel setting, e.g. `("awgn", -5, …)`, in measurement order.
+    public var evaluations: [(channel: String, snrDecibels: Float, evaluation: TabularEvaluation)]
+    /// The knowledge base's fingerprint.
+    public var fingerprint: Fingerprint
+    /// The trained codec, as it was when stored (its ``TabularCodec/knowledgeBaseFingerprint`` set).
+    public var codec: TabularCodec
+}
+
+/// Builds, reads back, inspects and verifies knowledge bases of the tabular codec — the library side
+/// of `semcom kb build --modality tabular`, `semcom kb inspect` and `semcom kb verify`.
+///
+/// The build is a pure function of the data bytes, the schema and the ``TabularCodecConfiguration``:
+///
+/// 1. load the CSV through the schema (``TabularDataset``) and hash the file (SHA-256, FIPS 180-4);
+/// 2. split it by `DataSplit.stratifiedHoldOut` (HealthData) with `Xoshiro256(seed: seed, stream: 1)`;
+///    the test indices are stored in the `split.test_indices` section;
+/// 3. fit the preprocessing on the training rows only;
+/// 4. initialize the MLPs (stream 2) and train encoder + channel + decoder end to end over AWGN with
+///    a per-record Es/N0 drawn uniformly from the training range (SemanticCodec's `ChannelLayer`,
+///    `ClassificationTrainer`, Adam; stream 3), with one BLAS thread so the weights are bit-reproducible;
+/// 5. measure the test split (stream 4) over AWGN at each evaluation SNR, and over Rayleigh block
+///    fading (one coefficient per record) with zero-forcing equalization (CSI) and without CSI;
+/// 6. store manifest (schema, architecture, provenance, metrics), weights, normalizers, imputation
+///    values, the table schema and the split.
+///
+/// ```swift
+/// let schema = try TableSchema(contentsOfFile: "Samples/bcwd/bcwd.schema.json")
+/// let (kb, report) = try TabularKnowledgeBase.build(
+///     dataPath: "Samples/bcwd/breast-cancer-wisconsin.data", schema: schema, configuration: .default)
+/// try kb.write(to: "KnowledgeBases/bcwd-tabular.semkb")
+/// print(TabularKnowledgeBase.inspect(kb))
+/// ```
+public enum TabularKnowledgeBase {
+    /// The `created_by` string written into manifests.
+    public static let createdBy = "semcom 0.1 TabularCodec"
+
+    /// Builds a tabular knowledge base (see the type's documentation for the steps).
+    /// - Parameters:
+    ///   - dataPath: the CSV file (recorded as the data source, as given).
+    ///   - schema: its schema.
+    ///   - configuration: hyperparameters and seed (``TabularCodecConfiguration/default`` is what
+    ///     `semcom kb build` uses).
+    ///   - progress: called with one line per epoch and per measurement.
+    /// - Returns: the knowledge base and a report of the run.
+    /// - Throws: ``TabularCodecError`` for unreadable or invalid data (a class with fewer than 2
+    ///   records, too few records for the split).
+    public static func build(
+        dataPath: String, schema: TableSchema, configuration: TabularCodecConfiguration = .default,
+        progress: (String) -> Void = { _ in }
+    ) throws(TabularCodecError) -> (knowledgeBase: KnowledgeBase, report: TabularBuildReport) {
+        let bytes: [UInt8]
+        do {
+            bytes = Array(try Data(contentsOf: URL(fileURLWithPath: dataPath)))
+        } catch {
+            throw TabularCodecError(code: .unreadableFile, message: "cannot read the data file", file: dataPath, cause: error)
+        }
+        let dataset = try TabularDataset.parse(bytes, source: dataPath, schema: schema)
+        return try build(
+            dataset: dataset, dataSHA256: sha256Hex(bytes), dataSource: dataPath, configuration: configuration,
+            progress: progress)
+    }
+
+    /// Builds from an already loaded dataset (``build(dataPath:schema:configuration:progress:)``
+    /// without the file): `dataSHA256` is the lowercase hex SHA-256 of the source bytes.
+    public static func build(
+        dataset: TabularDataset, dataSHA256: String, dataSource: String?,
+        configuration: TabularCodecConfiguration = .default, progress: (String) -> Void = { _ in }
+    ) throws(TabularCodecError) -> (knowledgeBase: KnowledgeBase, report: TabularBuildReport) {
+        let schema = dataset.schema
+        let counts = dataset.classCounts
+        guard counts.allSatisfy({ $0 >= 2 }) else {
+            throw TabularCodecError(
+                code: .emptyData,
+                message: "every class needs ≥ 2 records for a stratified split; class counts are \(counts) for \(schema.labelNames)",
+                file: dataSource)
+        }
+        let testCount = Int((configuration.testFraction * Double(dataset.count)).rounded(.up))
+        guard testCount >= 1, dataset.count - testCount >= 1 else {
+            throw TabularCodecError(
+                code: .emptyData, message: "\(dataset.count) records are too few for a \(configuration.testFraction) test split",
+                file: dataSource)
+        }
+
+        let savedThreads = BLAS.threadCount
+        BLAS.setThreadCount(1)
+        defer { BLAS.setThreadCount(savedThreads) }
+
+        // 1. Split.
+        var splitRNG = Xoshiro256(seed: configuration.seed, stream: 1)
+        let split = DataSplit.stratifiedHoldOut(
+            labels: dataset.labels, testFraction: configuration.testFraction, using: &splitRNG)
+
+        // 2. Preprocessing (training rows only).
+        let preprocessor = TabularPreprocessor.fit(
+            dataset, trainingRows: split.trainIndices, scaling: configuration.scaling)
+        let train = LabeledBatch(
+            inputs: preprocessor.transform(dataset, rows: split.trainIndices),
+            labels: split.trainIndices.map { dataset.labels[$0] })
+        let testInputs = preprocessor.transform(dataset, rows: split.testIndices)
+        let testLabels = split.testIndices.map { dataset.labels[$0] }
+
+        // 3. Networks.
+        let k = configuration.channelUsesPerSample
+        var initRNG = Xoshiro256(seed: configuration.seed, stream: 2)
+        var pipeline = TabularCodec.Pipeline(
+            encoder: NetworkEncoder(
+                inputSize: preprocessor.width, hiddenSizes: configuration.encoderHiddenSizes, channelUsesPerSample: k,
+                using: &initRNG),
+            decoder: NetworkDecoder(
+                channelUsesPerSample: k, hiddenSizes: configuration.decoderHiddenSizes,
+                outputSize: schema.labels.count, using: &initRNG))
+        if let noise = configuration.semanticNoise {
+            var perturbations: [any SemanticPerturbation] = [
+                TabularValueJitter(
+                    preprocessor: preprocessor, fraction: noise.jitterFraction, probability: noise.probability),
+                TabularMissingFields(
+                    preprocessor: preprocessor,
+                    fieldsPerRecord: min(noise.missingFieldsPerRecord, preprocessor.fields.count),
+                    probability: noise.probability),
+            ]
+            if preprocessor.fields.filter({ $0.kind == .numeric }).count >= 2 {
+                perturbations.append(TabularFieldSwap(preprocessor: preprocessor, probability: noise.probability))
+            }
+            pipeline.perturbations = perturbations
+        }
+
+        // 4. Training.
+        var trainer = ClassificationTrainer(
+            configuration: TrainingConfiguration(epochs: configuration.epochs, batchSize: configuration.batchSize),
+            channel: ChannelLayer(AWGN(snrDecibels: 10), trainingSNRDecibels: configuration.trainingSNRDecibels),
+            optimizer: Adam<Float>(learningRate: configuration.learningRate))
+        var trainRNG = Xoshiro256(seed: configuration.seed, stream: 3)
+        let history = trainer.fit(&pipeline, on: train, using: &trainRNG) { report in
+            progress(
+                "epoch \(report.epoch)/\(configuration.epochs): loss \(format(report.trainingLoss)), accuracy \(format(report.trainingAccuracy))"
+            )
+        }
+        pipeline.perturbations = []
+        var codec = TabularCodec(schema: schema, preprocessor: preprocessor, pipeline: pipeline)
+
+        // 5. Test metrics.
+        var metrics: [String: Double] = [:]
+        var evaluations: [(channel: String, snrDecibels: Float, evaluation: TabularEvaluation)] = []
+        let settings: [(name: String, snr: Float, channel: any ChannelModel)] =
+            configuration.evaluationSNRDecibels.map { ("awgn", $0, AWGN(snrDecibels: $0)) }
+            + configuration.evaluationSNRDecibels.map {
+                ("rayleigh_csi", $0, RayleighFading(equalization: .zeroForcing, noise: .snr(decibels: $0)))
+            }
+            + configuration.evaluationSNRDecibels.map {
+                ("rayleigh_no_csi", $0, RayleighFading(equalization: .none, noise: .snr(decibels: $0)))
+            }
+        for (index, setting) in settings.enumerated() {
+            var evalRNG = Xoshiro256(seed: configuration.seed, stream: 4).fork(stream: UInt64(index))
+            let evaluation = evaluateAny(
+                codec, testInputs, testLabels, setting.channel, repeats: configuration.evaluationRepeats, &evalRNG)
+            evaluations.append((setting.name, setting.snr, evaluation))
+            let key = "\(setting.name)_\(snrKey(setting.snr))db"
+            metrics[key + "_accuracy"] = evaluation.accuracy
+            metrics[key + "_balanced_accuracy"] = evaluation.balancedAccuracy
+            if let auc = evaluation.auc { metrics[key + "_auc"] = auc }
+            progress(
+                "\(setting.name) \(snrKey(setting.snr)) dB: accuracy \(format(evaluation.accuracy)), balanced \(format(evaluation.balancedAccuracy))\(evaluation.auc.map { ", AUC \(format($0))" } ?? "")"
+            )
+        }
+        var noiselessRNG = Xoshiro256(seed: configuration.seed, stream: 5)
+        let noiseless = codec.evaluate(testInputs, labels: testLabels, over: IdentityChannel(), using: &noiselessRNG)
+        metrics["noiseless_accuracy"] = noiseless.accuracy
+        metrics["channel_uses_per_sample"] = Double(k)
+        metrics["evaluation_repeats"] = Double(configuration.evaluationRepeats)
+        metrics["test_records"] = Double(split.testIndices.count)
+        metrics["train_records"] = Double(split.trainIndices.count)
+        metrics["final_training_loss"] = history.epochs.last?.trainingLoss ?? .nan
+
+        // 6. The knowledge base.
+        var sections: [Section] = [
+            Section(name: TabularCodec.SectionName.schema, content: .raw(schema.jsonBytes())),
+            Section(name: TabularCodec.SectionName.normalizers, content: .normalizers(preprocessor.normalizers)),
+            Section(
+                name: TabularCodec.SectionName.imputation,
+                content: .tensor(
+                    Tensor(shape: [preprocessor.fields.count], scalars: preprocessor.fields.map { Float($0.imputedValue) }))),
+            Section(
+                name: TabularCodec.SectionName.testIndices,
+                content: .tensor(Tensor(shape: [split.testIndices.count], scalars: split.testIndices.map(Float.init)))),
+        ]
+        let encoderLayers = describe(
+            pipeline.encoder.network, prefix: "encoder", sizes: [preprocessor.width] + configuration.encoderHiddenSizes + [2 * k],
+            sections: &sections)
+        let decoderLayers = describe(
+            pipeline.decoder.network, prefix: "decoder",
+            sizes: [2 * k] + configuration.decoderHiddenSizes + [schema.labels.count], sections: &sections)
+        let range = configuration.trainingSNRDecibels
+        let provenance = TrainingProvenance(
+            dataSHA256: dataSHA256, dataSource: dataSource,
+            split: "stratified hold-out by class, test fraction \(configuration.testFraction) (HealthData DataSplit.stratifiedHoldOut, Xoshiro256 seed \(configuration.seed) stream 1): \(split.trainIndices.count) train / \(split.testIndices.count) test records; test record indices in section '\(TabularCodec.SectionName.testIndices)'",
+            seed: configuration.seed,
+            snrTrainingRangeDecibels: ValueRange(minimum: Double(range.lowerBound), maximum: Double(range.upperBound)),
+            adversarial: configuration.semanticNoise.map {
+                TrainingProvenance.AdversarialSettings(
+                    method: "semantic_noise", epsilon: Double($0.jitterFraction), steps: $0.missingFieldsPerRecord,
+                    fraction: $0.probability, target: "input")
+            },
+            threads: 1, epochs: history.epochs.count)
+        let manifest = Manifest(
+            name: configuration.name ?? "\(schema.name)-tabular", modality: .tabular, task: schema.task,
+            labelNames: schema.labelNames, schema: schema.manifestSchema,
+            architecture: CodecArchitecture(
+                encoder: encoderLayers, decoder: decoderLayers, channelUsesPerSample: k,
+                powerNormalization: "average_power"),
+            provenance: provenance, metrics: metrics, createdBy: createdBy,
+            notes: "Tabular semantic codec: \(preprocessor.width) preprocessed inputs → MLP encoder → \(k) complex channel uses per record (channel_uses_per_sample counts complex symbols; the encoder outputs 2·k reals) → unit average power → MLP decoder → \(schema.labels.count) class logits. Trained end to end over AWGN, Es/N0 uniform in \(range.lowerBound)…\(range.upperBound) dB per record, Adam lr \(configuration.learningRate), batch \(configuration.batchSize), scaling \(configuration.scaling.rawValue). Metrics: test split, \(configuration.evaluationRepeats) channel realizations per record; rayleigh = block fading, one CN(0,1) coefficient per record; csi = zero-forcing equalization."
+        )
+        let kb = KnowledgeBase(manifest: manifest, sections: sections)
+        codec.knowledgeBaseFingerprint = kb.fingerprint
+        let report = TabularBuildReport(
+            recordCount: dataset.count, trainCount: split.trainIndices.count, testCount: split.testIndices.count,
+            history: history, evaluations: evaluations, fingerprint: kb.fingerprint, codec: codec)
+        return (kb, report)
+    }
+
+    /// Describes a `Dense`/`ReLU` MLP and appends its parameters as tensor sections
+    /// `<prefix>.<layer index>.weight|bias`.
+    private static func describe(
+        _ network: Sequential<Float>, prefix: String, sizes: [Int], sections: inout [Section]
+    ) -> [CodecArchitecture.Layer] {
+        var layers: [CodecArchitecture.Layer] = []
+        let parameters = network.parameters
+        var p = 0
+        for i in 0..<(sizes.count - 1) {
+            let index = 2 * i
+            let weight = "\(prefix).\(index).weight"
+            let bias = "\(prefix).\(index).bias"
+            sections.append(Section(name: weight, content: .tensor(parameters[p])))
+            sections.append(Section(name: bias, content: .tensor(parameters[p + 1])))
+            p += 2
+            layers.append(
+                CodecArchitecture.Layer(kind: "dense", inputSize: sizes[i], outputSize: sizes[i + 1], tensors: [weight, bias]))
+            if i < sizes.count - 2 {
+                layers.append(CodecArchitecture.Layer(kind: "relu", inputSize: sizes[i + 1], outputSize: sizes[i + 1]))
+            }
+        }
+        precondition(p == parameters.count, "MLP has \(parameters.count) parameter tensors, described \(p)")
+        return layers
+    }
+
+    private static func evaluateAny<G: RandomNumberGenerator>(
+        _ codec: TabularCodec, _ inputs: Tensor<Float>, _ labels: [Int], _ channel: any ChannelModel, repeats: Int,
+        _ rng: inout G
+    ) -> TabularEvaluation {
+        func run<C: ChannelModel>(_ c: C) -> TabularEvaluation {
+            codec.evaluate(inputs, labels: labels, over: c, repeats: repeats, using: &rng)
+        }
+        return run(channel)
+    }
+
+    // MARK: - Reading back the split and the data
+
+    /// The split recorded in a tabular knowledge base, for a dataset of `recordCount` records
+    /// (the training rows are all the others).
+    /// - Throws: ``TabularCodecError`` `missingSection`, or `sectionMismatch` if an index is not an
+    ///   integer in `0..<recordCount` or repeats.
+    public static func recordedSplit(of kb: KnowledgeBase, recordCount: Int) throws(TabularCodecError) -> DataSplit {
+        let name = TabularCodec.SectionName.testIndices
+        guard let tensor = kb.tensor(named: name) else {
+            throw TabularCodecError(code: .missingSection, message: "the knowledge base records no test split", section: name)
+        }
+        var test: [Int] = []
+        var seen = Set<Int>()
+        for value in tensor.scalars {
+            guard value.isFinite, value == value.rounded(), value >= 0, Int(value) < recordCount,
+                seen.insert(Int(value)).inserted
+            else {
+                throw TabularCodecError(
+                    code: .sectionMismatch,
+                    message: "test index \(value) is not a distinct record index in 0..<\(recordCount)", section: name)
+            }
+            test.append(Int(value))
+        }
+        guard !test.isEmpty, test.count < recordCount else {
+            throw TabularCodecError(
+                code: .sectionMismatch, message: "\(test.count) test indices for \(recordCount) records", section: name)
+        }
+        let train = (0..<recordCount).filter { !seen.contains($0) }
+        return DataSplit(trainIndices: train, testIndices: test.sorted())
+    }
+
+    /// The recorded test split of a tabular knowledge base's own training data.
+    /// - Parameters:
+    ///   - kb: the knowledge base.
+    ///   - dataPath: the CSV file; default: the provenance's data source.
+    /// - Returns: the test records (through the stored schema).
+    /// - Throws: ``TabularCodecError``: unreadable data, `sectionMismatch` if the file's SHA-256 is
+    ///   not the one recorded (another file than the KB was trained on), or a split problem.
+    public static func recordedTestSet(of kb: KnowledgeBase, dataPath: String? = nil) throws(TabularCodecError)
+        -> TabularDataset
+    {
+        let codec = try TabularCodec(knowledgeBase: kb)
+        guard let path = dataPath ?? kb.manifest.provenance?.dataSource else {
+            throw TabularCodecError(
+                code: .missingSection, message: "the manifest names no data source; pass the data path",
+                section: KnowledgeBase.manifestSectionName)
+        }
+        let bytes: [UInt8]
+        do {
+            bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw TabularCodecError(code: .unreadableFile, message: "cannot read the data file", file: path, cause: error)
+        }
+        let recorded = kb.manifest.provenance?.dataSHA256
+        guard sha256Hex(bytes) == recorded else {
+            throw TabularCodecError(
+                code: .sectionMismatch,
+                message: "the data file's SHA-256 \(sha256Hex(bytes)) differs from the training data's \(recorded ?? "(none)"); the recorded split applies only to that file",
+                file: path, section: KnowledgeBase.manifestSectionName)
+        }
+        let dataset = try TabularDataset.parse(bytes, source: path, schema: codec.schema)
+        return dataset.subset(try recordedSplit(of: kb, recordCount: dataset.count).testIndices)
+    }
+
+    // MARK: - Inspect and verify
+
+    /// A human-readable summary of a tabular knowledge base: identity, schema, architecture,
+    /// provenance, metrics and sections (what `semcom kb inspect` prints).
+    public static func inspect(_ kb: KnowledgeBase) -> String {
+        let m = kb.manifest
+        var lines: [String] = []
+        lines.append("name:         \(m.name)")
+        lines.append("fingerprint:  \(kb.fingerprint.hexString)")
+        lines.append("modality:     \(m.modality)   task: \(m.task)   labels: \(m.labelNames.joined(separator: ", "))")
+        lines.append("created by:   \(m.createdBy)")
+        if let schema = m.schema {
+            lines.append("schema:       \(schema.fields.count) features, label field \(schema.labelField ?? "-")")
+            for field in schema.fields {
+                var text = "  - \(field.name): \(field.kind.rawValue)"
+                if let unit = field.unit { text += " [\(unit)]" }
+                if let range = field.range { text += " \(format(range.minimum))…\(format(range.maximum))" }
+                if let categories = field.categories { text += " {\(categories.joined(separator: ", "))}" }
+                text += ", missing: \(field.missingValues.rawValue)"
+                lines.append(text)
+            }
+        }
+        if let a = m.architecture {
+            func chain(_ layers: [CodecArchitecture.Layer]) -> String {
+                layers.map { $0.kind == "dense" ? "dense \($0.inputSize ?? 0)→\($0.outputSize ?? 0)" : $0.kind }
+                    .joined(separator: " → ")
+            }
+            lines.append("encoder:      \(chain(a.encoder))")
+            lines.append("decoder:      \(chain(a.decoder))")
+            lines.append("channel uses: \(a.channelUsesPerSample) complex symbols per record, power \(a.powerNormalization)")
+        }
+        if let p = m.provenance {
+            lines.append("data sha256:  \(p.dataSHA256)\(p.dataSource.map { " (\($0))" } ?? "")")
+            lines.append("split:        \(p.split)")
+            var training = "seed \(p.seed), threads \(p.threads)"
+            if let epochs = p.epochs { training += ", \(epochs) epochs" }
+            if let r = p.snrTrainingRangeDecibels { training += ", SNR \(format(r.minimum))…\(format(r.maximum)) dB" }
+            if let adv = p.adversarial { training += ", augmentation \(adv.method) ε=\(format(adv.epsilon)) p=\(format(adv.fraction))" }
+            lines.append("training:     \(training)")
+        }
+        if !m.metrics.isEmpty {
+            lines.append("metrics:")
+            for key in m.metrics.keys.sorted() { lines.append("  \(key): \(format(m.metrics[key]!))") }
+        }
+        lines.append("sections:     \(kb.sections.count)")
+        for section in kb.sections {
+            var text = "  - \(section.kind) \(section.name)"
+            switch section.content {
+            case .tensor(let t): text += " \(t.shape)"
+            case .normalizers(let n): text += " (\(n.count) normalizers)"
+            case .raw(let bytes): text += " (\(bytes.count) bytes)"
+            default: break
+            }
+            lines.append(text)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Verifies a `.semkb` file completely: every byte of the format (`KnowledgeBase.verify`:
+    /// magic, CRCs, decompression, manifest, fingerprint), then that the tabular codec can be
+    /// rebuilt from it (schema, normalizers, shapes). Returns the lines `semcom kb verify` prints.
+    /// - Throws: the `KnowledgeBaseError` naming the damaged section or offset, or a
+    ///   ``TabularCodecError`` naming the section the codec cannot use.
+    public static func verify(contentsOfFile path: String) throws -> String {
+        let report = KnowledgeBase.verify(contentsOfFile: path)
+        if let error = report.error { throw error }
+        let kb = try KnowledgeBase(contentsOfFile: path)
+        let codec = try TabularCodec(knowledgeBase: kb)
+        return [
+            "\(path): OK",
+            "format version \(report.formatVersion.map(String.init) ?? "?"), \(report.fileLength) bytes, \(report.checkedSectionCount) sections checked",
+            "fingerprint \(kb.fingerprint.hexString) (frames carry \(codec.frameFingerprint?.description ?? "-"))",
+            "tabular codec: \(codec.preprocessor.width) inputs → \(codec.channelUsesPerSample) complex channel uses → \(codec.labelNames.count) classes",
+        ].joined(separator: "\n")
+    }
+}
+
+/// The channel that delivers symbols unchanged (noiseless reference measurement).
+struct IdentityChannel: ChannelModel {
+    func sampleState<G: RandomNumberGenerator>(for shape: [Int], using rng: inout G) {}
+    func apply<G: RandomNumberGenerator>(_ x: Tensor<Float>, state: Void, using rng: inout G) -> Tensor<Float> { x }
+    func pullback(_ dy: Tensor<Float>, state: Void) -> Tensor<Float> { dy }
+}
+
+/// The lowercase hexadecimal SHA-256 (FIPS 180-4) of `bytes`.
+public func sha256Hex(_ bytes: [UInt8]) -> String {
+    SHA256.hash(data: bytes).map { byte in
+        let digits = String(byte, radix: 16)
+        return byte < 16 ? "0" + digits : digits
+    }.joined()
+}
+
+/// An SNR as used in metric names: an integer without decimals (`-5`), otherwise one decimal.
+func snrKey(_ snr: Float) -> String {
+    snr == snr.rounded() ? String(Int(snr)) : String((Double(snr) * 10).rounded() / 10)
+}
+
+/// A number with up to 4 decimals, for human-readable text.
+func format(_ value: Double) -> String {
+    guard value.isFinite else { return String(value) }
+    return value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String((value * 10_000).rounded() / 10_000)
+}
