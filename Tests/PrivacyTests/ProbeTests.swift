@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Privacy
+import Privacy
 
 @Suite struct ProbeTests {
     @Test func probe() throws {
@@ -23,6 +23,7 @@ import Testing
             print("PLD fast", q, s, t, try a.epsilon(delta: d))
         }
         let h = Double(ProcessInfo.processInfo.environment["PROBE_H"] ?? "1e-3")!
+        let tags = ProcessInfo.processInfo.environment["PROBE_ALL"] != nil
         for (q, s, t) in [(0.01, 1.1, 1000), (1.0, 1.0, 1), (1.0, 1.0, 100)] {
             let e = try AccountingEntry(noiseMultiplier: s, samplingRate: q, steps: t)
             let start = Date()

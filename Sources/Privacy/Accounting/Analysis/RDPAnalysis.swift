@@ -14,10 +14,13 @@ import RealModule
 ///   δ² + expm1(−rdp) > 0, and orders ≤ 1.01 skipped).
 public enum RDPAnalysis {
     /// The default orders of Google dp-accounting's `RdpAccountant` (0.6.0):
-    /// 1.25, 1.5, 1.75, 2, 2.25, 2.5, 3, 3.5, 4, 4.5, 5 … 63, 128, 256, 512.
-    /// REFERENCE-NUMBERS' RDP column was produced with these.
+    /// 1.1, 1.2, …, 10.9, then 11 … 63, 128, 256, 512, 1024
+    /// (`[1 + x / 10. for x in range(1, 100)] + list(range(11, 64)) + [128, 256, 512, 1024]`).
+    /// REFERENCE-NUMBERS' RDP column was produced with these (the older grid
+    /// 1.25, 1.5, …, 4.5, 5 … 63, 128, 256, 512 gives 4.7527 instead of 4.7285 for one
+    /// Gaussian step with σ = 1).
     public static let dpAccountingOrders: [Double] =
-        [1.25, 1.5, 1.75, 2, 2.25, 2.5, 3, 3.5, 4, 4.5] + (5...63).map(Double.init) + [128, 256, 512]
+        (1..<100).map { 1 + Double($0) / 10 } + (11..<64).map(Double.init) + [128, 256, 512, 1024]
 
     /// Opacus's default orders: 1.1, 1.2, …, 10.9 and 12 … 63
     /// (`[1 + x / 10.0 for x in range(1, 100)] + list(range(12, 64))`). Opacus's test value
