@@ -132,7 +132,8 @@ public enum Clipping {
     public static func addNoise<Scalar: TensorScalar, G: RandomNumberGenerator>(
         to sums: [Tensor<Scalar>], noiseMultiplier: Double, maxNorm: Double, using rng: inout G
     ) -> [Tensor<Scalar>] {
-        precondition(noiseMultiplier >= 0 && noiseMultiplier.isFinite, "Noise multiplier must be ≥ 0, got \(noiseMultiplier)")
+        precondition(
+            noiseMultiplier >= 0 && noiseMultiplier.isFinite, "Noise multiplier must be ≥ 0, got \(noiseMultiplier)")
         precondition(maxNorm > 0 && maxNorm.isFinite, "Clipping norm must be > 0, got \(maxNorm)")
         let deviation = Scalar(noiseMultiplier * maxNorm)
         return sums.map { $0 + Tensor<Scalar>.gaussian(shape: $0.shape, standardDeviation: deviation, using: &rng) }

@@ -33,7 +33,8 @@ import Testing
             #expect(after[i] <= 5 + 1e-12)
             if norms[i] <= 5 {
                 #expect(factors[i] == 1)
-                #expect(Array(clipped.scalars[(6 * i)..<(6 * i + 6)]) == Array(gradients.scalars[(6 * i)..<(6 * i + 6)]))
+                #expect(
+                    Array(clipped.scalars[(6 * i)..<(6 * i + 6)]) == Array(gradients.scalars[(6 * i)..<(6 * i + 6)]))
             } else {
                 #expect(abs(factors[i] - 5 / norms[i]) < 1e-12)
                 #expect(abs(after[i] - 5) < 1e-9)

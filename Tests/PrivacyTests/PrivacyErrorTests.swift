@@ -20,7 +20,8 @@ import Testing
             #expect(code { _ = try LaplaceMechanism(epsilon: epsilon) } == .invalidEpsilon)
             #expect(
                 code {
-                    _ = try NoiseCalibration.noiseMultiplier(targetEpsilon: epsilon, delta: 1e-5, samplingRate: 0.1, steps: 10)
+                    _ = try NoiseCalibration.noiseMultiplier(
+                        targetEpsilon: epsilon, delta: 1e-5, samplingRate: 0.1, steps: 10)
                 } == .invalidEpsilon)
         }
     }
@@ -38,7 +39,9 @@ import Testing
         for q in [0, -0.5, 1.5, Double.nan] {
             for kind in AccountantKind.allCases {
                 var accountant = kind.makeAccountant()
-                #expect(code { try accountant.record(noiseMultiplier: 1, samplingRate: q, steps: 1) } == .invalidSamplingRate)
+                #expect(
+                    code { try accountant.record(noiseMultiplier: 1, samplingRate: q, steps: 1) }
+                        == .invalidSamplingRate)
             }
         }
     }
@@ -47,7 +50,9 @@ import Testing
         for sigma in [0, -1, Double.nan, .infinity] {
             for kind in AccountantKind.allCases {
                 var accountant = kind.makeAccountant()
-                #expect(code { try accountant.record(noiseMultiplier: sigma, samplingRate: 0.1, steps: 1) } == .invalidNoiseMultiplier)
+                #expect(
+                    code { try accountant.record(noiseMultiplier: sigma, samplingRate: 0.1, steps: 1) }
+                        == .invalidNoiseMultiplier)
             }
         }
         #expect(code { _ = try DiscreteGaussianMechanism(variance: 0) } == .invalidNoiseMultiplier)
@@ -56,10 +61,12 @@ import Testing
     @Test func badSteps() {
         for steps in [0, -3] {
             var accountant = RDPAccountant()
-            #expect(code { try accountant.record(noiseMultiplier: 1, samplingRate: 0.1, steps: steps) } == .invalidSteps)
+            #expect(
+                code { try accountant.record(noiseMultiplier: 1, samplingRate: 0.1, steps: steps) } == .invalidSteps)
             #expect(
                 code {
-                    _ = try NoiseCalibration.noiseMultiplier(targetEpsilon: 1, delta: 1e-5, samplingRate: 0.1, steps: steps)
+                    _ = try NoiseCalibration.noiseMultiplier(
+                        targetEpsilon: 1, delta: 1e-5, samplingRate: 0.1, steps: steps)
                 } == .invalidSteps)
         }
     }

@@ -35,7 +35,8 @@ public enum NoiseCalibration {
                 code: .invalidParameter, message: "noise multiplier bounds must be finite and > 0, got \(bounds)")
         }
         guard relativeTolerance > 0, relativeTolerance < 1 else {
-            throw PrivacyError(code: .invalidParameter, message: "relative tolerance must be in (0, 1), got \(relativeTolerance)")
+            throw PrivacyError(
+                code: .invalidParameter, message: "relative tolerance must be in (0, 1), got \(relativeTolerance)")
         }
         func spent(_ sigma: Double) throws -> Double {
             try accountant.epsilon(noiseMultiplier: sigma, samplingRate: samplingRate, steps: steps, delta: delta)

@@ -32,7 +32,7 @@ public struct PLDAccountant: PrivacyAccountant, Sendable, Hashable {
     /// - Throws: ``PrivacyError`` for σ ≤ 0, q ∉ (0, 1] or steps < 1.
     public mutating func record(noiseMultiplier: Double, samplingRate: Double, steps: Int) throws {
         let entry = try AccountingEntry(noiseMultiplier: noiseMultiplier, samplingRate: samplingRate, steps: steps)
-        appendCompressed(entry, to: &history)
+        AccountingEntry.appendCompressed(entry, to: &history)
     }
 
     /// The ε spent at δ (0 when nothing was recorded).

@@ -24,15 +24,17 @@ public struct AccountingEntry: Sendable, Hashable {
     }
 }
 
-/// Appends an entry, merging it into the last one when σ and q are equal (Opacus's compressed
-/// history).
-func appendCompressed(_ entry: AccountingEntry, to history: inout [AccountingEntry]) {
-    if let last = history.indices.last, history[last].noiseMultiplier == entry.noiseMultiplier,
-        history[last].samplingRate == entry.samplingRate
-    {
-        history[last].steps += entry.steps
-    } else {
-        history.append(entry)
+extension AccountingEntry {
+    /// Appends an entry, merging it into the last one when σ and q are equal (Opacus's
+    /// compressed history).
+    static func appendCompressed(_ entry: AccountingEntry, to history: inout [AccountingEntry]) {
+        if let last = history.indices.last, history[last].noiseMultiplier == entry.noiseMultiplier,
+            history[last].samplingRate == entry.samplingRate
+        {
+            history[last].steps += entry.steps
+        } else {
+            history.append(entry)
+        }
     }
 }
 

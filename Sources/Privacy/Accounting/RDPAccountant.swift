@@ -22,7 +22,8 @@ public struct RDPAccountant: PrivacyAccountant, Sendable, Hashable {
     /// - Parameter orders: orders α > 1 (default: dp-accounting's, ``RDPAnalysis/dpAccountingOrders``).
     /// - Precondition: `orders` is non-empty and every α > 1.
     public init(orders: [Double] = RDPAnalysis.dpAccountingOrders) {
-        precondition(!orders.isEmpty && orders.allSatisfy { $0 > 1 }, "RDP orders must be non-empty and > 1, got \(orders)")
+        precondition(
+            !orders.isEmpty && orders.allSatisfy { $0 > 1 }, "RDP orders must be non-empty and > 1, got \(orders)")
         self.orders = orders
     }
 
@@ -33,7 +34,7 @@ public struct RDPAccountant: PrivacyAccountant, Sendable, Hashable {
     /// - Throws: ``PrivacyError`` for σ ≤ 0, q ∉ (0, 1] or steps < 1.
     public mutating func record(noiseMultiplier: Double, samplingRate: Double, steps: Int) throws {
         let entry = try AccountingEntry(noiseMultiplier: noiseMultiplier, samplingRate: samplingRate, steps: steps)
-        appendCompressed(entry, to: &history)
+        AccountingEntry.appendCompressed(entry, to: &history)
     }
 
     /// Records `steps` releases each ρ-zCDP (e.g. a ``DiscreteGaussianMechanism``'s ``DiscreteGaussianMechanism/rho``).

@@ -31,7 +31,8 @@ public struct DiscreteGaussianMechanism: Sendable, Hashable {
     public init(variance: Double, l2Sensitivity: Double = 1) throws {
         guard variance.isFinite, variance >= 0x1p-30, variance <= 0x1p30 else {
             throw PrivacyError(
-                code: .invalidNoiseMultiplier, message: "discrete Gaussian variance must be in [2^-30, 2^30], got \(variance)")
+                code: .invalidNoiseMultiplier,
+                message: "discrete Gaussian variance must be in [2^-30, 2^30], got \(variance)")
         }
         try PrivacyValidation.sensitivity(l2Sensitivity, name: "L2 sensitivity")
         noise = DiscreteGaussian(variance: variance)
@@ -83,14 +84,16 @@ public struct DiscreteGaussianMechanism: Sendable, Hashable {
     /// - Precondition: Δ is an integer (a scalar integer query).
     public func scalarDelta(epsilon: Double) -> Double {
         precondition(epsilon >= 0, "ε must be ≥ 0, got \(epsilon)")
-        precondition(l2Sensitivity == l2Sensitivity.rounded(), "scalarDelta needs an integer sensitivity, got \(l2Sensitivity)")
+        precondition(
+            l2Sensitivity == l2Sensitivity.rounded(), "scalarDelta needs an integer sensitivity, got \(l2Sensitivity)")
         let sigma2 = variance
         let sigma = sigma2.squareRoot()
         let shift = epsilon * sigma2 / l2Sensitivity
         let lowerThreshold = shift - l2Sensitivity / 2
         let upperThreshold = shift + l2Sensitivity / 2
         // Normalizer and tails, summed from the largest terms down (y = 0 first).
-        let reach = Int((Swift.max(Swift.abs(lowerThreshold), Swift.abs(upperThreshold)) + 40 * sigma + 10).rounded(.up))
+        let reach = Int(
+            (Swift.max(Swift.abs(lowerThreshold), Swift.abs(upperThreshold)) + 40 * sigma + 10).rounded(.up))
         var normalizer = 0.0
         var tailLower = 0.0
         var tailUpper = 0.0

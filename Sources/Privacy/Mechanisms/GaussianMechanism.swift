@@ -65,7 +65,8 @@ public struct GaussianMechanism: Sendable, Hashable {
     /// The exact (ε, δ) guarantee at ``delta``.
     public var privacy: PrivacyGuarantee {
         .approximate(
-            epsilon: Self.exactEpsilon(delta: delta, standardDeviation: standardDeviation, l2Sensitivity: l2Sensitivity),
+            epsilon: Self.exactEpsilon(
+                delta: delta, standardDeviation: standardDeviation, l2Sensitivity: l2Sensitivity),
             delta: delta)
     }
 
@@ -90,7 +91,9 @@ public struct GaussianMechanism: Sendable, Hashable {
     /// - Returns: δ(ε) = Φ(Δ/(2σ) − εσ/Δ) − e^ε Φ(−Δ/(2σ) − εσ/Δ), clamped to [0, 1].
     public static func delta(epsilon: Double, standardDeviation: Double, l2Sensitivity: Double = 1) -> Double {
         precondition(epsilon >= 0, "ε must be ≥ 0, got \(epsilon)")
-        precondition(standardDeviation > 0 && l2Sensitivity > 0, "σ and Δ must be > 0, got \(standardDeviation), \(l2Sensitivity)")
+        precondition(
+            standardDeviation > 0 && l2Sensitivity > 0,
+            "σ and Δ must be > 0, got \(standardDeviation), \(l2Sensitivity)")
         let a = l2Sensitivity / (2 * standardDeviation)
         let b = epsilon * standardDeviation / l2Sensitivity
         let first = PrivacyMath.normalCDF(a - b)
@@ -115,7 +118,9 @@ public struct GaussianMechanism: Sendable, Hashable {
     }
 
     static func exactEpsilon(delta target: Double, standardDeviation sigma: Double, l2Sensitivity: Double) -> Double {
-        let curve = { (epsilon: Double) in delta(epsilon: epsilon, standardDeviation: sigma, l2Sensitivity: l2Sensitivity) }
+        let curve = { (epsilon: Double) in
+            delta(epsilon: epsilon, standardDeviation: sigma, l2Sensitivity: l2Sensitivity)
+        }
         if curve(0) <= target { return 0 }
         var upper = 1.0
         while curve(upper) > target { upper *= 2 }
@@ -137,7 +142,9 @@ public struct GaussianMechanism: Sendable, Hashable {
         try PrivacyValidation.delta(delta)
         try PrivacyValidation.sensitivity(l2Sensitivity, name: "L2 sensitivity")
         // δ(ε; σ) decreases in σ: bracket the root in units of Δ, then bisect.
-        let curve = { (multiplier: Double) in Self.delta(epsilon: epsilon, standardDeviation: multiplier, l2Sensitivity: 1) }
+        let curve = { (multiplier: Double) in
+            Self.delta(epsilon: epsilon, standardDeviation: multiplier, l2Sensitivity: 1)
+        }
         var lower = 1.0
         var upper = 1.0
         while curve(upper) > delta { upper *= 2 }

@@ -4,11 +4,13 @@ import Testing
 @Suite struct NoiseCalibrationTests {
     @Test func roundTripNoiseEpsilonNoise() throws {
         for (sigma, q, steps) in [(1.1, 0.01, 1000), (0.9, 0.05, 200), (3.0, 1.0, 10)] {
-            let epsilon = try AccountantKind.rdp.epsilon(noiseMultiplier: sigma, samplingRate: q, steps: steps, delta: 1e-5)
+            let epsilon = try AccountantKind.rdp.epsilon(
+                noiseMultiplier: sigma, samplingRate: q, steps: steps, delta: 1e-5)
             let back = try NoiseCalibration.noiseMultiplier(
                 targetEpsilon: epsilon, delta: 1e-5, samplingRate: q, steps: steps)
             #expect(abs(back - sigma) < 1e-4 * sigma, "σ = \(sigma) → ε = \(epsilon) → σ = \(back)")
-            let spent = try AccountantKind.rdp.epsilon(noiseMultiplier: back, samplingRate: q, steps: steps, delta: 1e-5)
+            let spent = try AccountantKind.rdp.epsilon(
+                noiseMultiplier: back, samplingRate: q, steps: steps, delta: 1e-5)
             #expect(spent <= epsilon)
         }
     }

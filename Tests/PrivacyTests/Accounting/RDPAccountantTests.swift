@@ -35,8 +35,10 @@ import Testing
         for (q, sigma) in [(0.01, 1.1), (0.1, 0.8), (0.5, 2.0)] {
             for alpha in [2.0, 3.0, 8.0, 20.0] {
                 let exact = RDPAnalysis.subsampledGaussian(samplingRate: q, noiseMultiplier: sigma, order: alpha)
-                let nearby = RDPAnalysis.subsampledGaussian(samplingRate: q, noiseMultiplier: sigma, order: alpha + 1e-7)
-                #expect(abs(exact - nearby) < 1e-5 * exact + 1e-12, "q=\(q) σ=\(sigma) α=\(alpha): \(exact) vs \(nearby)")
+                let nearby = RDPAnalysis.subsampledGaussian(
+                    samplingRate: q, noiseMultiplier: sigma, order: alpha + 1e-7)
+                #expect(
+                    abs(exact - nearby) < 1e-5 * exact + 1e-12, "q=\(q) σ=\(sigma) α=\(alpha): \(exact) vs \(nearby)")
             }
         }
     }

@@ -73,8 +73,3 @@ import Testing
         #expect(mechanism.apply(to: x, using: &a) == mechanism.apply(to: x, using: &b))
     }
 }
-
-extension Tag {
-    @Tag static var statistical: Self
-    @Tag static var slow: Self
-}

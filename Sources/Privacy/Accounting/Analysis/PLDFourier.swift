@@ -16,7 +16,9 @@ enum PLDFourier {
     /// - Precondition: both arrays have the same power-of-two length.
     static func transform(real: inout [Double], imaginary: inout [Double], inverse: Bool) {
         let n = real.count
-        precondition(n == imaginary.count && n > 0 && n & (n - 1) == 0, "FFT needs equal power-of-two lengths, got \(n), \(imaginary.count)")
+        precondition(
+            n == imaginary.count && n > 0 && n & (n - 1) == 0,
+            "FFT needs equal power-of-two lengths, got \(n), \(imaginary.count)")
         real.withUnsafeMutableBufferPointer { re in
             imaginary.withUnsafeMutableBufferPointer { im in
                 // Bit-reversal permutation.
@@ -98,7 +100,8 @@ enum PLDFourier {
     /// Circular T-fold self-convolution of `input` on a ring of `size` (a power of two ≥
     /// `input.count`), by raising each Fourier coefficient to the power T in polar form.
     static func selfConvolveCircular(_ input: [Double], times: Int, size: Int) -> [Double] {
-        precondition(size >= input.count && size & (size - 1) == 0, "Ring size \(size) must be a power of two ≥ \(input.count)")
+        precondition(
+            size >= input.count && size & (size - 1) == 0, "Ring size \(size) must be a power of two ≥ \(input.count)")
         var re = input + [Double](repeating: 0, count: size - input.count)
         var im = [Double](repeating: 0, count: size)
         transform(real: &re, imaginary: &im, inverse: false)

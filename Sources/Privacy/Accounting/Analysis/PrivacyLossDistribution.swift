@@ -39,7 +39,8 @@ public struct PrivacyLossDistribution: Sendable, Hashable {
         valueDiscretizationInterval: Double, lowestIndex: Int, masses: [Double], infinityMass: Double,
         tailMassTruncation: Double = 1e-15
     ) {
-        precondition(valueDiscretizationInterval > 0, "Discretization interval must be > 0, got \(valueDiscretizationInterval)")
+        precondition(
+            valueDiscretizationInterval > 0, "Discretization interval must be > 0, got \(valueDiscretizationInterval)")
         precondition(!masses.isEmpty, "A privacy loss distribution needs at least one grid point")
         precondition(infinityMass >= 0 && infinityMass <= 1, "Infinity mass must be in [0, 1], got \(infinityMass)")
         precondition(tailMassTruncation >= 0, "Tail truncation must be ≥ 0, got \(tailMassTruncation)")
@@ -164,7 +165,8 @@ public struct PrivacyLossDistribution: Sendable, Hashable {
     public func composed(with other: PrivacyLossDistribution) -> PrivacyLossDistribution {
         precondition(
             valueDiscretizationInterval == other.valueDiscretizationInterval,
-            "Composing PLDs needs equal grids, got \(valueDiscretizationInterval) and \(other.valueDiscretizationInterval)")
+            "Composing PLDs needs equal grids, got \(valueDiscretizationInterval) and \(other.valueDiscretizationInterval)"
+        )
         let product = PLDFourier.convolve(masses, other.masses)
         let infinity = 1 - (1 - infinityMass) * (1 - other.infinityMass)
         return PrivacyLossDistribution(
@@ -206,8 +208,8 @@ public struct PrivacyLossDistribution: Sendable, Hashable {
         let n = Double(masses.count - 1)
         var upperOffset = t * n  // in grid steps above T·lowestIndex
         var lowerOffset = 0.0
-        for step in 0...60 {
-            let lambdaLoss = Double.pow(10, -3 + 6 * Double(step) / 60)  // λ per nat
+        for step in 0...30 {
+            let lambdaLoss = Double.pow(10, -3 + 6 * Double(step) / 30)  // λ per nat
             let lambda = lambdaLoss * h  // λ per grid step
             let up = (t * logMGF(lambda) - logTail) / lambda
             if up.isFinite { upperOffset = Swift.min(upperOffset, up) }

@@ -139,7 +139,9 @@ public enum RDPAnalysis {
     ///   - delta: δ ∈ (0, 1).
     /// - Returns: (ε ≥ 0, optimal α).
     public static func epsilon(orders: [Double], rdp: [Double], delta: Double) -> (epsilon: Double, order: Double) {
-        precondition(orders.count == rdp.count && !orders.isEmpty, "Need one RDP value per order, got \(orders.count) orders and \(rdp.count) values")
+        precondition(
+            orders.count == rdp.count && !orders.isEmpty,
+            "Need one RDP value per order, got \(orders.count) orders and \(rdp.count) values")
         var best = (epsilon: Double.infinity, order: orders[0])
         for (alpha, value) in zip(orders, rdp) {
             let e = epsilon(order: alpha, rdp: value, delta: delta)
