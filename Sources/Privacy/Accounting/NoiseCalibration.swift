@@ -18,13 +18,16 @@ public enum NoiseCalibration {
     ///   - accountant: ``AccountantKind/rdp`` (default) or ``AccountantKind/pld``.
     ///   - bounds: the allowed range of σ (default 0.05 … 500).
     ///   - relativeTolerance: the relative width of the final bracket (default 1e-6).
+    ///   - pldValueDiscretizationInterval: the PLD grid h when `accountant` is `.pld` (default
+    ///     2e-5, as ``PLDAccountant``; each evaluation then takes ~0.5–1 s in release for
+    ///     T = 1000, q = 0.01 — use 5e-5 with a looser tolerance for interactive use).
     /// - Returns: σ with ε(σ) ≤ `targetEpsilon`.
     /// - Throws: ``PrivacyError`` for bad parameters, and `.unreachableTarget` (with the smallest
     ///   reachable ε) when even `bounds.upperBound` spends more than the target.
     public static func noiseMultiplier(
         targetEpsilon: Double, delta: Double, samplingRate: Double, steps: Int,
         accountant: AccountantKind = .rdp, bounds: ClosedRange<Double> = 0.05...500,
-        relativeTolerance: Double = 1e-6
+        relativeTolerance: Double = 1e-6, pldValueDiscretizationInterval: Double = 2e-5
     ) throws -> Double {
         try PrivacyValidation.epsilon(targetEpsilon)
         try PrivacyValidation.delta(delta)
@@ -38,8 +41,19 @@ public enum NoiseCalibration {
             throw PrivacyError(
                 code: .invalidParameter, message: "relative tolerance must be in (0, 1), got \(relativeTolerance)")
         }
+        guard pldValueDiscretizationInterval > 0, pldValueDiscretizationInterval <= 1 else {
+            throw PrivacyError(
+                code: .invalidParameter,
+                message: "PLD discretization interval must be in (0, 1], got \(pldValueDiscretizationInterval)")
+        }
         func spent(_ sigma: Double) throws -> Double {
-            try accountant.epsilon(noiseMultiplier: sigma, samplingRate: samplingRate, steps: steps, delta: delta)
+            var tracker: any PrivacyAccountant =
+                switch accountant {
+                case .rdp: RDPAccountant()
+                case .pld: PLDAccountant(valueDiscretizationInterval: pldValueDiscretizationInterval)
+                }
+            try tracker.record(noiseMultiplier: sigma, samplingRate: samplingRate, steps: steps)
+            return try tracker.epsilon(delta: delta)
         }
         var low = Swift.min(Swift.max(1, bounds.lowerBound), bounds.upperBound)
         var high = low

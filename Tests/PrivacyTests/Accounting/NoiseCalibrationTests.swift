@@ -48,3 +48,19 @@ import Testing
         #expect(sigma == 0.3)
     }
 }
+
+@Suite struct NoiseCalibrationPLDTests {
+    @Test func subsampledPLDRoundTrip() throws {
+        let epsilon = try pldEpsilon(sigma: 1.2, q: 0.05, steps: 40)
+        let back = try NoiseCalibration.noiseMultiplier(
+            targetEpsilon: epsilon, delta: 1e-5, samplingRate: 0.05, steps: 40, accountant: .pld,
+            relativeTolerance: 1e-4, pldValueDiscretizationInterval: 1e-3)
+        #expect(abs(back - 1.2) < 2e-4 * 1.2, "σ = 1.2 → ε = \(epsilon) → σ = \(back)")
+    }
+
+    private func pldEpsilon(sigma: Double, q: Double, steps: Int) throws -> Double {
+        var accountant = PLDAccountant(valueDiscretizationInterval: 1e-3)
+        try accountant.record(noiseMultiplier: sigma, samplingRate: q, steps: steps)
+        return try accountant.epsilon(delta: 1e-5)
+    }
+}
