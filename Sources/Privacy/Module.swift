@@ -1,1 +1,0 @@
-// Privacy module: DP mechanisms, accountants, secure aggregation (see Documentation.docc).
