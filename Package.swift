@@ -97,6 +97,7 @@ let package = Package(
             name: "semcom",
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "Experiments",
+                "KnowledgeBase", "SemanticCodec", "TabularCodec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings),

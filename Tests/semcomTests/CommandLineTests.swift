@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Testing
 
 @testable import semcom
@@ -59,6 +60,41 @@ import Testing
         for workload in ["mlp-codec", "gaussian", "awgn"] {
             let command = try SemCom.parseAsRoot(["bench", "--workload", workload])
             #expect(command is SemCom.Bench)
+        }
+    }
+}
+
+@Suite struct KnowledgeBaseCommandTests {
+    @Test func kbBuildNeedsItsOptions() {
+        #expect(throws: (any Error).self) { _ = try SemCom.parseAsRoot(["kb", "build", "--modality", "tabular"]) }
+        #expect(throws: (any Error).self) {
+            _ = try SemCom.parseAsRoot([
+                "kb", "build", "--modality", "audio", "--data", "d", "--schema", "s", "--out", "o",
+            ])
+        }
+        #expect(throws: (any Error).self) {
+            _ = try SemCom.parseAsRoot([
+                "kb", "build", "--modality", "tabular", "--data", "d", "--schema", "s", "--out", "o",
+                "--channel-uses", "0",
+            ])
+        }
+    }
+
+    @Test func kbVerifyRejectsAFlippedByteNamingTheProblem() throws {
+        let shipped = try Data(contentsOf: URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("KnowledgeBases/bcwd-tabular.semkb"))
+        var damaged = [UInt8](shipped)
+        damaged[damaged.count / 2] ^= 0x01
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("semcom-cli-damaged.semkb").path
+        try Data(damaged).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let command = try #require(try SemCom.parseAsRoot(["kb", "verify", path]) as? SemCom.KB.Verify)
+        #expect {
+            try command.run()
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains(path) && (text.contains("offset") || text.contains("section"))
         }
     }
 }
