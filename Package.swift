@@ -88,7 +88,7 @@ let package = Package(
             name: "Experiments",
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
-                realModule,
+                "KnowledgeBase", "TabularCodec", realModule,
             ],
             swiftSettings: settings),
 

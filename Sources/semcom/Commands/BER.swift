@@ -28,7 +28,7 @@ extension SemCom {
         @Option(help: "Channel: awgn, rayleigh (fast fading, perfect CSI) or rayleigh-block.")
         var channel: String = "awgn"
 
-        @Option(name: .customLong("ebn0-db"), help: "Eb/N0 points in dB: start:step:stop or a comma list.")
+        @Option(name: .customLong("ebn0-db"), parsing: .unconditional, help: "Eb/N0 points in dB: start:step:stop or a comma list.")
         var ebn0: String = "0:1:10"
 
         @Option(help: "Maximum information bits per point.")

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Plain-text tables of an evaluation, for the terminal (`semcom eval`, `semcom demo`).
+public enum EvaluationTable {
+    /// Renders one table per channel (rows: scheme × SNR) and the raw-vs-semantic comparison.
+    /// - Parameters:
+    ///   - result: the evaluation.
+    ///   - setup: what the tabular evaluation used, printed as a header when given.
+    /// - Returns: the text, lines separated by `\n`.
+    public static func render(_ result: EvaluationResult, setup: TabularLinkEvaluation.Setup? = nil) -> String {
+        var lines: [String] = []
+        if let setup {
+            lines.append(
+                "data: \(setup.dataPath) — \(setup.testCount) test records; semantic codec: "
+                    + "\(setup.channelUsesPerSample) channel uses per record")
+            if let clean = setup.rawTaskModelCleanAccuracy {
+                lines.append("raw task model (trained on \(setup.trainCount) clean records): accuracy \(fixed(clean)) on clean test records")
+            }
+            lines.append("naive eavesdropper: \(setup.eavesdropper)")
+            lines.append("")
+        }
+        let header = [pad("scheme", 22), pad("SNR dB", 7), pad("uses/record", 11), pad("accuracy", 8), pad("balanced", 8), "raw failures / scheme"]
+        for channel in result.channels.map(\.description) {
+            lines.append("channel \(channel)")
+            lines.append(header.joined(separator: "  "))
+            for row in result.rows where row.channel == channel {
+                var extra = ""
+                if let failures = row.decodeFailureRate {
+                    extra = "\(fixed(failures)) \(row.modulation ?? "") \(row.code ?? "")"
+                }
+                lines.append(
+                    [
+                        pad(row.scheme.rawValue, 22), pad(String(format: "%6.1f", row.snrDecibels), 7),
+                        pad(String(format: "%11.1f", row.channelUsesPerSample), 11), pad(fixed(row.accuracy), 8),
+                        pad(fixed(row.balancedAccuracy), 8), extra,
+                    ].joined(separator: "  "))
+            }
+            let comparisons = result.comparisons.filter { $0.channel == channel }
+            if !comparisons.isEmpty {
+                lines.append("raw channel uses needed to match the semantic accuracy (within \(fixed(comparisons[0].tolerance))):")
+                for c in comparisons {
+                    let ratio = c.ratio.map { String(format: "%.1f×", $0) } ?? "unreached"
+                    let uses = c.rawChannelUses.map { String(format: "%.0f", $0) } ?? "-"
+                    lines.append(
+                        "  \(String(format: "%6.1f", c.snrDecibels)) dB: semantic \(fixed(c.semanticAccuracy)) with "
+                            + "\(String(format: "%.0f", c.semanticChannelUses)) uses; raw \(uses) uses → \(ratio)")
+                }
+            }
+            lines.append("")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func fixed(_ value: Double) -> String { String(format: "%.3f", value) }
+
+    static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+}
