@@ -14,22 +14,23 @@ private func same<A, B>(_ value: A) -> B {
     unsafeBitCast(value, to: B.self)
 }
 
+/// `x · W + b`, rectified (`max(·, 0)`) when `relu`.
 func denseForward<Scalar: TensorScalar>(
-    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Tensor<Scalar>, reusing storage: [Scalar]? = nil
+    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Tensor<Scalar>, relu: Bool = false, reusing storage: [Scalar]? = nil
 ) -> Tensor<Scalar> {
     if Scalar.self == Float.self {
         return same(
             denseForwardBody(
-                same(x) as Tensor<Float>, same(w) as Tensor<Float>, same(b) as Tensor<Float>,
+                same(x) as Tensor<Float>, same(w) as Tensor<Float>, same(b) as Tensor<Float>, relu: relu,
                 reusing: same(storage) as [Float]?))
     }
     if Scalar.self == Double.self {
         return same(
             denseForwardBody(
-                same(x) as Tensor<Double>, same(w) as Tensor<Double>, same(b) as Tensor<Double>,
+                same(x) as Tensor<Double>, same(w) as Tensor<Double>, same(b) as Tensor<Double>, relu: relu,
                 reusing: same(storage) as [Double]?))
     }
-    return denseForwardBody(x, w, b, reusing: storage)
+    return denseForwardBody(x, w, b, relu: relu, reusing: storage)
 }
 
 func denseBackward<Scalar: TensorScalar>(
@@ -68,20 +69,6 @@ func reluBackward<Scalar: TensorScalar>(
         }
     }
     return Tensor(shape: y.shape, scalars: out)
-}
-
-/// ReLU applied in place (`max(x, 0)`), on a tensor whose storage the caller owns.
-func reluInPlace<Scalar: TensorScalar>(_ t: inout Tensor<Scalar>) {
-    if Scalar.self == Float.self {
-        t.scalars.withUnsafeMutableBufferPointer { p in
-            let f: UnsafeMutableBufferPointer<Float> = same(p)
-            reluForwardFloat(UnsafeBufferPointer(f), f)
-        }
-        return
-    }
-    t.scalars.withUnsafeMutableBufferPointer { p in
-        for i in 0..<p.count where !(p[i] > 0) { p[i] = 0 }
-    }
 }
 
 func densePerExample<Scalar: TensorScalar>(
