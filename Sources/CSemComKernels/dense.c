@@ -47,7 +47,7 @@ INLINE_AVX2 __m256i unit_mask(ptrdiff_t c0, ptrdiff_t out) {
 INLINE_AVX2 void dense_units(float *yr, const float *xr, const float *w, const float *b, size_t in,
                              size_t out, ptrdiff_t c0, const int nb, const int mf, const int ml,
                              __m256i mfirst, __m256i mlast, int relu) {
-    __m256 acc[8];
+    __m256 acc[11];
     for (int q = 0; q < nb; q++) {
         const int masked = (q == 0 && mf) || (q == nb - 1 && ml);
         const __m256i mask = (q == 0 && mf) ? mfirst : mlast;
@@ -83,13 +83,14 @@ INLINE_AVX2 void dense_units(float *yr, const float *xr, const float *w, const f
         else dense_units(yr, xr, w, b, in, out, c0, NB, 0, 0, mfirst, mlast, relu);                     \
         break;
 
-/// Dispatches `nb` (1…8) units with constant arguments, so each variant is compiled straight-line.
+/// Dispatches `nb` (1…11) units with constant arguments, so each variant is compiled straight-line.
 ATTR_AVX2 static void dense_block(float *yr, const float *xr, const float *w, const float *b, size_t in,
                                   size_t out, ptrdiff_t c0, int nb, int mf, int ml, __m256i mfirst,
                                   __m256i mlast, int relu) {
     switch (nb) {
         UNITS_CASE(1) UNITS_CASE(2) UNITS_CASE(3) UNITS_CASE(4)
         UNITS_CASE(5) UNITS_CASE(6) UNITS_CASE(7) UNITS_CASE(8)
+        UNITS_CASE(9) UNITS_CASE(10) UNITS_CASE(11)
         default: break;
     }
 }
@@ -111,10 +112,13 @@ ATTR_AVX2 static void dense_f32_avx2(float *y, const float *x, const float *w, c
     for (size_t r = 0; r < rows; r++) {
         float *yr = y + r * out;
         const float *xr = x + r * in;
-        // Blocks of up to 8 units ending on multiples of 8 units (four 64-byte lines of each row).
+        // Blocks of up to 8 units ending on multiples of 8 units (four 64-byte lines of each row);
+        // a remainder of up to 11 units is taken at once, so no short block runs alone (one or two
+        // accumulators would leave the loop bound by the multiply-add latency).
         ptrdiff_t u = firstUnit;
         while (u < units) {
-            const ptrdiff_t end = (u / 8 + 1) * 8 < units ? (u / 8 + 1) * 8 : units;
+            ptrdiff_t end = (u / 8 + 1) * 8 < units ? (u / 8 + 1) * 8 : units;
+            if (units - u <= 11) end = units;
             const int nb = (int)(end - u);
             const ptrdiff_t c0 = start + 8 * u;
             const ptrdiff_t cend = c0 + 8 * nb;

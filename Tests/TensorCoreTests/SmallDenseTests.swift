@@ -84,7 +84,7 @@ import Testing
     /// correct values, and nothing written outside the output.
     @Test func everyAlignmentStaysInBounds() {
         var rng = Xoshiro256(seed: 5)
-        for (n, m) in [(3, 8), (5, 16), (4, 24), (2, 10)] {
+        for (n, m) in [(3, 8), (5, 16), (4, 24), (2, 10), (2, 72), (3, 80)] {
             let wBase = Tensor<Float>.gaussian(shape: [n * m + 16], using: &rng).scalars
             let bBase = Tensor<Float>.gaussian(shape: [m + 16], using: &rng).scalars
             let x = Tensor<Float>.gaussian(shape: [2, n], using: &rng).scalars
