@@ -71,6 +71,50 @@ func reluBackward<Scalar: TensorScalar>(
     return Tensor(shape: y.shape, scalars: out)
 }
 
+/// Inference of a chain of Dense layers (each rectified when `relu[k]`) on `rows` ≤ a few rows:
+/// every layer through ``SmallDense`` (bias, product and ReLU in one pass), the intermediates in
+/// two stack buffers, only the output allocated; the same arithmetic as layer by layer.
+/// - Precondition (checked by the caller): `Scalar == Float`, the sizes chain, all ≥ 1, and the
+///   input's last extent is the first layer's input size.
+func smallBatchDenseChain<Scalar: TensorScalar>(
+    _ input: Tensor<Scalar>, layers: [Dense<Scalar>], relu: [Bool], rows: Int
+) -> Tensor<Scalar> {
+    precondition(Scalar.self == Float.self, "smallBatchDenseChain is Float only")
+    return same(smallBatchDenseChainFloat(same(input), layers: same(layers), relu: relu, rows: rows))
+}
+
+private func smallBatchDenseChainFloat(
+    _ input: Tensor<Float>, layers: [Dense<Float>], relu: [Bool], rows: Int
+) -> Tensor<Float> {
+    var width = 0
+    for layer in layers { width = Swift.max(width, layer.outputSize) }
+    let outputSize = layers[layers.count - 1].outputSize
+    let count = rows * outputSize
+    let out = [Float](unsafeUninitializedCapacity: count) { result, initialized in
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * rows * width) { scratch in
+            input.scalars.withUnsafeBufferPointer { xp in
+                var source = xp.baseAddress!
+                for k in 0..<layers.count {
+                    let target = k == layers.count - 1 ? result.baseAddress! : scratch.baseAddress! + (k % 2) * rows * width
+                    layers[k].weight.scalars.withUnsafeBufferPointer { wp in
+                        layers[k].bias.scalars.withUnsafeBufferPointer { bp in
+                            SmallDense.forward(
+                                x: source, weight: wp.baseAddress!, bias: bp.baseAddress!, rows: rows,
+                                inputSize: layers[k].inputSize, outputSize: layers[k].outputSize, relu: relu[k],
+                                into: target)
+                        }
+                    }
+                    source = UnsafePointer(target)
+                }
+            }
+        }
+        initialized = count
+    }
+    var shape = input.shape
+    shape[shape.count - 1] = outputSize
+    return Tensor(shape: shape, scalars: out)
+}
+
 func densePerExample<Scalar: TensorScalar>(
     _ x: Tensor<Scalar>, _ g: Tensor<Scalar>, inputSize: Int, outputSize: Int
 ) -> (Tensor<Scalar>, Tensor<Scalar>) {

@@ -312,40 +312,18 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
         return x
     }
 
-    /// Inference of a plain dense chain (``denseChain``) on a few Float rows: every layer through
-    /// ``SmallDense`` (bias, product and ReLU in one pass), the intermediates in two stack buffers,
-    /// only the output allocated. Same arithmetic as the layer-by-layer path.
+    /// Inference of a plain dense chain (``denseChain``) on a few Float rows (see
+    /// ``smallBatchDenseChain(_:layers:relu:rows:)``).
     private func smallBatch(_ input: Tensor<Scalar>, rows: Int, chain: [Int]) -> Tensor<Scalar> {
-        var width = 0
-        for i in chain { width = Swift.max(width, installedDense[i]!.outputSize) }
-        let outputSize = installedDense[chain[chain.count - 1]]!.outputSize
-        let count = rows * outputSize
-        let out = [Scalar](unsafeUninitializedCapacity: count) { outBuffer, initialized in
-            let result = UnsafeMutableRawPointer(outBuffer.baseAddress!).assumingMemoryBound(to: Float.self)
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * rows * width) { scratch in
-                input.scalars.withUnsafeBufferPointer { xp in
-                    var source = UnsafeRawPointer(xp.baseAddress!).assumingMemoryBound(to: Float.self)
-                    for (k, i) in chain.enumerated() {
-                        let dense = installedDense[i]!
-                        let target = k == chain.count - 1 ? result : scratch.baseAddress! + (k % 2) * rows * width
-                        dense.weight.scalars.withUnsafeBufferPointer { wp in
-                            dense.bias.scalars.withUnsafeBufferPointer { bp in
-                                SmallDense.forward(
-                                    x: source, weight: UnsafeRawPointer(wp.baseAddress!).assumingMemoryBound(to: Float.self),
-                                    bias: UnsafeRawPointer(bp.baseAddress!).assumingMemoryBound(to: Float.self),
-                                    rows: rows, inputSize: dense.inputSize, outputSize: dense.outputSize,
-                                    relu: fusesReLU[i], into: target)
-                            }
-                        }
-                        source = UnsafePointer(target)
-                    }
-                }
-            }
-            initialized = count
+        var layers: [Dense<Scalar>] = []
+        var relu: [Bool] = []
+        layers.reserveCapacity(chain.count)
+        relu.reserveCapacity(chain.count)
+        for i in chain {
+            layers.append(installedDense[i]!)
+            relu.append(fusesReLU[i])
         }
-        var shape = input.shape
-        shape[shape.count - 1] = outputSize
-        return Tensor(shape: shape, scalars: out)
+        return smallBatchDenseChain(input, layers: layers, relu: relu, rows: rows)
     }
 
     /// Runs every layer and returns a pullback that also yields per-example parameter gradients.
