@@ -20,8 +20,9 @@ internal import CSemComKernels
 ///                    relu: true, into: yp)
 /// ```
 public enum SmallDense {
-    /// Up to this many rows the kernel beats BLAS on the layer sizes SemCom uses (measured with
-    /// 64–256 wide layers).
+    /// The row count up to which `Dense` and `Sequential` use this kernel instead of BLAS. The
+    /// kernel streams the weights once per row, so it suits batch-1 inference and a handful of
+    /// rows; beyond that BLAS `gemm`'s cache blocking wins.
     public static let preferredMaximumRows = 4
 
     /// Which arithmetic path the kernel uses.
