@@ -14,22 +14,23 @@ private func same<A, B>(_ value: A) -> B {
     unsafeBitCast(value, to: B.self)
 }
 
+/// `x · W + b`, rectified (`max(·, 0)`) when `relu`.
 func denseForward<Scalar: TensorScalar>(
-    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Tensor<Scalar>, reusing storage: [Scalar]? = nil
+    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Tensor<Scalar>, relu: Bool = false, reusing storage: [Scalar]? = nil
 ) -> Tensor<Scalar> {
     if Scalar.self == Float.self {
         return same(
             denseForwardBody(
-                same(x) as Tensor<Float>, same(w) as Tensor<Float>, same(b) as Tensor<Float>,
+                same(x) as Tensor<Float>, same(w) as Tensor<Float>, same(b) as Tensor<Float>, relu: relu,
                 reusing: same(storage) as [Float]?))
     }
     if Scalar.self == Double.self {
         return same(
             denseForwardBody(
-                same(x) as Tensor<Double>, same(w) as Tensor<Double>, same(b) as Tensor<Double>,
+                same(x) as Tensor<Double>, same(w) as Tensor<Double>, same(b) as Tensor<Double>, relu: relu,
                 reusing: same(storage) as [Double]?))
     }
-    return denseForwardBody(x, w, b, reusing: storage)
+    return denseForwardBody(x, w, b, relu: relu, reusing: storage)
 }
 
 func denseBackward<Scalar: TensorScalar>(
@@ -70,18 +71,48 @@ func reluBackward<Scalar: TensorScalar>(
     return Tensor(shape: y.shape, scalars: out)
 }
 
-/// ReLU applied in place (`max(x, 0)`), on a tensor whose storage the caller owns.
-func reluInPlace<Scalar: TensorScalar>(_ t: inout Tensor<Scalar>) {
-    if Scalar.self == Float.self {
-        t.scalars.withUnsafeMutableBufferPointer { p in
-            let f: UnsafeMutableBufferPointer<Float> = same(p)
-            reluForwardFloat(UnsafeBufferPointer(f), f)
+/// Inference of a chain of Dense layers (each rectified when `relu[k]`) on `rows` ≤ a few rows:
+/// every layer through ``SmallDense`` (bias, product and ReLU in one pass), the intermediates in
+/// two stack buffers, only the output allocated; the same arithmetic as layer by layer.
+/// - Precondition (checked by the caller): `Scalar == Float`, the sizes chain, all ≥ 1, and the
+///   input's last extent is the first layer's input size.
+func smallBatchDenseChain<Scalar: TensorScalar>(
+    _ input: Tensor<Scalar>, layers: [Dense<Scalar>], relu: [Bool], rows: Int
+) -> Tensor<Scalar> {
+    precondition(Scalar.self == Float.self, "smallBatchDenseChain is Float only")
+    return same(smallBatchDenseChainFloat(same(input), layers: same(layers), relu: relu, rows: rows))
+}
+
+private func smallBatchDenseChainFloat(
+    _ input: Tensor<Float>, layers: [Dense<Float>], relu: [Bool], rows: Int
+) -> Tensor<Float> {
+    var width = 0
+    for layer in layers { width = Swift.max(width, layer.outputSize) }
+    let outputSize = layers[layers.count - 1].outputSize
+    let count = rows * outputSize
+    let out = [Float](unsafeUninitializedCapacity: count) { result, initialized in
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * rows * width) { scratch in
+            input.scalars.withUnsafeBufferPointer { xp in
+                var source = xp.baseAddress!
+                for k in 0..<layers.count {
+                    let target = k == layers.count - 1 ? result.baseAddress! : scratch.baseAddress! + (k % 2) * rows * width
+                    layers[k].weight.scalars.withUnsafeBufferPointer { wp in
+                        layers[k].bias.scalars.withUnsafeBufferPointer { bp in
+                            SmallDense.forward(
+                                x: source, weight: wp.baseAddress!, bias: bp.baseAddress!, rows: rows,
+                                inputSize: layers[k].inputSize, outputSize: layers[k].outputSize, relu: relu[k],
+                                into: target)
+                        }
+                    }
+                    source = UnsafePointer(target)
+                }
+            }
         }
-        return
+        initialized = count
     }
-    t.scalars.withUnsafeMutableBufferPointer { p in
-        for i in 0..<p.count where !(p[i] > 0) { p[i] = 0 }
-    }
+    var shape = input.shape
+    shape[shape.count - 1] = outputSize
+    return Tensor(shape: shape, scalars: out)
 }
 
 func densePerExample<Scalar: TensorScalar>(

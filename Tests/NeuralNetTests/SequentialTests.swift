@@ -136,6 +136,46 @@ import Testing
         #expect(fused.parameters == manual.flatMap { $0 })
     }
 
+    /// Small Float batches of a plain Dense/ReLU chain take the SmallDense path: the same values as
+    /// the layer-by-layer path, and as the BLAS path of a larger batch within rounding.
+    @Test func smallBatchDenseChainMatchesLayersAndBLAS() {
+        var rng = Xoshiro256(seed: 21)
+        let model = Sequential<Float>(
+            Dense<Float>(inputSize: 12, outputSize: 64, initializer: .heUniform, using: &rng), ReLU<Float>(),
+            Dense<Float>(inputSize: 64, outputSize: 37, using: &rng),
+            Dense<Float>(inputSize: 37, outputSize: 10, using: &rng), ReLU<Float>())
+        let big = Tensor<Float>.gaussian(shape: [9, 12], using: &rng)
+        let reference = model(big)  // 9 rows: BLAS gemm
+        for rows in 1...4 {
+            let x = big.rows(0..<rows)
+            var expected = x
+            for layer in model.layers { expected = layer(expected) }
+            let y = model(x)
+            #expect(y.shape == [rows, 10])
+            #expect(y == expected)
+            var worst: Float = 0
+            for k in 0..<y.count { worst = Swift.max(worst, Swift.abs(y.scalars[k] - reference.scalars[k])) }
+            #expect(worst <= 1e-4, "rows \(rows): \(worst)")
+        }
+        // Leading axes are kept: [1, 2, 12] → [1, 2, 10].
+        let stacked = Tensor<Float>(shape: [1, 2, 12], scalars: big.rows(0..<2).scalars)
+        let z = model(stacked)
+        #expect(z.shape == [1, 2, 10])
+        #expect(z.scalars == model(big.rows(0..<2)).scalars)
+    }
+
+    /// A chain with another activation keeps the general path and stays correct at batch 1.
+    @Test func smallBatchOfAMixedChain() {
+        var rng = Xoshiro256(seed: 22)
+        let model = Sequential<Float>(
+            Dense<Float>(inputSize: 6, outputSize: 16, using: &rng), Tanh<Float>(),
+            Dense<Float>(inputSize: 16, outputSize: 3, using: &rng))
+        let x = Tensor<Float>.gaussian(shape: [1, 6], using: &rng)
+        var expected = x
+        for layer in model.layers { expected = layer(expected) }
+        #expect(model(x) == expected)
+    }
+
     @Test func parameterGradientsWithoutInputGradient() {
         let model = SequentialTests.mlp(seed: 13)
         var rng = Xoshiro256(seed: 14)

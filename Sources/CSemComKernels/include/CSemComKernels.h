@@ -1,4 +1,4 @@
-// CSemComKernels: SemCom's vectorized sampling kernels (imported `internal` by TensorCore only).
+// CSemComKernels: SemCom's vectorized sampling and small dense-product kernels (imported `internal` by TensorCore only).
 //
 // Box–Muller (Box & Muller 1958) over SIMD lanes of xoshiro128++ (Float) and xoshiro256++
 // (Double) generators (Blackman & Vigna 2021), with polynomial log/sin/cos. Each entry point has
@@ -34,6 +34,14 @@ void semcom_gaussian_f32(float *out, const float *base, size_t count, float scal
 /// samples, lanes 0–3 radii, lanes 4–7 angles.
 void semcom_gaussian_f64(double *out, const double *base, size_t count, double scale, double offset,
                          uint64_t *state, int use_avx2);
+
+/// Small dense layer, row-major: y[r, j] = (b ? b[j] : 0) + Σ_i x[r, i] · w[i, j] for r < rows,
+/// j < out, i < in (summed in increasing i), then max(·, 0) when `relu` is nonzero.
+/// `x` is [rows, in], `w` is [in, out], `b` is [out] or NULL, `y` is [rows, out] and must not
+/// overlap the inputs. Meant for a few rows (batch-1 inference), where it avoids BLAS call and
+/// threading overhead; `use_avx2` selects the AVX2+FMA path (see semcom_kernels_have_avx2_fma).
+void semcom_dense_f32(float *y, const float *x, const float *w, const float *b, size_t rows, size_t in,
+                      size_t out, int relu, int use_avx2);
 
 #ifdef __cplusplus
 }

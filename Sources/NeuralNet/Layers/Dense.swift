@@ -7,8 +7,10 @@ import TensorCore
 /// - Input `[batch, inputSize]`, output `[batch, outputSize]`. Inputs of rank > 2
 ///   (`[..., inputSize]`, e.g. `[batch, time, features]`) are treated as a stack of rows: the
 ///   leading axes are flattened, the product is taken and the leading axes are restored.
-/// - A batch of one row goes through BLAS `gemv`; larger batches through `gemm`; the bias is
-///   written first and the product accumulated onto it, so no extra pass is made.
+/// - Float batches of at most ``SmallDense/preferredMaximumRows`` rows (batch-1 inference) go
+///   through TensorCore's ``SmallDense`` kernel (bias, product and a following ReLU in one pass,
+///   no BLAS call); otherwise a single row goes through BLAS `gemv` and larger batches through
+///   `gemm`, with the bias written first and the product accumulated onto it.
 ///
 /// Backpropagation: `∂L/∂x = g · Wᵀ`, `∂L/∂W = xᵀ · g`, `∂L/∂b = Σ_rows g`.
 /// Per-example gradients (``PerExampleDifferentiable``, as in Opacus's `grad_sample` for
@@ -116,10 +118,10 @@ private func denseRows(_ shape: [Int], inputSize: Int) -> Int {
     return shape.dropLast().reduce(1, *)
 }
 
-/// `x · W + b`, written into `storage` when it has exactly the output's element count (a recycled
+/// `x · W + b` (rectified when `relu`), written into `storage` when it has exactly the output's element count (a recycled
 /// buffer), otherwise into a new array.
 func denseForwardBody<Scalar: TensorScalar>(
-    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Tensor<Scalar>, reusing storage: [Scalar]?
+    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Tensor<Scalar>, relu: Bool, reusing storage: [Scalar]?
 ) -> Tensor<Scalar> {
     let inputSize = w.shape[0]
     let outputSize = w.shape[1]
@@ -129,11 +131,11 @@ func denseForwardBody<Scalar: TensorScalar>(
     if let storage, storage.count == count {
         out = storage
         out.withUnsafeMutableBufferPointer { buffer in
-            denseFill(buffer, x, w, b, rows: rows)
+            denseFill(buffer, x, w, b, rows: rows, relu: relu)
         }
     } else {
         out = [Scalar](unsafeUninitializedCapacity: count) { buffer, initialized in
-            denseFill(buffer, x, w, b, rows: rows)
+            denseFill(buffer, x, w, b, rows: rows, relu: relu)
             initialized = count
         }
     }
@@ -142,15 +144,37 @@ func denseForwardBody<Scalar: TensorScalar>(
     return Tensor(shape: shape, scalars: out)
 }
 
-/// Writes `x · W + b` (`rows × outputSize`) into `buffer`: bias rows first, then the product
-/// accumulated onto them (`gemv` for one row, `gemm` otherwise).
+/// Writes `x · W + b` (`rows × outputSize`), rectified when `relu`, into `buffer`.
+///
+/// Float with at most ``SmallDense/preferredMaximumRows`` rows goes through the ``SmallDense``
+/// kernel (bias, product and ReLU in one pass, no BLAS call); otherwise the bias rows are written
+/// first, the product accumulated onto them (`gemv` for one row, `gemm` otherwise) and the ReLU
+/// applied in place.
 private func denseFill<Scalar: TensorScalar>(
     _ buffer: UnsafeMutableBufferPointer<Scalar>, _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Tensor<Scalar>,
-    rows: Int
+    rows: Int, relu: Bool
 ) {
     let inputSize = w.shape[0]
     let outputSize = w.shape[1]
     guard rows > 0, outputSize > 0 else { return }
+    if Scalar.self == Float.self && rows <= SmallDense.preferredMaximumRows {
+        x.scalars.withUnsafeBufferPointer { xp in
+            w.scalars.withUnsafeBufferPointer { wp in
+                b.scalars.withUnsafeBufferPointer { bp in
+                    SmallDense.forward(
+                        x: UnsafeRawPointer(xp.baseAddress!).assumingMemoryBound(to: Float.self),
+                        weight: UnsafeRawPointer(wp.baseAddress!).assumingMemoryBound(to: Float.self),
+                        bias: UnsafeRawPointer(bp.baseAddress!).assumingMemoryBound(to: Float.self), rows: rows,
+                        inputSize: inputSize, outputSize: outputSize, relu: relu,
+                        into: UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: Float.self))
+                }
+            }
+        }
+        return
+    }
+    defer {
+        if relu { rectify(buffer) }
+    }
     b.scalars.withUnsafeBufferPointer { bias in
         for r in 0..<rows {
             (buffer.baseAddress! + r * outputSize).update(from: bias.baseAddress!, count: outputSize)
@@ -172,6 +196,17 @@ private func denseFill<Scalar: TensorScalar>(
             }
         }
     }
+}
+
+/// `max(·, 0)` in place.
+private func rectify<Scalar: TensorScalar>(_ buffer: UnsafeMutableBufferPointer<Scalar>) {
+    if Scalar.self == Float.self {
+        let f = UnsafeMutableBufferPointer(
+            start: UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: Float.self), count: buffer.count)
+        reluForwardFloat(UnsafeBufferPointer(f), f)
+        return
+    }
+    for i in 0..<buffer.count where !(buffer[i] > 0) { buffer[i] = 0 }
 }
 
 /// `(∂L/∂x, ∂L/∂W, ∂L/∂b)`; with `inputGradient: false` the first is an empty `[0]` tensor and its

@@ -56,6 +56,8 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
     private let detached: [any Layer<Scalar>]
     /// The layers with the current parameters installed (sharing buffers with `storage`).
     private var installed: [any Layer<Scalar>]
+    /// `installed[i]` when it is a ``Dense`` (cast once per relink, not once per call).
+    private var installedDense: [Dense<Scalar>?]
     /// The flat parameter list (the source of truth).
     private var storage: [Tensor<Scalar>]
     /// The slice of ``parameters`` owned by each layer.
@@ -64,6 +66,10 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
     private let shapes: [[Int]]
     /// Whether layer `i` is a ``Dense`` directly followed by a ``ReLU`` (run fused).
     private let fusesReLU: [Bool]
+    /// The indices of the ``Dense`` layers when the chain is only ``Dense`` layers, each optionally
+    /// followed by a ``ReLU``, with matching sizes (all ≥ 1); `nil` otherwise. Such a chain runs
+    /// small Float batches through ``SmallDense`` without intermediate tensors.
+    private let denseChain: [Int]?
     /// Scratch arrays for the intermediate activations of inference (shared by copies).
     private let pool = BufferPool<Scalar>()
 
@@ -80,6 +86,7 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
         }
         _modify {
             installed = detached
+            installedDense = Self.denseView(detached)
             defer { relink() }
             yield &storage
         }
@@ -96,6 +103,12 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
         for i in installed.indices where !ranges[i].isEmpty {
             installed[i].parameters = Array(storage[ranges[i]])
         }
+        installedDense = Self.denseView(installed)
+    }
+
+    /// Each layer as a ``Dense`` when it is one.
+    private static func denseView(_ layers: [any Layer<Scalar>]) -> [Dense<Scalar>?] {
+        layers.map { $0 as? Dense<Scalar> }
     }
 
     /// Creates a chain from layers applied first to last.
@@ -110,12 +123,31 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
         }
         self.detached = layers
         self.installed = layers
+        self.installedDense = Self.denseView(layers)
         self.ranges = ranges
         self.shapes = flat.map(\.shape)
         self.storage = flat
-        self.fusesReLU = layers.indices.map { i in
+        let fuses = layers.indices.map { i in
             i + 1 < layers.count && layers[i] is Dense<Scalar> && layers[i + 1] is ReLU<Scalar>
         }
+        self.fusesReLU = fuses
+        self.denseChain = Self.plainDenseChain(layers, fusesReLU: fuses)
+    }
+
+    /// The ``denseChain`` of `layers`.
+    private static func plainDenseChain(_ layers: [any Layer<Scalar>], fusesReLU: [Bool]) -> [Int]? {
+        var indices: [Int] = []
+        var width: Int?
+        var i = 0
+        while i < layers.count {
+            guard let dense = layers[i] as? Dense<Scalar>, dense.inputSize >= 1, dense.outputSize >= 1,
+                width == nil || width == dense.inputSize
+            else { return nil }
+            indices.append(i)
+            width = dense.outputSize
+            i += fusesReLU[i] ? 2 : 1
+        }
+        return indices.isEmpty ? nil : indices
     }
 
     /// Creates a chain from layers applied first to last.
@@ -190,11 +222,10 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
         var i = 0
         while i < installed.count {
             let needsInputGradient = inputGradient || i > 0
-            if fusesReLU[i] || !needsInputGradient, let dense = installed[i] as? Dense<Scalar> {
+            if fusesReLU[i] || !needsInputGradient, let dense = installedDense[i] {
                 pullbacks.append(dense.pullback(input: x, inputGradient: needsInputGradient, pool: pool))
-                var z = dense(x)
+                let z = denseForward(x, dense.weight, dense.bias, relu: fusesReLU[i])
                 if fusesReLU[i] {
-                    reluInPlace(&z)
                     let y = z
                     let pool = self.pool
                     pullbacks.append({ g in (reluBackward(output: y, gradient: g, reusing: pool.take(count: y.count)), []) })
@@ -246,20 +277,27 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
     /// A ``Dense`` followed by ``ReLU`` is fused, and the intermediate activations of one call are
     /// recycled for the next (a call allocates little beyond its output once warmed up).
     public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
+        if Scalar.self == Float.self, let chain = denseChain, let first = installedDense[chain[0]],
+            input.rank >= 1, input.shape[input.rank - 1] == first.inputSize
+        {
+            let rows = input.count / first.inputSize
+            if rows >= 1 && rows <= SmallDense.preferredMaximumRows {
+                return smallBatch(input, rows: rows, chain: chain)
+            }
+        }
         var x = input
         // Whether `x` is an intermediate this call created (and may recycle).
         var intermediate = false
         var i = 0
         while i < installed.count {
             let next: Tensor<Scalar>
-            if let dense = installed[i] as? Dense<Scalar> {
+            if let dense = installedDense[i] {
                 let outputCount = dense.inputSize > 0 ? x.count / dense.inputSize * dense.outputSize : 0
-                var y = denseForward(x, dense.weight, dense.bias, reusing: pool.take(count: outputCount))
+                next = denseForward(
+                    x, dense.weight, dense.bias, relu: fusesReLU[i], reusing: pool.take(count: outputCount))
                 if fusesReLU[i] {
-                    reluInPlace(&y)
                     i += 1
                 }
-                next = y
             } else {
                 next = installed[i].callAsFunction(x)
             }
@@ -272,6 +310,20 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
             intermediate = true
         }
         return x
+    }
+
+    /// Inference of a plain dense chain (``denseChain``) on a few Float rows (see
+    /// ``smallBatchDenseChain(_:layers:relu:rows:)``).
+    private func smallBatch(_ input: Tensor<Scalar>, rows: Int, chain: [Int]) -> Tensor<Scalar> {
+        var layers: [Dense<Scalar>] = []
+        var relu: [Bool] = []
+        layers.reserveCapacity(chain.count)
+        relu.reserveCapacity(chain.count)
+        for i in chain {
+            layers.append(installedDense[i]!)
+            relu.append(fusesReLU[i])
+        }
+        return smallBatchDenseChain(input, layers: layers, relu: relu, rows: rows)
     }
 
     /// Runs every layer and returns a pullback that also yields per-example parameter gradients.

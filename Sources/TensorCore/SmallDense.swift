@@ -1,0 +1,71 @@
+internal import CSemComKernels
+
+/// A dense (affine) layer product for a few rows, `y = x · W + b`, optionally rectified, computed
+/// without BLAS.
+///
+/// For batch-1 inference the cost of a BLAS call (argument checks, thread hand-off, and OpenBLAS
+/// splitting a small `gemv` across threads) is comparable to the arithmetic itself. This kernel
+/// (C target CSemComKernels) keeps blocks of up to 64 outputs in vector registers, streams each
+/// weight row once per input row, starts from the bias and adds `x[r, i] · W[i, ·]` for
+/// `i = 0, 1, …` in order, then applies `max(·, 0)` when asked — one pass, single-threaded. It uses
+/// AVX2 + FMA when the CPU has them (runtime check) and a portable C loop with the same summation
+/// order otherwise (the fused multiply-adds can change the last bits). Results differ from BLAS by
+/// floating-point reassociation only.
+///
+/// Use it for few rows (``preferredMaximumRows``); for larger batches BLAS `gemm` is faster.
+///
+/// ```swift
+/// // x: [1, 64], w: [64, 256], b: [256] → y: [1, 256] = relu(x·w + b)
+/// SmallDense.forward(x: xp, weight: wp, bias: bp, rows: 1, inputSize: 64, outputSize: 256,
+///                    relu: true, into: yp)
+/// ```
+public enum SmallDense {
+    /// The row count up to which `Dense` and `Sequential` use this kernel instead of BLAS. The
+    /// kernel streams the weights once per row, so it suits batch-1 inference and a handful of
+    /// rows; beyond that BLAS `gemm`'s cache blocking wins.
+    public static let preferredMaximumRows = 4
+
+    /// Which arithmetic path the kernel uses.
+    @usableFromInline
+    enum Path: Sendable {
+        /// AVX2 + FMA if the CPU has them, else portable.
+        case automatic
+        /// The portable C path (for tests comparing both).
+        case portable
+    }
+
+    /// Whether the CPU has AVX2 and FMA (checked once).
+    static let hasAVX2FMA: Int32 = semcom_kernels_have_avx2_fma()
+
+    /// `y[r, j] = act(b[j] + Σ_i x[r, i] · W[i, j])` with `act` the identity or ReLU.
+    ///
+    /// - Parameters:
+    ///   - x: `[rows, inputSize]`, row-major.
+    ///   - weight: `[inputSize, outputSize]`, row-major.
+    ///   - bias: `[outputSize]`, or `nil` for none.
+    ///   - rows: the number of rows (≥ 0).
+    ///   - inputSize: input features (≥ 0).
+    ///   - outputSize: output features (≥ 0).
+    ///   - relu: whether to apply `max(·, 0)`.
+    ///   - y: `[rows, outputSize]`, overwritten; must not overlap the inputs.
+    public static func forward(
+        x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, rows: Int,
+        inputSize: Int, outputSize: Int, relu: Bool, into y: UnsafeMutablePointer<Float>
+    ) {
+        forward(
+            x: x, weight: weight, bias: bias, rows: rows, inputSize: inputSize, outputSize: outputSize, relu: relu,
+            into: y, path: .automatic)
+    }
+
+    static func forward(
+        x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, rows: Int,
+        inputSize: Int, outputSize: Int, relu: Bool, into y: UnsafeMutablePointer<Float>, path: Path
+    ) {
+        precondition(
+            rows >= 0 && inputSize >= 0 && outputSize >= 0,
+            "SmallDense sizes must be ≥ 0, got rows \(rows), \(inputSize) → \(outputSize)")
+        guard rows > 0, outputSize > 0 else { return }
+        let avx2: Int32 = path == .automatic ? hasAVX2FMA : 0
+        semcom_dense_f32(y, x, weight, bias, rows, inputSize, outputSize, relu ? 1 : 0, avx2)
+    }
+}

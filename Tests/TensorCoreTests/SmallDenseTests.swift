@@ -1,0 +1,127 @@
+import Testing
+
+@testable import TensorCore
+
+@Suite struct SmallDenseTests {
+    /// The reference: the naive triple loop in Double.
+    static func naive(_ x: [Float], _ w: [Float], _ b: [Float]?, rows: Int, n: Int, m: Int, relu: Bool) -> [Double] {
+        var y = [Double](repeating: 0, count: rows * m)
+        for r in 0..<rows {
+            for j in 0..<m {
+                var s = Double(b?[j] ?? 0)
+                for i in 0..<n { s += Double(x[r * n + i]) * Double(w[i * m + j]) }
+                y[r * m + j] = relu ? Swift.max(s, 0) : s
+            }
+        }
+        return y
+    }
+
+    static func run(
+        _ x: [Float], _ w: [Float], _ b: [Float]?, rows: Int, n: Int, m: Int, relu: Bool, path: SmallDense.Path
+    ) -> [Float] {
+        var y = [Float](repeating: .nan, count: rows * m)
+        x.withUnsafeBufferPointer { xp in
+            w.withUnsafeBufferPointer { wp in
+                y.withUnsafeMutableBufferPointer { yp in
+                    if let b {
+                        b.withUnsafeBufferPointer { bp in
+                            SmallDense.forward(
+                                x: xp.baseAddress!, weight: wp.baseAddress!, bias: bp.baseAddress!, rows: rows,
+                                inputSize: n, outputSize: m, relu: relu, into: yp.baseAddress!, path: path)
+                        }
+                    } else {
+                        SmallDense.forward(
+                            x: xp.baseAddress!, weight: wp.baseAddress!, bias: nil, rows: rows, inputSize: n,
+                            outputSize: m, relu: relu, into: yp.baseAddress!, path: path)
+                    }
+                }
+            }
+        }
+        return y
+    }
+
+    /// Every column-block size (64, 32, 16, 8 and the scalar tail), with and without bias and ReLU,
+    /// on both paths, against the naive loop.
+    @Test(arguments: [(1, 64, 256), (1, 256, 32), (1, 256, 10), (3, 32, 256), (2, 7, 125), (1, 1, 1), (4, 19, 64)])
+    func matchesTheNaiveLoop(shape: (Int, Int, Int)) {
+        let (rows, n, m) = shape
+        var rng = Xoshiro256(seed: UInt64(rows * 1000 + n * 10 + m))
+        let x = Tensor<Float>.gaussian(shape: [rows, n], using: &rng).scalars
+        let w = Tensor<Float>.gaussian(shape: [n, m], using: &rng).scalars
+        let b = Tensor<Float>.gaussian(shape: [m], using: &rng).scalars
+        for bias in [true, false] {
+            for relu in [false, true] {
+                let expected = Self.naive(x, w, bias ? b : nil, rows: rows, n: n, m: m, relu: relu)
+                for path in [SmallDense.Path.automatic, .portable] {
+                    let y = Self.run(x, w, bias ? b : nil, rows: rows, n: n, m: m, relu: relu, path: path)
+                    var worst = 0.0
+                    for k in y.indices { worst = Swift.max(worst, Swift.abs(Double(y[k]) - expected[k])) }
+                    // Float sums of n terms of size ~1: error ≲ n·2⁻²⁴·√n-ish; allow 1e-5·(n + 1).
+                    #expect(worst <= 1e-5 * Double(n + 1), "\(shape) bias \(bias) relu \(relu) \(path): \(worst)")
+                    if relu { #expect(y.allSatisfy { $0 >= 0 }) }
+                }
+            }
+        }
+    }
+
+    /// Agrees with the BLAS product `x · W + b`.
+    @Test func matchesBLAS() {
+        var rng = Xoshiro256(seed: 11)
+        let x = Tensor<Float>.gaussian(shape: [2, 256], using: &rng)
+        let w = Tensor<Float>.gaussian(shape: [256, 256], using: &rng)
+        let b = Tensor<Float>.gaussian(shape: [256], using: &rng)
+        var reference = x.matmul(w)
+        reference.addRow(b)
+        for path in [SmallDense.Path.automatic, .portable] {
+            let y = Self.run(x.scalars, w.scalars, b.scalars, rows: 2, n: 256, m: 256, relu: false, path: path)
+            var worst: Float = 0
+            for k in y.indices { worst = Swift.max(worst, Swift.abs(y[k] - reference.scalars[k])) }
+            #expect(worst <= 1e-3, "\(path): \(worst)")
+        }
+    }
+
+    /// Every alignment of the weights (the AVX2 path peels to 64-byte boundaries) and of the output:
+    /// correct values, and nothing written outside the output.
+    @Test func everyAlignmentStaysInBounds() {
+        var rng = Xoshiro256(seed: 5)
+        for (n, m) in [(3, 8), (5, 16), (4, 24), (2, 10), (2, 72), (3, 80)] {
+            let wBase = Tensor<Float>.gaussian(shape: [n * m + 16], using: &rng).scalars
+            let bBase = Tensor<Float>.gaussian(shape: [m + 16], using: &rng).scalars
+            let x = Tensor<Float>.gaussian(shape: [2, n], using: &rng).scalars
+            for offset in 0..<16 {
+                let w = Array(wBase[offset..<(offset + n * m)])
+                let b = Array(bBase[offset..<(offset + m)])
+                let expected = Self.naive(x, w, b, rows: 2, n: n, m: m, relu: false)
+                for path in [SmallDense.Path.automatic, .portable] {
+                    let guardCount = 16 + offset
+                    var y = [Float](repeating: -7, count: 2 * m + 2 * guardCount)
+                    wBase.withUnsafeBufferPointer { wp in
+                        bBase.withUnsafeBufferPointer { bp in
+                            x.withUnsafeBufferPointer { xp in
+                                y.withUnsafeMutableBufferPointer { yp in
+                                    SmallDense.forward(
+                                        x: xp.baseAddress!, weight: wp.baseAddress! + offset,
+                                        bias: bp.baseAddress! + offset, rows: 2, inputSize: n, outputSize: m,
+                                        relu: false, into: yp.baseAddress! + guardCount, path: path)
+                                }
+                            }
+                        }
+                    }
+                    let outside = y[..<guardCount] + y[(guardCount + 2 * m)...]
+                    #expect(outside.allSatisfy { $0 == -7 }, "\(n)×\(m) offset \(offset) \(path): write out of bounds")
+                    var worst = 0.0
+                    for k in 0..<(2 * m) { worst = Swift.max(worst, Swift.abs(Double(y[guardCount + k]) - expected[k])) }
+                    #expect(worst <= 1e-5 * Double(n + 1), "\(n)×\(m) offset \(offset) \(path): \(worst)")
+                }
+            }
+        }
+    }
+
+    /// Zero rows or outputs write nothing.
+    @Test func emptyShapesAreNoOps() {
+        let y = Self.run([], [], nil, rows: 0, n: 3, m: 4, relu: true, path: .automatic)
+        #expect(y.isEmpty)
+        let z = Self.run([1, 2], [], [], rows: 1, n: 2, m: 0, relu: false, path: .portable)
+        #expect(z.isEmpty)
+    }
+}
