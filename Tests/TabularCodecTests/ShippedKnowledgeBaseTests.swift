@@ -70,3 +70,25 @@ import Testing
         #expect(kb.manifest.metrics["evaluation_repeats"] == Double(TabularCodecConfiguration.default.evaluationRepeats))
     }
 }
+
+@Suite struct ShippedKnowledgeBaseRebuildTests {
+    /// The documented rebuild reproduces the shipped file: bit for bit on the machine kind that built
+    /// it (single-threaded BLAS), and to the same metrics wherever OpenBLAS picks other kernels.
+    @Test func documentedRebuildReproducesTheShippedFile() throws {
+        let shipped = try KnowledgeBase(contentsOfFile: Repository.shippedKB)
+        let schema = try TableSchema(contentsOfFile: Repository.bcwdSchema)
+        let previous = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(Repository.root)
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        let (rebuilt, _) = try TabularKnowledgeBase.build(
+            dataPath: "Samples/bcwd/breast-cancer-wisconsin.data", schema: schema, configuration: .default)
+        for (key, value) in shipped.manifest.metrics where key.hasPrefix("awgn_") && key.hasSuffix("_accuracy") {
+            let again = try #require(rebuilt.manifest.metrics[key], "metric \(key) missing from the rebuild")
+            #expect(abs(again - value) <= 0.02, "\(key): shipped \(value), rebuilt \(again)")
+        }
+        if rebuilt.fingerprint != shipped.fingerprint {
+            // Other CPU kernels: same metrics (checked above), different low-order bits.
+            print("note: rebuilt fingerprint \(rebuilt.fingerprint.hexString) ≠ shipped \(shipped.fingerprint.hexString)")
+        }
+    }
+}
