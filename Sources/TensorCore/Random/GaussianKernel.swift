@@ -109,23 +109,33 @@ enum GaussianKernel {
         }
     }
 
-    /// `out[i] = (base?[i] ?? offset) + scale·zᵢ` for `i < count`, chunk by chunk (Float).
-    /// `out` may equal `base`.
-    static func run(
-        out: UnsafeMutablePointer<Float>, base: UnsafePointer<Float>?, count: Int,
-        scale: Float, offset: Float, key: (UInt64, UInt64), threads: Int, path: Path = .automatic
+    /// Splits `count` samples into chunks of ``chunkLength`` and calls `kernel(out, base, n, c)`
+    /// for chunk `c` (its slices of the buffers and its length) on up to `threads` threads.
+    static func forEachSampleChunk<T>(
+        out: UnsafeMutablePointer<T>, base: UnsafePointer<T>?, count: Int, threads: Int,
+        _ kernel: @Sendable (UnsafeMutablePointer<T>, UnsafePointer<T>?, Int, Int) -> Void
     ) {
         let chunks = (count + chunkLength - 1) / chunkLength
-        let avx2 = path.useAVX2
         // Addresses cross into the workers as integers: each worker touches only its own chunk's
         // disjoint range of the caller's buffers, which stay alive for the whole (synchronous) call.
         let outAddress = UInt(bitPattern: out)
         let baseAddress = base.map { UInt(bitPattern: $0) }
         forEachChunk(chunkCount: chunks, threads: threads) { c in
             let start = c * chunkLength
-            let n = Swift.min(chunkLength, count - start)
-            let o = UnsafeMutablePointer<Float>(bitPattern: outAddress)! + start  // non-nil: from a pointer
-            let b = baseAddress.map { UnsafePointer<Float>(bitPattern: $0)! + start }  // same
+            let o = UnsafeMutablePointer<T>(bitPattern: outAddress)! + start  // non-nil: from a pointer
+            let b = baseAddress.map { UnsafePointer<T>(bitPattern: $0)! + start }  // same
+            kernel(o, b, Swift.min(chunkLength, count - start), c)
+        }
+    }
+
+    /// `out[i] = (base?[i] ?? offset) + scale·zᵢ` for `i < count`, chunk by chunk (Float).
+    /// `out` may equal `base`.
+    static func run(
+        out: UnsafeMutablePointer<Float>, base: UnsafePointer<Float>?, count: Int,
+        scale: Float, offset: Float, key: (UInt64, UInt64), threads: Int, path: Path = .automatic
+    ) {
+        let avx2 = path.useAVX2
+        forEachSampleChunk(out: out, base: base, count: count, threads: threads) { o, b, n, c in
             var state = floatState(key: key, chunk: c)
             state.withUnsafeMutableBufferPointer { s in
                 semcom_gaussian_f32(o, b, n, scale, offset, s.baseAddress, avx2)
@@ -139,15 +149,8 @@ enum GaussianKernel {
         out: UnsafeMutablePointer<Double>, base: UnsafePointer<Double>?, count: Int,
         scale: Double, offset: Double, key: (UInt64, UInt64), threads: Int, path: Path = .automatic
     ) {
-        let chunks = (count + chunkLength - 1) / chunkLength
         let avx2 = path.useAVX2
-        let outAddress = UInt(bitPattern: out)
-        let baseAddress = base.map { UInt(bitPattern: $0) }
-        forEachChunk(chunkCount: chunks, threads: threads) { c in
-            let start = c * chunkLength
-            let n = Swift.min(chunkLength, count - start)
-            let o = UnsafeMutablePointer<Double>(bitPattern: outAddress)! + start  // non-nil: from a pointer
-            let b = baseAddress.map { UnsafePointer<Double>(bitPattern: $0)! + start }  // same
+        forEachSampleChunk(out: out, base: base, count: count, threads: threads) { o, b, n, c in
             var state = doubleState(key: key, chunk: c)
             state.withUnsafeMutableBufferPointer { s in
                 semcom_gaussian_f64(o, b, n, scale, offset, s.baseAddress, avx2)
