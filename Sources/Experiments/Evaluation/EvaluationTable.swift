@@ -19,7 +19,10 @@ public enum EvaluationTable {
             lines.append("naive eavesdropper: \(setup.eavesdropper)")
             lines.append("")
         }
-        let header = [pad("scheme", 22), pad("SNR dB", 7), pad("uses/record", 11), pad("accuracy", 8), pad("balanced", 8), "raw failures / scheme"]
+        // A noise column only when some condition adds semantic noise (`--noise`).
+        let noiseWidth = result.rows.contains { $0.noise != "none" } ? max(5, result.rows.map(\.noise.count).max() ?? 0) : 0
+        var header = [pad("scheme", 22), pad("SNR dB", 7), pad("uses/record", 11), pad("accuracy", 8), pad("balanced", 8), "raw failures / scheme"]
+        if noiseWidth > 0 { header.insert(pad("noise", noiseWidth), at: 1) }
         for channel in result.channels.map(\.description) {
             lines.append("channel \(channel)")
             lines.append(header.joined(separator: "  "))
@@ -28,12 +31,13 @@ public enum EvaluationTable {
                 if let failures = row.decodeFailureRate {
                     extra = "\(fixed(failures)) \(row.modulation ?? "") \(row.code ?? "")"
                 }
-                lines.append(
-                    [
-                        pad(row.scheme.rawValue, 22), pad(String(format: "%6.1f", row.snrDecibels), 7),
-                        pad(String(format: "%11.1f", row.channelUsesPerSample), 11), pad(fixed(row.accuracy), 8),
-                        pad(fixed(row.balancedAccuracy), 8), extra,
-                    ].joined(separator: "  "))
+                var cells = [
+                    pad(row.scheme.rawValue, 22), pad(String(format: "%6.1f", row.snrDecibels), 7),
+                    pad(String(format: "%11.1f", row.channelUsesPerSample), 11), pad(fixed(row.accuracy), 8),
+                    pad(fixed(row.balancedAccuracy), 8), extra,
+                ]
+                if noiseWidth > 0 { cells.insert(pad(row.noise, noiseWidth), at: 1) }
+                lines.append(cells.joined(separator: "  "))
             }
             let comparisons = result.comparisons.filter { $0.channel == channel }
             if !comparisons.isEmpty {
@@ -41,8 +45,9 @@ public enum EvaluationTable {
                 for c in comparisons {
                     let ratio = c.ratio.map { String(format: "%.1f×", $0) } ?? "unreached"
                     let uses = c.rawChannelUses.map { String(format: "%.0f", $0) } ?? "-"
+                    let noise = noiseWidth > 0 ? " [\(c.noise)]" : ""
                     lines.append(
-                        "  \(String(format: "%6.1f", c.snrDecibels)) dB: semantic \(fixed(c.semanticAccuracy)) with "
+                        "  \(String(format: "%6.1f", c.snrDecibels)) dB\(noise): semantic \(fixed(c.semanticAccuracy)) with "
                             + "\(String(format: "%.0f", c.semanticChannelUses)) uses; raw \(uses) uses → \(ratio)")
                 }
             }
