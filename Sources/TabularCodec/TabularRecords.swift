@@ -55,6 +55,33 @@ public struct TabularRecords: Sendable, Equatable {
     /// The number of records.
     public var count: Int { values.count }
 
+    /// Creates records from their parts.
+    /// - Precondition: `labels` (when given), `ids` and `lineNumbers` have one entry per record.
+    public init(
+        schema: TableSchema, values: [[Double?]], labels: [Int]?, ids: [String?], lineNumbers: [Int],
+        sourceRowCount: Int, droppedRowCount: Int
+    ) {
+        precondition(
+            (labels?.count ?? values.count) == values.count && ids.count == values.count
+                && lineNumbers.count == values.count,
+            "TabularRecords needs one label (if any), id and line number per record")
+        self.schema = schema
+        self.values = values
+        self.labels = labels
+        self.ids = ids
+        self.lineNumbers = lineNumbers
+        self.sourceRowCount = sourceRowCount
+        self.droppedRowCount = droppedRowCount
+    }
+
+    /// The records of a labelled dataset (e.g. a knowledge base's recorded test split), labels kept.
+    public init(_ dataset: TabularDataset) {
+        self.init(
+            schema: dataset.schema, values: dataset.values, labels: dataset.labels, ids: dataset.ids,
+            lineNumbers: dataset.lineNumbers, sourceRowCount: dataset.sourceRowCount,
+            droppedRowCount: dataset.droppedRowCount)
+    }
+
     /// Reads a CSV file through `schema`. The file is only read.
     /// - Parameters:
     ///   - path: the CSV file.
