@@ -56,7 +56,8 @@ public enum TabularNoise {
                 guard numeric >= 2 else {
                     throw TabularCodecError(
                         code: .unsupportedNoise,
-                        message: "noise 'swap' exchanges two numeric fields; this table has \(numeric) numeric feature(s)")
+                        message:
+                            "noise 'swap' exchanges two numeric fields; this table has \(numeric) numeric feature(s)")
                 }
                 return TabularFieldSwap(preprocessor: preprocessor, probability: term.rate)
             default:

@@ -1,9 +1,9 @@
 // Records to encode: a CSV in a schema, with or without its label column.
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Whether a CSV file carries the schema's label column.
@@ -97,7 +97,8 @@ public struct TabularRecords: Sendable, Equatable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw TabularCodecError(code: .unreadableFile, message: "cannot read the data file", file: path, cause: error)
+            throw TabularCodecError(
+                code: .unreadableFile, message: "cannot read the data file", file: path, cause: error)
         }
         return try parse(Array(data), source: path, schema: schema, labelColumn: labelColumn)
     }

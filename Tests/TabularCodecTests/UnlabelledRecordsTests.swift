@@ -42,7 +42,8 @@ import Testing
         ("p1;999;no;x\n", .valueOutOfRange, 1, 2, "outside the valid range"),
         ("p1;120;maybe;x\n", .unknownCategory, 1, 3, "not one of the 2 categories"),
     ])
-    func errorsNameTheirPlace(text: String, code: TabularCodecError.Code, line: Int, column: Int, reason: String) throws {
+    func errorsNameTheirPlace(text: String, code: TabularCodecError.Code, line: Int, column: Int, reason: String) throws
+    {
         let schema = try smallSchema(header: false)
         #expect {
             _ = try TabularRecords.parse(text, source: "u.csv", schema: schema)
@@ -103,7 +104,8 @@ import Testing
         var rng = Xoshiro256(seed: 5)
         let frames = codec.frames(for: inputs, firstSequenceNumber: 7, encoding: .float32, using: &rng)
         #expect(frames.map(\.sequenceNumber) == Array(7..<27))
-        #expect(frames.allSatisfy { $0.knowledgeBase == codec.frameFingerprint && $0.taskID == TabularCodec.frameTaskID })
+        #expect(
+            frames.allSatisfy { $0.knowledgeBase == codec.frameFingerprint && $0.taskID == TabularCodec.frameTaskID })
         let fromFrames = try codec.probabilities(for: frames)
         let direct = codec.pipeline.decode(codec.encode(inputs, using: &rng)).softmax()
         #expect(fromFrames == direct)

@@ -58,14 +58,18 @@ import Testing
             "encode", "--kb", Self.kb, "--input", csv, "--out", dir + "/tx.semf", "--labels-out", dir + "/labels.jsonl",
             "--encoding", "float16", "--noise", "missing:0.1", "--quiet",
         ])
-        try Self.run(["transmit", "--channel", "awgn", "--snr-db", "20", "--in", dir + "/tx.semf", "--out", dir + "/rx.semf", "--quiet"])
+        try Self.run([
+            "transmit", "--channel", "awgn", "--snr-db", "20", "--in", dir + "/tx.semf", "--out", dir + "/rx.semf",
+            "--quiet",
+        ])
         try Self.run([
             "decode", "--kb", Self.kb, "--in", dir + "/rx.semf", "--out", dir + "/out.jsonl", "--labels",
             dir + "/labels.jsonl", "--json", dir + "/decode.json",
         ])
         let text = try String(contentsOfFile: dir + "/out.jsonl", encoding: .utf8)
         #expect(text.split(separator: "\n").allSatisfy { $0.contains("\"label\":") })
-        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/decode.json")))
+        let document = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: dir + "/decode.json")))
         let row = ((document as? [String: Any])?["rows"] as? [[String: Any]])?.first
         #expect(row?["labelled"] as? Int == 10)
         #expect((row?["accuracy"] as? Double).map { $0 >= 0.7 } == true)
@@ -82,7 +86,10 @@ import Testing
         ["transmit", "--channel", "awgn", "--snr-db", "twenty", "--in", "a.semf", "--out", "b.semf"],
         ["transmit", "--channel", "awgn", "--snr-db", "0,10", "--in", "a.semf", "--out", "b.semf"],
         ["transmit", "--channel", "fog", "--snr-db", "10", "--in", "a.semf", "--out", "b.semf"],
-        ["transmit", "--channel", "awgn", "--snr-db", "10", "--noise", "jitter:0.1", "--in", "a.semf", "--out", "b.semf"],
+        [
+            "transmit", "--channel", "awgn", "--snr-db", "10", "--noise", "jitter:0.1", "--in", "a.semf", "--out",
+            "b.semf",
+        ],
         ["transmit", "--channel", "awgn", "--snr-db", "10", "--in", "a.semf", "--out", "a.semf"],
         ["encode", "--kb", "k", "--input", "i.csv", "--out", "o.semf", "--noise", "foo:0.1"],
         ["encode", "--kb", "k", "--input", "i.csv", "--out", "o.semf", "--noise", "jitter:2"],
@@ -104,12 +111,18 @@ import Testing
                 return SemCom.message(for: error)
             }
         }
-        #expect(message(["encode", "--kb", "k", "--input", "i", "--out", "o", "--noise", "foo:0.1"])
-            .contains("unknown noise 'foo' for tabular; expected one of jitter, missing, swap, blank, jam"))
-        #expect(message(["encode", "--kb", "k", "--input", "i", "--out", "o", "--noise", "swap:1.5"])
-            .contains("rate must be in [0,1]"))
-        #expect(message(["transmit", "--channel", "awgn", "--snr-db", "2O", "--in", "a", "--out", "b"]).contains("'2O'"))
-        #expect(message(["transmit", "--channel", "awgn", "--snr-db", "1", "--noise", "missing:0.1", "--in", "a", "--out", "b"])
+        #expect(
+            message(["encode", "--kb", "k", "--input", "i", "--out", "o", "--noise", "foo:0.1"])
+                .contains("unknown noise 'foo' for tabular; expected one of jitter, missing, swap, blank, jam"))
+        #expect(
+            message(["encode", "--kb", "k", "--input", "i", "--out", "o", "--noise", "swap:1.5"])
+                .contains("rate must be in [0,1]"))
+        #expect(
+            message(["transmit", "--channel", "awgn", "--snr-db", "2O", "--in", "a", "--out", "b"]).contains("'2O'"))
+        #expect(
+            message([
+                "transmit", "--channel", "awgn", "--snr-db", "1", "--noise", "missing:0.1", "--in", "a", "--out", "b",
+            ])
             .contains("semcom encode --noise"))
     }
 
@@ -133,11 +146,28 @@ import Testing
         try Data("1000025,5,1,1,1,2,1,3,1,1\n1000025,5,1,1,1,2,1,3,1,x\n".utf8).write(
             to: URL(fileURLWithPath: dir + "/bad.csv"))
         let cases: [([String], [String])] = [
-            (["decode", "--kb", Self.kb, "--in", dir + "/short.semf", "--out", dir + "/o.jsonl"], ["truncatedFrame", "frame #19"]),
-            (["decode", "--kb", Self.kb, "--in", dir + "/flip.semf", "--out", dir + "/o.jsonl"], ["CRC-32C", "frame #7", "offset \(7 * frameBytes)"]),
-            (["transmit", "--channel", "awgn", "--snr-db", "5", "--in", dir + "/flip.semf", "--out", dir + "/o.semf"], ["checksumMismatch"]),
-            (["decode", "--kb", Self.kb, "--in", dir + "/foreign.semf", "--out", dir + "/o.jsonl"], ["knowledgeBaseMismatch", "another knowledge base", "deadbeef00010203"]),
-            (["encode", "--kb", Self.kb, "--input", dir + "/bad.csv", "--out", dir + "/o.semf"], ["line 2", "column 10", "mitoses"]),
+            (
+                ["decode", "--kb", Self.kb, "--in", dir + "/short.semf", "--out", dir + "/o.jsonl"],
+                ["truncatedFrame", "frame #19"]
+            ),
+            (
+                ["decode", "--kb", Self.kb, "--in", dir + "/flip.semf", "--out", dir + "/o.jsonl"],
+                ["CRC-32C", "frame #7", "offset \(7 * frameBytes)"]
+            ),
+            (
+                [
+                    "transmit", "--channel", "awgn", "--snr-db", "5", "--in", dir + "/flip.semf", "--out",
+                    dir + "/o.semf",
+                ], ["checksumMismatch"]
+            ),
+            (
+                ["decode", "--kb", Self.kb, "--in", dir + "/foreign.semf", "--out", dir + "/o.jsonl"],
+                ["knowledgeBaseMismatch", "another knowledge base", "deadbeef00010203"]
+            ),
+            (
+                ["encode", "--kb", Self.kb, "--input", dir + "/bad.csv", "--out", dir + "/o.semf"],
+                ["line 2", "column 10", "mitoses"]
+            ),
             (["decode", "--kb", Self.kb, "--in", dir + "/missing.semf", "--out", dir + "/o.jsonl"], ["missing.semf"]),
         ]
         for (arguments, needles) in cases {

@@ -136,7 +136,8 @@ public enum FramePipeline {
     /// - Throws: the reader's `SemanticCodecError` (truncated, corrupted frames), `ioFailure`, or
     ///   `invalidNoiseSpec` for a spec naming a noise that does not act on symbols.
     public static func transmit<Source: FrameByteSource, Sink: FrameByteSink, G: RandomNumberGenerator>(
-        from reader: inout SemanticFrameReader<Source>, to writer: inout SemanticFrameWriter<Sink>, channel: ChannelSpec,
+        from reader: inout SemanticFrameReader<Source>, to writer: inout SemanticFrameWriter<Sink>,
+        channel: ChannelSpec,
         snrDecibels: Double, noise: SemanticNoiseSpec, windowSize: Int = defaultWindowSize, using rng: inout G
     ) throws -> TransmitSummary {
         precondition(windowSize >= 1, "windowSize must be ≥ 1, got \(windowSize)")
@@ -254,7 +255,8 @@ public enum FramePipeline {
                         throw ExperimentsError(
                             code: .invalidFrameLabels,
                             message: "the labels file has no label for frame sequence \(frame.sequenceNumber) "
-                                + "(frame #\(summary.records + row)); it must come from the encode run that wrote these frames")
+                                + "(frame #\(summary.records + row)); it must come from the encode run that wrote these frames"
+                        )
                     }
                     truth = label
                 }
@@ -268,7 +270,8 @@ public enum FramePipeline {
                     DecodedRecord(
                         sequence: frame.sequenceNumber, predicted: names[predictions[row]],
                         // The Float's shortest decimal form, so the JSON shows 0.97, not 0.9700000286102295.
-                        probabilities: Dictionary(uniqueKeysWithValues: zip(names, p.map { Double("\($0)") ?? Double($0) })),
+                        probabilities: Dictionary(
+                            uniqueKeysWithValues: zip(names, p.map { Double("\($0)") ?? Double($0) })),
                         label: truth.map { names[$0] }))
             }
             summary.records += window.count

@@ -112,7 +112,8 @@ public struct SemanticNoiseCatalog: Sendable {
             summary: "each complex channel symbol is zeroed with probability rate (the receiver is not told)"),
         SemanticNoiseKind(
             name: "jam", stage: .symbols,
-            summary: "additive Gaussian jamming of power rate per complex symbol (jam-to-signal ratio, unit symbol power)"),
+            summary:
+                "additive Gaussian jamming of power rate per complex symbol (jam-to-signal ratio, unit symbol power)"),
     ]
 
     /// The perturbation of a symbol-noise term, or `nil` if the term is not a symbol kind.

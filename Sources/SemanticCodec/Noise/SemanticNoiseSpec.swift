@@ -99,7 +99,8 @@ public struct SemanticNoiseSpec: Sendable, Hashable, CustomStringConvertible {
                 name.unicodeScalars.allSatisfy({ isLetter($0) || isDigit($0) || $0 == "-" || $0 == "_" })
             else {
                 throw fail(
-                    "term '\(term)' has the name '\(name)'; a name starts with a letter and has letters, digits, - or _")
+                    "term '\(term)' has the name '\(name)'; a name starts with a letter and has letters, digits, - or _"
+                )
             }
             guard let rate = Double(rateText), !rateText.isEmpty, rate.isFinite else {
                 throw fail("noise '\(name)': rate '\(rateText)' is not a number; expected a rate in [0,1]")

@@ -64,7 +64,8 @@ public struct SymbolJammingNoise: SemanticPerturbation {
     /// Creates the jamming noise.
     /// - Precondition: `powerRatio` is finite and ≥ 0.
     public init(powerRatio: Float) {
-        precondition(powerRatio.isFinite && powerRatio >= 0, "Jamming power ratio must be finite and ≥ 0, got \(powerRatio)")
+        precondition(
+            powerRatio.isFinite && powerRatio >= 0, "Jamming power ratio must be finite and ≥ 0, got \(powerRatio)")
         self.powerRatio = powerRatio
     }
 

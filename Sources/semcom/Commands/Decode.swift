@@ -36,7 +36,8 @@ extension SemCom {
         var json: String?
 
         func validate() throws {
-            try FrameFiles.checkDistinct(output: out, inputs: [kb, input] + (labels.map { [$0] } ?? []), option: "--out")
+            try FrameFiles.checkDistinct(
+                output: out, inputs: [kb, input] + (labels.map { [$0] } ?? []), option: "--out")
         }
 
         /// The `--json` row.
@@ -52,7 +53,8 @@ extension SemCom {
             global.apply()
             let codec = try TabularCodec(knowledgeBase: try KnowledgeBase(contentsOfFile: kb))
             let truth = try labels.map { path in
-                try FrameLabels.parse(FrameFiles.read(path, what: "labels file"), source: path, labelNames: codec.labelNames)
+                try FrameLabels.parse(
+                    FrameFiles.read(path, what: "labels file"), source: path, labelNames: codec.labelNames)
             }
             var (reader, inputHandle) = try FrameFiles.reader(input, expectedKnowledgeBase: codec.frameFingerprint)
             defer { try? inputHandle.close() }
@@ -79,7 +81,8 @@ extension SemCom {
                 "decoded \(summary.records) records from \(input) → \(out): "
                 + zip(codec.labelNames, summary.predictedCounts).map { "\($1) \($0)" }.joined(separator: ", ")
             if let accuracy = summary.accuracy {
-                line += "; accuracy \(String(format: "%.3f", accuracy)) (\(summary.correct)/\(summary.labelled) labelled)"
+                line +=
+                    "; accuracy \(String(format: "%.3f", accuracy)) (\(summary.correct)/\(summary.labelled) labelled)"
             } else {
                 line += "; no labels (pass --labels from `semcom encode --labels-out` to measure accuracy)"
             }

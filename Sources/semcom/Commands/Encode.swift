@@ -81,7 +81,8 @@ extension SemCom {
             let labels = FrameLabels.jsonLines(for: records, firstSequenceNumber: firstSequence)
             if labelsOut != nil && labels == nil {
                 throw ValidationError(
-                    "--labels-out needs labels, but \(input) has no label column '\(codec.schema.labelColumnName ?? "label")'")
+                    "--labels-out needs labels, but \(input) has no label column '\(codec.schema.labelColumnName ?? "label")'"
+                )
             }
             var rng = Xoshiro256(seed: global.seed)
             let summary = try FrameFiles.writeAtomically(out) { handle in

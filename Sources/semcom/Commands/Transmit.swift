@@ -26,7 +26,9 @@ extension SemCom {
         @Option(help: "The channel (awgn, rayleigh, rayleigh-nocsi, rician[:K], erasure[:p], burst[:p]).")
         var channel: String
 
-        @Option(name: .customLong("snr-db"), parsing: .unconditional, help: "Es/N0 per complex channel use, dB (one value).")
+        @Option(
+            name: .customLong("snr-db"), parsing: .unconditional, help: "Es/N0 per complex channel use, dB (one value)."
+        )
         var snrDB: String
 
         @Option(help: "Symbol semantic noise, name:rate[,name:rate…] (blank, jam) or none.")
@@ -58,7 +60,8 @@ extension SemCom {
             guard values.count == 1 else {
                 throw ExperimentsError(
                     code: .invalidSNRList,
-                    message: "SNR '\(text)': transmit takes one SNR in dB, got \(values.count) values; run it once per SNR")
+                    message:
+                        "SNR '\(text)': transmit takes one SNR in dB, got \(values.count) values; run it once per SNR")
             }
             return values[0]
         }
@@ -111,7 +114,10 @@ extension SemCom {
                     distortionPower: summary.distortionPower, measuredSNRDB: summary.measuredSNRDecibels)
                 try ResultDocument(
                     command: "transmit", seed: global.seed,
-                    inputs: ["in": input, "out": out, "channel": spec.description, "snr_db": snrDB, "noise": noiseSpec.description],
+                    inputs: [
+                        "in": input, "out": out, "channel": spec.description, "snr_db": snrDB,
+                        "noise": noiseSpec.description,
+                    ],
                     rows: [row]
                 ).writeJSON(to: json)
             }

@@ -9,8 +9,10 @@ enum FrameFiles {
     /// Throws unless `output` is a different file from every input.
     static func checkDistinct(output: String, inputs: [String], option: String) throws {
         let target = URL(fileURLWithPath: output).standardizedFileURL.resolvingSymlinksInPath().path
-        for input in inputs where URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path == target {
-            throw ValidationError("\(option) \(output) is also an input file; inputs are never modified, choose another path")
+        for input in inputs
+        where URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path == target {
+            throw ValidationError(
+                "\(option) \(output) is also an input file; inputs are never modified, choose another path")
         }
     }
 
@@ -22,9 +24,12 @@ enum FrameFiles {
         do {
             handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
         } catch {
-            throw SemanticCodecError(code: .ioFailure, message: "cannot open the frame file for reading", file: path, cause: error)
+            throw SemanticCodecError(
+                code: .ioFailure, message: "cannot open the frame file for reading", file: path, cause: error)
         }
-        return (SemanticFrameReader(fileHandle: handle, file: path, expectedKnowledgeBase: expectedKnowledgeBase), handle)
+        return (
+            SemanticFrameReader(fileHandle: handle, file: path, expectedKnowledgeBase: expectedKnowledgeBase), handle
+        )
     }
 
     /// Runs `body` with a handle on a fresh temporary file beside `path`, then moves it to `path`

@@ -68,7 +68,8 @@ import Testing
 
         var evalRNG = Xoshiro256(seed: 12)
         let evaluation = try LinkEvaluation.run(
-            pipeline: codec.pipeline, test: LabeledBatch(inputs: codec.inputs(for: test), labels: test.labels), raw: nil,
+            pipeline: codec.pipeline, test: LabeledBatch(inputs: codec.inputs(for: test), labels: test.labels),
+            raw: nil,
             naiveEavesdropper: nil,
             configuration: EvaluationConfiguration(
                 channels: [spec], snrDecibels: [20], semanticPasses: 5, adaptiveEavesdropper: nil),
@@ -110,7 +111,8 @@ import Testing
         let frames = try Self.encoded(Self.records(test.subset(Array(0..<6))), codec)
         let frameBytes = frames.count / 6
         func decode(_ bytes: [UInt8]) throws {
-            var reader = SemanticFrameReader(bytes: bytes, file: "x.semf", expectedKnowledgeBase: codec.frameFingerprint)
+            var reader = SemanticFrameReader(
+                bytes: bytes, file: "x.semf", expectedKnowledgeBase: codec.frameFingerprint)
             _ = try FramePipeline.decode(from: &reader, codec: codec, labels: nil) { _ in }
         }
         // Truncated inside frame #4.

@@ -48,7 +48,8 @@ import Testing
             _ = try catalog.parse("synonym:0.2", for: .text, stages: [.symbols], hint: "use encode")
         } throws: { error in
             let message = (error as? SemanticCodecError)?.message ?? ""
-            return message.contains("stage 'input'") && message.contains("(blank, jam)") && message.hasSuffix("use encode")
+            return message.contains("stage 'input'") && message.contains("(blank, jam)")
+                && message.hasSuffix("use encode")
         }
         #expect(catalog.kinds(for: .pose).map(\.name) == ["blank", "jam"])
     }
@@ -57,7 +58,9 @@ import Testing
         var rng = Xoshiro256(seed: 1)
         let x = Tensor<Float>(shape: [2000, 8], scalars: (0..<16000).map { Float($0 % 7) + 1 })
         let (y, pullback) = SymbolBlankingNoise(probability: 0.3).forward(x, using: &rng)
-        let blanked = stride(from: 0, to: y.scalars.count, by: 2).filter { y.scalars[$0] == 0 && y.scalars[$0 + 1] == 0 }
+        let blanked = stride(from: 0, to: y.scalars.count, by: 2).filter {
+            y.scalars[$0] == 0 && y.scalars[$0 + 1] == 0
+        }
         let rate = Double(blanked.count) / 8000
         #expect(abs(rate - 0.3) < 4 * (0.3 * 0.7 / 8000).squareRoot())  // 4 standard errors
         let gradient = pullback(Tensor(shape: x.shape, scalars: [Float](repeating: 1, count: x.scalars.count)))
