@@ -18,7 +18,7 @@ import Foundation
 public struct TabularBuildReport: Sendable {
     /// Records loaded (after the schema's drop policy), training and test records.
     public var recordCount: Int
-    /// Training records.
+    /// Training records fitted on (the training split without the validation records).
     public var trainCount: Int
     /// Test records.
     public var testCount: Int
@@ -589,6 +589,7 @@ public enum TabularKnowledgeBase {
             "format version \(report.formatVersion.map(String.init) ?? "?"), \(report.fileLength) bytes, \(report.checkedSectionCount) sections checked",
             "fingerprint \(kb.fingerprint.hexString) (frames carry \(codec.frameFingerprint?.description ?? "-"))",
             "tabular codec: \(codec.preprocessor.width) inputs → \(codec.channelUsesPerSample) complex channel uses → \(codec.labelNames.count) classes",
+            "heads: \(codec.heads.isEmpty ? "none" : codec.heads.map { "\($0.name) (k = \($0.channelUsesPerSample), \($0.receiver.rawValue))" }.joined(separator: ", ")); rate table: \(codec.rateTable == nil ? "none" : "\(codec.rateTable!.channels.count) channels")",
         ].joined(separator: "\n")
     }
 }

@@ -8,19 +8,16 @@ import Testing
 @Suite struct RateAdaptationTests {
     @Test func ruleTakesTheSmallestBandwidthWithinTheTolerance() {
         // n = 100, reference 0.96: one standard error is √(0.96·0.04/100) ≈ 0.0196.
-        let uses = [1, 2, 4]
-        #expect(
-            TabularRateTable.select(
-                accuracies: [0.90, 0.945, 0.96], channelUses: uses, validationRecords: 100, standardErrors: 1) == 2)
-        #expect(
-            TabularRateTable.select(
-                accuracies: [0.95, 0.945, 0.96], channelUses: uses, validationRecords: 100, standardErrors: 1) == 1)
-        #expect(
-            TabularRateTable.select(
-                accuracies: [0.95, 0.945, 0.96], channelUses: uses, validationRecords: 100, standardErrors: 0) == 4)
-        #expect(
-            TabularRateTable.select(
-                accuracies: [0.5, 0.5, 0.5], channelUses: uses, validationRecords: 100, standardErrors: 1) == 1)
+        let cases: [(accuracies: [Double], standardErrors: Double, expected: Int)] = [
+            ([0.90, 0.945, 0.96], 1, 2), ([0.95, 0.945, 0.96], 1, 1), ([0.95, 0.945, 0.96], 0, 4),
+            ([0.5, 0.5, 0.5], 1, 1),
+        ]
+        for c in cases {
+            let k = TabularRateTable.select(
+                accuracies: c.accuracies, channelUses: [1, 2, 4], validationRecords: 100,
+                standardErrors: c.standardErrors)
+            #expect(k == c.expected, "\(c.accuracies) at \(c.standardErrors) SE")
+        }
     }
 
     @Test func operatingSNRUsesTheHighestGridPointNotAboveIt() {
