@@ -105,7 +105,7 @@ extension SemCom {
                     EvaluationReportSection(
                         result: result, title: "Breast Cancer Wisconsin — tabular semantic link", filePrefix: "bcwd",
                         summary: "Test split recorded in the knowledge base (\(setup.testCount) records); "
-                            + "raw task model trained on \(setup.trainCount) clean records; "
+                            + "raw task model fitted on \(setup.trainCount) clean records: \(setup.rawTaskModel ?? "mlp-16"); "
                             + "naive eavesdropper: \(setup.eavesdropper)."),
                 ]
             ).write(toDirectory: report)
