@@ -6,9 +6,9 @@ import SemanticCodec
 import TensorCore
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// One more encoder/decoder pair of a tabular codec, sharing its schema and preprocessing: another
@@ -186,7 +186,8 @@ extension TabularCodec {
             guard d.channelUsesPerSample >= 1, !heads.contains(where: { $0.name == d.name }) else {
                 throw TabularCodecError(
                     code: .sectionMismatch,
-                    message: "head '\(d.name)' has k = \(d.channelUsesPerSample) or repeats a name; expected k ≥ 1, distinct names",
+                    message:
+                        "head '\(d.name)' has k = \(d.channelUsesPerSample) or repeats a name; expected k ≥ 1, distinct names",
                     section: headsSectionName)
             }
             let k = d.channelUsesPerSample
@@ -226,7 +227,8 @@ extension TabularCodec {
         guard valid else {
             throw TabularCodecError(
                 code: .sectionMismatch,
-                message: "the rate table is inconsistent: bandwidths \(table.channelUses) must be ascending and ≥ 1, every point needs one accuracy per bandwidth and a listed choice",
+                message:
+                    "the rate table is inconsistent: bandwidths \(table.channelUses) must be ascending and ≥ 1, every point needs one accuracy per bandwidth and a listed choice",
                 section: rateTableSectionName)
         }
         return table

@@ -43,7 +43,8 @@ struct HeadTrainer {
             var layers: [any Layer<Float>] = [features]
             var width = features.outputSize
             for hidden in c.decoderHiddenSizes {
-                layers.append(Dense<Float>(inputSize: width, outputSize: hidden, initializer: .heUniform, using: &initRNG))
+                layers.append(
+                    Dense<Float>(inputSize: width, outputSize: hidden, initializer: .heUniform, using: &initRNG))
                 layers.append(ReLU<Float>())
                 width = hidden
             }
@@ -54,10 +55,13 @@ struct HeadTrainer {
         let history: TrainingHistory
         switch receiver {
         case .coherent:
-            history = fit(&pipeline, ChannelLayer(AWGN(snrDecibels: 10), trainingSNRDecibels: c.trainingSNRDecibels), &trainRNG, progress)
+            history = fit(
+                &pipeline, ChannelLayer(AWGN(snrDecibels: 10), trainingSNRDecibels: c.trainingSNRDecibels), &trainRNG,
+                progress)
         case .noncoherent:
             let fading = RayleighFading(coherence: .perExample, equalization: .none, noise: .snr(decibels: 10))
-            history = fit(&pipeline, ChannelLayer(fading, trainingSNRDecibels: c.trainingSNRDecibels), &trainRNG, progress)
+            history = fit(
+                &pipeline, ChannelLayer(fading, trainingSNRDecibels: c.trainingSNRDecibels), &trainRNG, progress)
         }
         pipeline.perturbations = []
         return (pipeline, history)

@@ -47,7 +47,9 @@ import Testing
             var minus = x
             minus.scalars[i] -= 1e-2
             let numeric = (objective(plus) - objective(minus)) / 2e-2
-            #expect(abs(numeric - Double(dx.scalars[i])) < 1e-3, "input \(i): numeric \(numeric), analytic \(dx.scalars[i])")
+            #expect(
+                abs(numeric - Double(dx.scalars[i])) < 1e-3, "input \(i): numeric \(numeric), analytic \(dx.scalars[i])"
+            )
         }
     }
 }

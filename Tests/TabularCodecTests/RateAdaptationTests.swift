@@ -106,7 +106,9 @@ import Testing
             using: &rng)
         let majority = Double(test.labels.count { $0 == 0 }) / Double(test.count)
         let standardError = (majority * (1 - majority) / Double(test.count)).squareRoot()
-        #expect(evaluation.accuracy > majority + 5 * standardError, "k = 1 head \(evaluation.accuracy) vs majority \(majority)")
+        #expect(
+            evaluation.accuracy > majority + 5 * standardError,
+            "k = 1 head \(evaluation.accuracy) vs majority \(majority)")
     }
 
     /// Without CSI the AWGN-trained codec sits at chance; the head trained with the fading channel

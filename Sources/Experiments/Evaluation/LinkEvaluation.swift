@@ -519,7 +519,8 @@ public enum LinkEvaluation {
         let cheapest = reaching.min { $0.channelUsesPerSample < $1.channelUsesPerSample }
         return EvaluationComparison(
             scheme: scheme, channel: spec.description, snrDecibels: snr, noise: noise, semanticAccuracy: accuracy,
-            semanticChannelUses: channelUses, tolerance: tolerance, toleranceRule: rule.rule(records: records), status: cheapest == nil ? "unreached" : "reached",
+            semanticChannelUses: channelUses, tolerance: tolerance, toleranceRule: rule.rule(records: records),
+            status: cheapest == nil ? "unreached" : "reached",
             rawChannelUses: cheapest?.channelUsesPerSample, rawAccuracy: cheapest?.accuracy,
             rawModulation: cheapest?.modulation, rawCode: cheapest?.code,
             ratio: cheapest.map { $0.channelUsesPerSample / channelUses }, rawCleanAccuracy: rawCleanAccuracy)

@@ -70,7 +70,8 @@ public enum RawTaskModelSelection {
         let labels = fitRows.map { trainingData.labels[$0] }
         let mlp = RawTaskModel.train(records: records, labels: labels, inputScale: inputScale, using: &rng)
         guard !validationRows.isEmpty else {
-            return Choice(name: "mlp-16", classify: mlp.classify, majorityClass: mlp.majorityClass, validationAccuracies: [])
+            return Choice(
+                name: "mlp-16", classify: mlp.classify, majorityClass: mlp.majorityClass, validationAccuracies: [])
         }
         let logistic = RawTaskModel.train(
             records: records, labels: labels, inputScale: inputScale,
@@ -83,8 +84,11 @@ public enum RawTaskModelSelection {
         let validationRecords = validationRows.map { TabularLinkEvaluation.record(trainingData, $0) }
         let validationLabels = validationRows.map { trainingData.labels[$0] }
         let accuracies = candidates.map { name, classify in
-            (name: name, accuracy: Double(zip(validationRecords, validationLabels).count { classify($0) == $1 })
-                / Double(validationRows.count))
+            (
+                name: name,
+                accuracy: Double(zip(validationRecords, validationLabels).count { classify($0) == $1 })
+                    / Double(validationRows.count)
+            )
         }
         let best = accuracies.indices.max {
             accuracies[$0].accuracy < accuracies[$1].accuracy

@@ -181,7 +181,9 @@ public enum TabularLinkEvaluation {
                             scheme: .semanticAdaptive, channel: spec.description, snrDecibels: snr,
                             noise: condition.name, channelUsesPerSample: Double(k), accuracy: measured.accuracy,
                             balancedAccuracy: measured.balancedAccuracy, samples: measured.samples))
-                    progress("\(spec) \(snr) dB: semantic-adaptive[\(condition.name)] k = \(k) \(formatFixed(measured.accuracy, decimals: 3))")
+                    progress(
+                        "\(spec) \(snr) dB: semantic-adaptive[\(condition.name)] k = \(k) "
+                            + formatFixed(measured.accuracy, decimals: 3))
                     if let cleanAccuracy {
                         comparisons.append(
                             LinkEvaluation.compare(

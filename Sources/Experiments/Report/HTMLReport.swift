@@ -193,7 +193,8 @@ public struct EvaluationReportSection: ReportSection {
                 textColumns: [0, 1, 7],
                 rows: result.comparisons.map { c in
                     [
-                        c.scheme.rawValue, c.channel, csvNumber(c.snrDecibels), fixed(c.semanticAccuracy), fixed(c.semanticChannelUses, 1),
+                        c.scheme.rawValue, c.channel, csvNumber(c.snrDecibels), fixed(c.semanticAccuracy),
+                        fixed(c.semanticChannelUses, 1),
                         fixed(c.tolerance), c.rawChannelUses.map { fixed($0, 1) } ?? "unreached",
                         c.rawModulation.map { "\($0)/\(c.rawCode ?? "")" } ?? "—",
                         c.ratio.map { fixed($0, 1) + "×" } ?? "unreached",
