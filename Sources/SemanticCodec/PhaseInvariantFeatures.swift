@@ -62,26 +62,30 @@ public struct PhaseInvariantFeatures: Layer {
                     "PhaseInvariantFeatures pullback: gradient \(gradient.shape) vs output \(output.shape)")
                 let batch = input.shape[0]
                 var dx = [Float](repeating: 0, count: batch * 2 * k)
-                let x = input.scalars
-                let g = gradient.scalars
-                for s in 0..<batch {
-                    let xi = s * 2 * k
-                    let gi = s * k * k
-                    for i in 0..<k {
-                        dx[xi + 2 * i] += 2 * x[xi + 2 * i] * g[gi + i]
-                        dx[xi + 2 * i + 1] += 2 * x[xi + 2 * i + 1] * g[gi + i]
-                    }
-                    var f = gi + k
-                    for i in 0..<k {
-                        for j in (i + 1)..<Swift.max(i + 1, k) {
-                            let (ai, bi) = (x[xi + 2 * i], x[xi + 2 * i + 1])
-                            let (aj, bj) = (x[xi + 2 * j], x[xi + 2 * j + 1])
-                            let (gr, gs) = (g[f], g[f + 1])
-                            dx[xi + 2 * i] += aj * gr - bj * gs
-                            dx[xi + 2 * i + 1] += bj * gr + aj * gs
-                            dx[xi + 2 * j] += ai * gr + bi * gs
-                            dx[xi + 2 * j + 1] += bi * gr - ai * gs
-                            f += 2
+                input.scalars.withUnsafeBufferPointer { x in
+                    gradient.scalars.withUnsafeBufferPointer { g in
+                        dx.withUnsafeMutableBufferPointer { dx in
+                            for s in 0..<batch {
+                                let xi = s * 2 * k
+                                let gi = s * k * k
+                                for i in 0..<k {
+                                    dx[xi + 2 * i] += 2 * x[xi + 2 * i] * g[gi + i]
+                                    dx[xi + 2 * i + 1] += 2 * x[xi + 2 * i + 1] * g[gi + i]
+                                }
+                                var f = gi + k
+                                for i in 0..<k {
+                                    for j in (i + 1)..<Swift.max(i + 1, k) {
+                                        let (ai, bi) = (x[xi + 2 * i], x[xi + 2 * i + 1])
+                                        let (aj, bj) = (x[xi + 2 * j], x[xi + 2 * j + 1])
+                                        let (gr, gs) = (g[f], g[f + 1])
+                                        dx[xi + 2 * i] += aj * gr - bj * gs
+                                        dx[xi + 2 * i + 1] += bj * gr + aj * gs
+                                        dx[xi + 2 * j] += ai * gr + bi * gs
+                                        dx[xi + 2 * j + 1] += bi * gr - ai * gs
+                                        f += 2
+                                    }
+                                }
+                            }
                         }
                     }
                 }
@@ -98,22 +102,25 @@ public struct PhaseInvariantFeatures: Layer {
             "PhaseInvariantFeatures expects [batch, \(2 * k)], got \(input.shape)")
         let batch = input.shape[0]
         var y = [Float](repeating: 0, count: batch * k * k)
-        let x = input.scalars
-        for s in 0..<batch {
-            let xi = s * 2 * k
-            let yi = s * k * k
-            for i in 0..<k {
-                let (a, b) = (x[xi + 2 * i], x[xi + 2 * i + 1])
-                y[yi + i] = a * a + b * b
-            }
-            var f = yi + k
-            for i in 0..<k {
-                for j in (i + 1)..<Swift.max(i + 1, k) {
-                    let (ai, bi) = (x[xi + 2 * i], x[xi + 2 * i + 1])
-                    let (aj, bj) = (x[xi + 2 * j], x[xi + 2 * j + 1])
-                    y[f] = ai * aj + bi * bj
-                    y[f + 1] = bi * aj - ai * bj
-                    f += 2
+        input.scalars.withUnsafeBufferPointer { x in
+            y.withUnsafeMutableBufferPointer { y in
+                for s in 0..<batch {
+                    let xi = s * 2 * k
+                    let yi = s * k * k
+                    for i in 0..<k {
+                        let (a, b) = (x[xi + 2 * i], x[xi + 2 * i + 1])
+                        y[yi + i] = a * a + b * b
+                    }
+                    var f = yi + k
+                    for i in 0..<k {
+                        for j in (i + 1)..<Swift.max(i + 1, k) {
+                            let (ai, bi) = (x[xi + 2 * i], x[xi + 2 * i + 1])
+                            let (aj, bj) = (x[xi + 2 * j], x[xi + 2 * j + 1])
+                            y[f] = ai * aj + bi * bj
+                            y[f + 1] = bi * aj - ai * bj
+                            f += 2
+                        }
+                    }
                 }
             }
         }

@@ -84,6 +84,12 @@ public struct TabularRateTable: Codable, Sendable, Hashable {
         public var name: String
         /// One point per grid SNR, ascending.
         public var points: [Point]
+
+        /// Creates a channel's entry.
+        public init(name: String, points: [Point]) {
+            self.name = name
+            self.points = points
+        }
     }
 
     /// One grid SNR.
@@ -94,6 +100,13 @@ public struct TabularRateTable: Codable, Sendable, Hashable {
         public var accuracies: [Double]
         /// The chosen `k`.
         public var selected: Int
+
+        /// Creates a grid point.
+        public init(snrDecibels: Double, accuracies: [Double], selected: Int) {
+            self.snrDecibels = snrDecibels
+            self.accuracies = accuracies
+            self.selected = selected
+        }
 
         enum CodingKeys: String, CodingKey {
             case snrDecibels = "snr_db"
@@ -111,6 +124,18 @@ public struct TabularRateTable: Codable, Sendable, Hashable {
     public var standardErrors: Double
     /// The channels.
     public var channels: [Channel]
+
+    /// Creates a table (``select(accuracies:channelUses:validationRecords:standardErrors:)`` gives
+    /// each point's choice).
+    public init(
+        channelUses: [Int], validationRecords: Int, repeats: Int, standardErrors: Double, channels: [Channel]
+    ) {
+        self.channelUses = channelUses
+        self.validationRecords = validationRecords
+        self.repeats = repeats
+        self.standardErrors = standardErrors
+        self.channels = channels
+    }
 
     enum CodingKeys: String, CodingKey {
         case channelUses = "channel_uses"

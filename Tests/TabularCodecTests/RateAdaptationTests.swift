@@ -1,6 +1,8 @@
 import Channels
 import Foundation
+import HealthData
 import KnowledgeBase
+import SemanticCodec
 import TabularCodec
 import TensorCore
 import Testing

@@ -1,6 +1,7 @@
 import Experiments
 import Foundation
 import KnowledgeBase
+import TabularCodec
 import TensorCore
 import Testing
 
