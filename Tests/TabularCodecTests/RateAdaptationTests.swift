@@ -132,4 +132,50 @@ import Testing
             evaluation.balancedAccuracy > 0.5 + 5 * standardError,
             "no-CSI head balanced accuracy \(evaluation.balancedAccuracy)")
     }
+
+    @Test func damagedHeadSectionsAreNamed() throws {
+        let kb = try sharedTinyBuild.get().knowledgeBase
+        var missing = kb
+        missing.removeSection(.tensorFloat32, named: "head.k1.encoder.2.weight")
+        #expect {
+            _ = try TabularCodec(knowledgeBase: missing)
+        } throws: { error in
+            (error as? TabularCodecError).map { $0.code == .missingSection && $0.section == "head.k1.encoder.2.weight" }
+                ?? false
+        }
+        for (name, bytes) in [
+            (
+                TabularCodec.rateTableSectionName,
+                Array(
+                    #"{"channel_uses":[4,1],"validation_records":1,"repeats":1,"standard_errors":1,"channels":[]}"#.utf8
+                )
+            ),
+            (TabularCodec.headsSectionName, Array("not json".utf8)),
+        ] {
+            var damaged = kb
+            damaged.insert(Section(name: name, content: .raw(bytes)))
+            #expect {
+                _ = try TabularCodec(knowledgeBase: damaged)
+            } throws: { error in
+                (error as? TabularCodecError).map { $0.code == .sectionMismatch && $0.section == name } ?? false
+            }
+        }
+    }
+
+    /// Without validation and heads the build gives the plain fixed-k codec (the earlier format).
+    @Test func headlessBuildHasNoHeadsNoValidationAndNoRateTable() throws {
+        var configuration = TabularCodecConfiguration.tiny
+        configuration.epochs = 2
+        configuration.validationFraction = 0
+        configuration.adaptiveChannelUses = []
+        configuration.noncoherentChannelUses = nil
+        let schema = try TableSchema(contentsOfFile: Repository.bcwdSchema)
+        let built = try TabularKnowledgeBase.build(
+            dataPath: Repository.bcwdData, schema: schema, configuration: configuration)
+        let codec = try TabularCodec(knowledgeBase: built.knowledgeBase)
+        #expect(codec.heads.isEmpty && codec.rateTable == nil)
+        #expect(try TabularKnowledgeBase.recordedValidationIndices(of: built.knowledgeBase, recordCount: 683).isEmpty)
+        #expect(built.report.trainCount == 546)
+        #expect(built.knowledgeBase.manifest.metrics["adaptive_awgn_20db_accuracy"] == nil)
+    }
 }
