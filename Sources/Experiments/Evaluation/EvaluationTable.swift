@@ -1,4 +1,5 @@
 import Foundation
+import TabularCodec
 
 /// Plain-text tables of an evaluation, for the terminal (`semcom eval`, `semcom demo`).
 public enum EvaluationTable {
@@ -14,7 +15,17 @@ public enum EvaluationTable {
                 "data: \(setup.dataPath) — \(setup.testCount) test records; semantic codec: "
                     + "\(setup.channelUsesPerSample) channel uses per record")
             if let clean = setup.rawTaskModelCleanAccuracy {
-                lines.append("raw task model (trained on \(setup.trainCount) clean records): accuracy \(fixed(clean)) on clean test records")
+                lines.append(
+                    "raw task model (fitted on \(setup.trainCount) clean records): \(setup.rawTaskModel ?? "mlp-16"); "
+                        + "accuracy \(fixed(clean)) on clean test records (semantic codec without channel: \(fixed(setup.semanticCleanAccuracy)))")
+            }
+            if let table = setup.rateTable {
+                for channel in table.channels {
+                    let choices = channel.points.map { "\(String(format: "%g", $0.snrDecibels)) dB → k=\($0.selected)" }
+                    lines.append(
+                        "rate table \(channel.name) (validation split, \(table.validationRecords) records): "
+                            + choices.joined(separator: ", "))
+                }
             }
             lines.append("naive eavesdropper: \(setup.eavesdropper)")
             lines.append("")
@@ -40,15 +51,18 @@ public enum EvaluationTable {
                 lines.append(cells.joined(separator: "  "))
             }
             let comparisons = result.comparisons.filter { $0.channel == channel }
-            if !comparisons.isEmpty {
-                lines.append("raw channel uses needed to match the semantic accuracy (within \(fixed(comparisons[0].tolerance))):")
+            if let first = comparisons.first {
+                lines.append(
+                    "raw channel uses needed to reach the semantic accuracy (raw ≥ semantic − tolerance; tolerance = \(first.toleranceRule)):")
                 for c in comparisons {
                     let ratio = c.ratio.map { String(format: "%.1f×", $0) } ?? "unreached"
                     let uses = c.rawChannelUses.map { String(format: "%.0f", $0) } ?? "-"
                     let noise = noiseWidth > 0 ? " [\(c.noise)]" : ""
+                    let rawScheme = c.rawModulation.map { " (\($0) \(c.rawCode ?? ""), \(fixed(c.rawAccuracy ?? 0)))" } ?? ""
                     lines.append(
-                        "  \(String(format: "%6.1f", c.snrDecibels)) dB\(noise): semantic \(fixed(c.semanticAccuracy)) with "
-                            + "\(String(format: "%.0f", c.semanticChannelUses)) uses; raw \(uses) uses → \(ratio)")
+                        "  \(pad(c.scheme.rawValue, 17)) \(String(format: "%6.1f", c.snrDecibels)) dB\(noise): "
+                            + "\(fixed(c.semanticAccuracy)) with \(String(format: "%.0f", c.semanticChannelUses)) uses, "
+                            + "tolerance \(fixed(c.tolerance)); raw \(uses) uses\(rawScheme) → \(ratio)")
                 }
             }
             lines.append("")
