@@ -23,9 +23,11 @@ import TensorCore
 /// "malignant-looking") with the benign label, so its gradient points the same way at every step
 /// and exceeds C (Jagielski et al.'s poisoning-style canary). The statistic is the canary's loss
 /// under the final model (lower when the canary was trained on), so the test guesses "present"
-/// for small losses. With q = 1 the final logit on the canary is close to a Gaussian shift of
-/// √T/σ standard deviations, which is exactly what the accountant charges for, so the audit can
-/// come near the claim; with q < 1 it is weaker (the canary is often not sampled).
+/// for small losses (the audit tries both directions). With q = 1 and a small learning rate the
+/// final logit on the canary is a Gaussian shift of about √T/σ standard deviations — what the
+/// accountant charges for — so the audit can come near the claim (use the PLD accountant, exact
+/// for q = 1, for a tight claim); larger learning rates let the data's own gradients damp the
+/// canary's trace, and q < 1 weakens it further (the canary is often not sampled).
 public enum TrainingAudit {
     /// The training schedule and the audit's size.
     public struct Configuration: Sendable, Hashable {
