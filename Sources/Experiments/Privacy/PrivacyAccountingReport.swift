@@ -135,7 +135,8 @@ public struct PrivacyNoiseReport: Sendable, Hashable, Encodable {
                 message: "the largest noise multiplier must be a finite number > 0.05, got \(maximumNoiseMultiplier)")
         }
         let sigma = try NoiseCalibration.noiseMultiplier(
-            targetEpsilon: targetEpsilon, delta: delta, samplingRate: samplingRate, steps: steps, accountant: accountant,
+            targetEpsilon: targetEpsilon, delta: delta, samplingRate: samplingRate, steps: steps,
+            accountant: accountant,
             bounds: 0.05...maximumNoiseMultiplier, relativeTolerance: relativeTolerance,
             pldValueDiscretizationInterval: pldValueDiscretizationInterval)
         let spent = try PrivacyEpsilonReport.compute(

@@ -155,17 +155,20 @@ public enum TrainingAudit {
             throw PrivacyError(code: .invalidEpsilon, message: "epsilon must be a finite number > 0, got \(c.epsilon)")
         }
         guard c.delta > 0, c.delta < 1 else {
-            throw PrivacyError(code: .invalidDelta, message: "delta must be in the open interval (0, 1), got \(c.delta)")
+            throw PrivacyError(
+                code: .invalidDelta, message: "delta must be in the open interval (0, 1), got \(c.delta)")
         }
         guard c.samplingRate > 0, c.samplingRate <= 1 else {
-            throw PrivacyError(code: .invalidSamplingRate, message: "sampling rate must be in (0, 1], got \(c.samplingRate)")
+            throw PrivacyError(
+                code: .invalidSamplingRate, message: "sampling rate must be in (0, 1], got \(c.samplingRate)")
         }
         guard c.steps >= 1 else {
             throw PrivacyError(code: .invalidSteps, message: "steps must be ≥ 1, got \(c.steps)")
         }
         guard c.noiseFactor.isFinite, c.noiseFactor > 0 else {
             throw PrivacyError(
-                code: .invalidNoiseMultiplier, message: "noise factor must be a finite number > 0, got \(c.noiseFactor)")
+                code: .invalidNoiseMultiplier, message: "noise factor must be a finite number > 0, got \(c.noiseFactor)"
+            )
         }
         guard c.runs >= 100 else {
             throw PrivacyError(code: .invalidParameter, message: "runs must be ≥ 100 per world, got \(c.runs)")

@@ -63,7 +63,8 @@ extension SemCom.PrivacyTools {
             global.apply()
             let report = try PrivacyEpsilonReport.compute(
                 samplingRate: schedule.samplingRate, noiseMultiplier: noiseMultiplier, steps: schedule.steps,
-                delta: schedule.delta, accountant: schedule.accountant, pldValueDiscretizationInterval: schedule.pldInterval)
+                delta: schedule.delta, accountant: schedule.accountant,
+                pldValueDiscretizationInterval: schedule.pldInterval)
             print(report.summaryLine)
             if let json {
                 try SummaryResultDocument(command: "privacy epsilon", seed: global.seed, summary: report)
@@ -155,7 +156,8 @@ extension SemCom.PrivacyTools {
         @Option(help: "Joint confidence of the Clopper–Pearson bounds, in (0, 1).")
         var confidence: Double = 0.95
 
-        @Option(name: .customLong("noise-factor"), help: "DEBUGGING ONLY: multiply the calibrated noise (0.5 = broken).")
+        @Option(
+            name: .customLong("noise-factor"), help: "DEBUGGING ONLY: multiply the calibrated noise (0.5 = broken).")
         var noiseFactor: Double = 1
 
         @Option(help: "dpsgd-training: DP-SGD steps per run.")

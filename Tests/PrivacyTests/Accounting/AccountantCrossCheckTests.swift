@@ -42,7 +42,8 @@ import Testing
         var binomial = 1.0
         for k in 0...alpha {
             if k > 0 { binomial = binomial * Double(alpha - k + 1) / Double(k) }
-            sum += binomial * pow(1 - q, Double(alpha - k)) * pow(q, Double(k))
+            sum +=
+                binomial * pow(1 - q, Double(alpha - k)) * pow(q, Double(k))
                 * exp(Double(k * k - k) / (2 * sigma * sigma))
         }
         return sum
@@ -134,7 +135,9 @@ import Testing
         for alpha in [2, 3, 4, 8, 16, 32] {
             let expected = log(Self.binomialA(q: q, sigma: sigma, alpha: alpha)) / Double(alpha - 1)
             let value = RDPAnalysis.subsampledGaussian(samplingRate: q, noiseMultiplier: sigma, order: Double(alpha))
-            #expect(abs(value - expected) <= 1e-9 * expected + 1e-15, "q=\(q) σ=\(sigma) α=\(alpha): \(value) vs \(expected)")
+            #expect(
+                abs(value - expected) <= 1e-9 * expected + 1e-15,
+                "q=\(q) σ=\(sigma) α=\(alpha): \(value) vs \(expected)")
         }
     }
 
@@ -144,7 +147,9 @@ import Testing
         for alpha in [1.5, 2, 2.7, 5, 10.5, 20] {
             let expected = Self.integratedLogA(q: q, sigma: sigma, alpha: alpha) / (alpha - 1)
             let value = RDPAnalysis.subsampledGaussian(samplingRate: q, noiseMultiplier: sigma, order: alpha)
-            #expect(abs(value - expected) <= 1e-6 * expected + 1e-12, "q=\(q) σ=\(sigma) α=\(alpha): \(value) vs \(expected)")
+            #expect(
+                abs(value - expected) <= 1e-6 * expected + 1e-12,
+                "q=\(q) σ=\(sigma) α=\(alpha): \(value) vs \(expected)")
         }
     }
 
