@@ -88,7 +88,7 @@ let package = Package(
             name: "Experiments",
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
-                "KnowledgeBase", "TabularCodec", realModule,
+                "KnowledgeBase", "TabularCodec", "Privacy", realModule,
             ],
             swiftSettings: settings),
 
@@ -97,7 +97,7 @@ let package = Package(
             name: "semcom",
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "Experiments",
-                "KnowledgeBase", "SemanticCodec", "TabularCodec",
+                "KnowledgeBase", "SemanticCodec", "TabularCodec", "Privacy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings),
@@ -124,6 +124,7 @@ let package = Package(
             name: "ExperimentsTests",
             dependencies: [
                 "Experiments", "TensorCore", "NeuralNet", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
+                "Privacy",
             ],
             swiftSettings: settings),
         .testTarget(
