@@ -27,13 +27,12 @@ import TensorCore
         let base = Self.clip(.squat)
         // Move, turn and scale the whole clip (a subject 20 % taller with the same proportions and motion).
         var moved = base
-        let angle = 1.1
+        let (cosine, sine) = (0.4535961214255773, 0.8912073600614354)  // cos and sin of 1.1 rad
         for f in moved.frames.indices {
             moved.frames[f].joints = moved.frames[f].joints.map { p in
                 let q = p! * 1.2
                 return PoseVector(
-                    q.x * Double.cos(angle) + q.z * Double.sin(angle) + 3, q.y,
-                    -q.x * Double.sin(angle) + q.z * Double.cos(angle) - 1)
+                    q.x * cosine + q.z * sine + 3, q.y, -q.x * sine + q.z * cosine - 1)
             }
         }
         let a = extractor(PoseClipTensor.rows([base], frames: 30))

@@ -196,8 +196,9 @@ enum PoseMotion {
             a.pitch = 0.015 * sin(sway)
             switch p.variant % 4 {
             case 0:
+                // Forward: the arms reach out to break the fall and end overhead, along the floor.
                 a.pitch += topple
-                a.shoulderFlexion = (1.5 * amp * u, 1.5 * amp * u)
+                a.shoulderFlexion = (amp * (1.2 * u + 1.8 * u * u), amp * (1.2 * u + 1.8 * u * u))
                 a.elbowFlexion = (0.3, 0.3)
             case 1:
                 a.pitch -= topple
@@ -205,11 +206,12 @@ enum PoseMotion {
                 a.shoulderFlexion = (0.7 * u, 0.7 * u)
                 a.hipFlexion = (0.6 * u, 0.6 * u)
             case 2:
+                // Sideways to the left: the left arm stays along the body, the right one swings up.
                 a.roll = -topple
-                a.shoulderAbduction = (0.3 * u, 1.4 * amp * u)
+                a.shoulderAbduction = (1.4 * amp * u, 0.2 * u)
             default:
                 a.roll = topple
-                a.shoulderAbduction = (1.4 * amp * u, 0.3 * u)
+                a.shoulderAbduction = (0.2 * u, 1.4 * amp * u)
             }
             a.kneeFlexion = (0.05 + 0.9 * buckle, 0.05 + 0.8 * buckle)
             a.hipFlexion.right += 0.5 * buckle

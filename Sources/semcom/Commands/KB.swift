@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HealthData
 import KnowledgeBase
 import PoseCodec
 import TabularCodec
