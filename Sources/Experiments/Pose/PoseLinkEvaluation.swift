@@ -202,11 +202,12 @@ public enum PoseLinkEvaluation {
 
     /// A plain-text table of the rows.
     public static func render(_ result: Result, setup: Setup) -> String {
+        let widths = [12, 10, 6, 19, 8, 8, 11, 12]
         var lines = [
             "data: \(setup.data) — \(setup.testCount) test clips of 1 s; pose codec: \(setup.channelUsesPerSample) complex channel uses per clip",
             "",
-            ["scheme", "channel", "SNR dB", "noise", "accuracy", "balanced", "fall recall", "false alarms"]
-                .map { pad($0, 12) }.joined(separator: " "),
+            zip(["scheme", "channel", "SNR dB", "noise", "accuracy", "balanced", "fall recall", "false alarms"], widths)
+                .map { pad($0, $1) }.joined(separator: " "),
         ]
         func fixed(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "-" }
         for row in result.rows where row.scheme != "privacy-attacker" {
@@ -215,7 +216,7 @@ public enum PoseLinkEvaluation {
                     row.scheme == "eavesdropper-adaptive" ? "eve-adaptive" : row.scheme, row.channel ?? "-",
                     String(format: "%.1f", row.snrDecibels ?? .nan), row.noise ?? "-", fixed(row.accuracy),
                     fixed(row.balancedAccuracy), fixed(row.fallRecall), fixed(row.fallFalseAlarmRate),
-                ].map { pad($0, 12) }.joined(separator: " "))
+                ].enumerated().map { pad($1, widths[$0]) }.joined(separator: " "))
         }
         let privacy = result.rows.filter { $0.scheme == "privacy-attacker" }
         if !privacy.isEmpty {
