@@ -85,20 +85,26 @@ enum PoseAdversarialTrainer {
                     fallLogits.append(decoded.output.scalars[i * (classes + 1) + classes])
                 }
                 let labels = batch.map { activities[$0] }
-                let activityLoss = Losses.softmaxCrossEntropy(logits: Tensor(shape: [b, classes], scalars: logits), labels: labels)
+                let activityLoss = Losses.softmaxCrossEntropy(
+                    logits: Tensor(shape: [b, classes], scalars: logits), labels: labels)
                 let fallLoss = Losses.sigmoidCrossEntropy(
                     logits: Tensor(shape: [b, 1], scalars: fallLogits),
                     targets: Tensor(shape: [b, 1], scalars: batch.map { falls[$0] ? 1 : 0 }))
                 sums.activity += Double(activityLoss.value)
                 sums.fall += Double(fallLoss.value)
-                sums.correct += zip(Tensor(shape: [b, classes], scalars: logits).argmaxAlongLastAxis(), labels).filter { $0 == $1 }.count
+                sums.correct +=
+                    zip(Tensor(shape: [b, classes], scalars: logits).argmaxAlongLastAxis(), labels).filter { $0 == $1 }
+                    .count
                 var dOutput = [Float](repeating: 0, count: b * (classes + 1))
                 for i in 0..<b {
-                    for c in 0..<classes { dOutput[i * (classes + 1) + c] = activityLoss.gradient.scalars[i * classes + c] }
+                    for c in 0..<classes {
+                        dOutput[i * (classes + 1) + c] = activityLoss.gradient.scalars[i * classes + c]
+                    }
                     dOutput[i * (classes + 1) + classes] = configuration.fallWeight * fallLoss.gradient.scalars[i]
                 }
                 let codecGradients: [Tensor<Float>] = {
-                    let (dReceived, decoderGradients) = decoded.pullback(Tensor(shape: [b, classes + 1], scalars: dOutput))
+                    let (dReceived, decoderGradients) = decoded.pullback(
+                        Tensor(shape: [b, classes + 1], scalars: dOutput))
                     var dSymbols = received.pullback(dReceived).input
                     // 5. Gradient reversal.
                     if lambda > 0 {
@@ -115,7 +121,8 @@ enum PoseAdversarialTrainer {
             }
             let report = PoseTrainingEpoch(
                 epoch: epoch, activityLoss: sums.activity / Double(batches), fallLoss: sums.fall / Double(batches),
-                adversaryLoss: sums.adversary / Double(Swift.max(1, batches)), accuracy: Double(sums.correct) / Double(n))
+                adversaryLoss: sums.adversary / Double(Swift.max(1, batches)),
+                accuracy: Double(sums.correct) / Double(n))
             history.append(report)
             progress(report)
         }

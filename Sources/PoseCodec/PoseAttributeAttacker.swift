@@ -26,7 +26,8 @@ public struct PoseAttributeAttacker: Sendable, Hashable {
     /// Creates an attacker.
     /// - Precondition: sizes ≥ 1, `learningRate > 0`.
     public init(hiddenSizes: [Int] = [64, 64], epochs: Int = 60, batchSize: Int = 64, learningRate: Double = 1e-3) {
-        precondition(hiddenSizes.allSatisfy { $0 >= 1 } && epochs >= 1 && batchSize >= 1 && learningRate > 0,
+        precondition(
+            hiddenSizes.allSatisfy { $0 >= 1 } && epochs >= 1 && batchSize >= 1 && learningRate > 0,
             "Invalid attacker: hidden \(hiddenSizes), epochs \(epochs), batch \(batchSize), lr \(learningRate)")
         self.hiddenSizes = hiddenSizes
         self.epochs = epochs
@@ -60,8 +61,11 @@ public struct PoseAttributeAttacker: Sendable, Hashable {
     ) -> Result {
         let n = trainTargets.count
         let d = trainInputs.shape[1]
-        precondition(trainInputs.shape == [n, d] && n >= 2, "Attacker training inputs \(trainInputs.shape) for \(n) targets")
-        precondition(testInputs.shape == [testTargets.count, d] && !testTargets.isEmpty, "Attacker test inputs \(testInputs.shape) for \(testTargets.count) targets")
+        precondition(
+            trainInputs.shape == [n, d] && n >= 2, "Attacker training inputs \(trainInputs.shape) for \(n) targets")
+        precondition(
+            testInputs.shape == [testTargets.count, d] && !testTargets.isEmpty,
+            "Attacker test inputs \(testInputs.shape) for \(testTargets.count) targets")
         var mean = [Float](repeating: 0, count: d)
         var scale = [Float](repeating: 0, count: d)
         for i in 0..<n { for k in 0..<d { mean[k] += trainInputs.scalars[i * d + k] / Float(n) } }
@@ -78,7 +82,8 @@ public struct PoseAttributeAttacker: Sendable, Hashable {
             return Tensor(shape: x.shape, scalars: s)
         }
         let targetMean = trainTargets.reduce(0, +) / Double(n)
-        let targetScale = Swift.max(1e-9, (trainTargets.map { ($0 - targetMean) * ($0 - targetMean) }.reduce(0, +) / Double(n)).squareRoot())
+        let targetScale = Swift.max(
+            1e-9, (trainTargets.map { ($0 - targetMean) * ($0 - targetMean) }.reduce(0, +) / Double(n)).squareRoot())
         let x = standardized(trainInputs)
         let y = trainTargets.map { Float(($0 - targetMean) / targetScale) }
         var layers: [any Layer<Float>] = []

@@ -61,7 +61,9 @@ public struct PoseCodec: Sendable {
         if let index = clips.firstIndex(where: { $0.frames.count != clipFrames }) {
             throw PoseCodecError(
                 code: .incompatibleInput,
-                message: "clip \(index) has \(clips[index].frames.count) frames; this codec encodes clips of \(clipFrames) frames")
+                message:
+                    "clip \(index) has \(clips[index].frames.count) frames; this codec encodes clips of \(clipFrames) frames"
+            )
         }
         return PoseClipTensor.rows(clips, frames: clipFrames)
     }
@@ -93,7 +95,9 @@ public struct PoseCodec: Sendable {
         guard received.rank == 2, received.shape[1] == width else {
             throw PoseCodecError(
                 code: .incompatibleSymbols,
-                message: "received symbols have shape \(received.shape); this knowledge base decodes [clips, \(width)] (k = \(channelUsesPerSample))")
+                message:
+                    "received symbols have shape \(received.shape); this knowledge base decodes [clips, \(width)] (k = \(channelUsesPerSample))"
+            )
         }
         guard received.isFinite else {
             throw PoseCodecError(code: .incompatibleSymbols, message: "received symbols contain non-finite values")
@@ -104,7 +108,8 @@ public struct PoseCodec: Sendable {
     static func split(_ output: Tensor<Float>) -> Decoded {
         let n = output.shape[0]
         let classes = PoseActivity.allCases.count
-        precondition(output.shape == [n, classes + 1], "Pose decoder outputs [clips, \(classes + 1)], got \(output.shape)")
+        precondition(
+            output.shape == [n, classes + 1], "Pose decoder outputs [clips, \(classes + 1)], got \(output.shape)")
         var logits: [Float] = []
         logits.reserveCapacity(n * classes)
         var fall: [Float] = []
@@ -112,7 +117,8 @@ public struct PoseCodec: Sendable {
             logits += output.scalars[(i * (classes + 1))..<(i * (classes + 1) + classes)]
             fall.append(1 / (1 + Float.exp(-output.scalars[i * (classes + 1) + classes])))
         }
-        return Decoded(activityProbabilities: Tensor(shape: [n, classes], scalars: logits).softmax(), fallProbabilities: fall)
+        return Decoded(
+            activityProbabilities: Tensor(shape: [n, classes], scalars: logits).softmax(), fallProbabilities: fall)
     }
 
     /// The same link with a decoder that outputs only the 8 activity logits (the fall column of the
@@ -146,7 +152,9 @@ public struct PoseCodec: Sendable {
         using rng: inout G
     ) -> PoseEvaluation {
         precondition(repeats >= 1, "repeats must be ≥ 1, got \(repeats)")
-        precondition(inputs.shape.first == activities.count && activities.count == falls.count, "One activity and fall flag per clip")
+        precondition(
+            inputs.shape.first == activities.count && activities.count == falls.count,
+            "One activity and fall flag per clip")
         var predicted: [Int] = []
         var truth: [Int] = []
         var fallPredicted: [Bool] = []

@@ -57,18 +57,27 @@ public struct PoseCodecConfiguration: Sendable, Hashable {
         adversaryHiddenSizes: [Int] = [64, 64], adversaryWeight: Float = 0.5, adversaryStepsPerBatch: Int = 2,
         fallWeight: Float = 1, epochs: Int = 40, batchSize: Int = 64, learningRate: Double = 2e-3,
         trainingSNRDecibels: ClosedRange<Float> = -3...20,
-        augmentation: PoseTrackingNoise? = PoseTrackingNoise(jitterMeters: 0...0.02, occludedFraction: 0.05, droppedFrameFraction: 0.05),
+        augmentation: PoseTrackingNoise? = PoseTrackingNoise(
+            jitterMeters: 0...0.02, occludedFraction: 0.05, droppedFrameFraction: 0.05),
         evaluationSNRDecibels: [Float] = [-5, 0, 5, 10, 20], evaluationRepeats: Int = 5,
         attacker: PoseAttributeAttacker = PoseAttributeAttacker()
     ) {
-        precondition(testSubjectFraction > 0 && testSubjectFraction < 1, "testSubjectFraction must be in (0, 1), got \(testSubjectFraction)")
-        precondition(channelUsesPerSample >= 1 && frameStride >= 1, "k and frameStride must be ≥ 1, got \(channelUsesPerSample), \(frameStride)")
+        precondition(
+            testSubjectFraction > 0 && testSubjectFraction < 1,
+            "testSubjectFraction must be in (0, 1), got \(testSubjectFraction)")
+        precondition(
+            channelUsesPerSample >= 1 && frameStride >= 1,
+            "k and frameStride must be ≥ 1, got \(channelUsesPerSample), \(frameStride)")
         precondition(
             (encoderHiddenSizes + decoderHiddenSizes + adversaryHiddenSizes).allSatisfy { $0 >= 1 },
             "Hidden sizes must be ≥ 1")
-        precondition(adversaryWeight >= 0 && adversaryStepsPerBatch >= 0 && fallWeight >= 0, "Weights and steps must be ≥ 0")
-        precondition(epochs >= 1 && batchSize >= 1 && learningRate > 0 && evaluationRepeats >= 1, "Invalid training sizes")
-        precondition(trainingSNRDecibels.lowerBound.isFinite && trainingSNRDecibels.upperBound.isFinite, "Training SNRs must be finite")
+        precondition(
+            adversaryWeight >= 0 && adversaryStepsPerBatch >= 0 && fallWeight >= 0, "Weights and steps must be ≥ 0")
+        precondition(
+            epochs >= 1 && batchSize >= 1 && learningRate > 0 && evaluationRepeats >= 1, "Invalid training sizes")
+        precondition(
+            trainingSNRDecibels.lowerBound.isFinite && trainingSNRDecibels.upperBound.isFinite,
+            "Training SNRs must be finite")
         self.name = name
         self.seed = seed
         self.dataset = dataset

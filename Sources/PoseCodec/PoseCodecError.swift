@@ -51,7 +51,9 @@ public struct PoseCodecError: Error, Sendable, CustomStringConvertible {
     public var cause: (any Error & Sendable)?
 
     /// Creates an error.
-    public init(code: Code, message: String, section: String? = nil, file: String? = nil, cause: (any Error & Sendable)? = nil) {
+    public init(
+        code: Code, message: String, section: String? = nil, file: String? = nil, cause: (any Error & Sendable)? = nil
+    ) {
         self.code = code
         self.message = message
         self.section = section

@@ -36,7 +36,10 @@ public struct PoseEncoderNetwork: Layer {
     /// Runs front end and MLP with the MLP's pullback (zero input gradient, see the type).
     public func forward<G: RandomNumberGenerator>(
         _ input: Tensor<Float>, training: Bool, using rng: inout G
-    ) -> (output: Tensor<Float>, pullback: @Sendable (Tensor<Float>) -> (input: Tensor<Float>, parameters: [Tensor<Float>])) {
+    ) -> (
+        output: Tensor<Float>,
+        pullback: @Sendable (Tensor<Float>) -> (input: Tensor<Float>, parameters: [Tensor<Float>])
+    ) {
         let shape = input.shape
         let (output, pullback) = network.forward(features(input), training: training, using: &rng)
         return (output, { gradient in (Tensor(zeros: shape), pullback(gradient).parameters) })

@@ -92,7 +92,8 @@ public struct PoseFeatureExtractor: Sendable {
         clipFrames: Int, frameStride: Int, normalizesScale: Bool, mean: [Float], standardDeviation: [Float],
         template: [Float]
     ) {
-        precondition(clipFrames >= 2 && frameStride >= 1, "Need ≥ 2 frames and a stride ≥ 1, got \(clipFrames), \(frameStride)")
+        precondition(
+            clipFrames >= 2 && frameStride >= 1, "Need ≥ 2 frames and a stride ≥ 1, got \(clipFrames), \(frameStride)")
         self.clipFrames = clipFrames
         self.frameStride = frameStride
         self.normalizesScale = normalizesScale
@@ -111,19 +112,24 @@ public struct PoseFeatureExtractor: Sendable {
     ///   - clipFrames: frames per clip.
     ///   - frameStride: frame subsampling.
     ///   - normalizesScale: divide by the estimated body size.
-    public static func fit(rows: Tensor<Float>, clipFrames: Int, frameStride: Int, normalizesScale: Bool) -> PoseFeatureExtractor {
+    public static func fit(rows: Tensor<Float>, clipFrames: Int, frameStride: Int, normalizesScale: Bool)
+        -> PoseFeatureExtractor
+    {
         var provisional = PoseFeatureExtractor(
             clipFrames: clipFrames, frameStride: frameStride, normalizesScale: normalizesScale,
             mean: [Float](repeating: 0, count: ((clipFrames + frameStride - 1) / frameStride) * 51),
             standardDeviation: [Float](repeating: 1, count: ((clipFrames + frameStride - 1) / frameStride) * 51),
             template: standardTemplate)
         let n = rows.shape[0]
-        precondition(n >= 1 && rows.shape[1] == provisional.inputWidth, "Fit rows must be [clips ≥ 1, \(provisional.inputWidth)], got \(rows.shape)")
+        precondition(
+            n >= 1 && rows.shape[1] == provisional.inputWidth,
+            "Fit rows must be [clips ≥ 1, \(provisional.inputWidth)], got \(rows.shape)")
         // The template: mean pelvis-relative canonical pose over all visible frames.
         var sums = [Double](repeating: 0, count: 51)
         var counts = [Double](repeating: 0, count: 17)
         for i in 0..<n {
-            let c = provisional.canonical(Array(rows.scalars[(i * provisional.inputWidth)..<((i + 1) * provisional.inputWidth)]))
+            let c = provisional.canonical(
+                Array(rows.scalars[(i * provisional.inputWidth)..<((i + 1) * provisional.inputWidth)]))
             for f in 0..<clipFrames {
                 let base = f * 51
                 for j in 0..<17 {
@@ -189,7 +195,9 @@ public struct PoseFeatureExtractor: Sendable {
     }
 
     private func rawFeatures(_ rows: Tensor<Float>) -> [Float] {
-        precondition(rows.rank == 2 && rows.shape[1] == inputWidth, "Pose clips must be [clips, \(inputWidth)], got \(rows.shape)")
+        precondition(
+            rows.rank == 2 && rows.shape[1] == inputWidth,
+            "Pose clips must be [clips, \(inputWidth)], got \(rows.shape)")
         let n = rows.shape[0]
         var out: [Float] = []
         out.reserveCapacity(n * featureCount)
@@ -211,7 +219,9 @@ public struct PoseFeatureExtractor: Sendable {
         var never: [Int] = []
         // 1. Gap filling per joint.
         for j in 0..<17 {
-            let visible = (0..<frames).filter { p[$0 * 51 + j * 3].isFinite && p[$0 * 51 + j * 3 + 1].isFinite && p[$0 * 51 + j * 3 + 2].isFinite }
+            let visible = (0..<frames).filter {
+                p[$0 * 51 + j * 3].isFinite && p[$0 * 51 + j * 3 + 1].isFinite && p[$0 * 51 + j * 3 + 2].isFinite
+            }
             if visible.isEmpty {
                 never.append(j)
                 continue
@@ -248,7 +258,9 @@ public struct PoseFeatureExtractor: Sendable {
                     anchor = [p[f * 51], p[f * 51 + 1], p[f * 51 + 2]]
                 } else if !seen.isEmpty {
                     for a in 0..<3 {
-                        anchor[a] = seen.map { p[f * 51 + $0 * 3 + a] - template[$0 * 3 + a] * size }.reduce(0, +) / Float(seen.count)
+                        anchor[a] =
+                            seen.map { p[f * 51 + $0 * 3 + a] - template[$0 * 3 + a] * size }.reduce(0, +)
+                            / Float(seen.count)
                     }
                 }
                 for j in never {

@@ -9,9 +9,9 @@ import SemanticCodec
 import TensorCore
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The data description stored in a pose knowledge base (section `pose.config`, JSON), enough to
@@ -134,12 +134,15 @@ public enum PoseKnowledgeBase {
     }
 
     /// Generates the data described by a configuration and splits it by subject.
-    public static func data(_ configuration: PoseCodecConfiguration) -> (data: PoseSplitData, testSubjects: [Int], sha256: String) {
+    public static func data(_ configuration: PoseCodecConfiguration) -> (
+        data: PoseSplitData, testSubjects: [Int], sha256: String
+    ) {
         var dataRNG = Xoshiro256(seed: configuration.seed, stream: 1)
         let dataset = PoseDataset.generate(configuration.dataset, using: &dataRNG)
         var splitRNG = Xoshiro256(seed: configuration.seed, stream: 2)
         let split = PoseDataset.subjectSplit(
-            subjectCount: configuration.dataset.subjects, testFraction: configuration.testSubjectFraction, using: &splitRNG)
+            subjectCount: configuration.dataset.subjects, testFraction: configuration.testSubjectFraction,
+            using: &splitRNG)
         let testSet = Set(split.test)
         let rows = PoseClipTensor.rows(dataset.clips, frames: configuration.dataset.clipFrames)
         return (
@@ -175,10 +178,13 @@ public enum PoseKnowledgeBase {
         let decoderMLP = mlp(2 * k, configuration.decoderHiddenSizes, PoseCodec.decoderOutputs, &initRNG)
         var adversary = mlp(2 * k, configuration.adversaryHiddenSizes, 2, &initRNG)
         var pipeline = PoseCodec.Pipeline(
-            encoder: NetworkEncoder(network: PoseEncoderNetwork(features: extractor, network: encoderMLP), channelUsesPerSample: k),
+            encoder: NetworkEncoder(
+                network: PoseEncoderNetwork(features: extractor, network: encoderMLP), channelUsesPerSample: k),
             decoder: NetworkDecoder(network: decoderMLP, channelUsesPerSample: k))
         if let augmentation = configuration.augmentation {
-            pipeline.perturbations = [PoseTrackingPerturbation(noise: augmentation, probability: 0.5, clipFrames: frames)]
+            pipeline.perturbations = [
+                PoseTrackingPerturbation(noise: augmentation, probability: 0.5, clipFrames: frames)
+            ]
         }
         let heights = data.train.map { $0.truth!.heightMeters }
         let wingspans = data.train.map { $0.truth!.wingspanMeters }
@@ -190,7 +196,8 @@ public enum PoseKnowledgeBase {
             privateTargets: targets, configuration: configuration, using: &trainRNG
         ) { e in
             progress(
-                "epoch \(e.epoch)/\(configuration.epochs): activity loss \(fmt(e.activityLoss)), fall loss \(fmt(e.fallLoss)), adversary MSE \(fmt(e.adversaryLoss)), accuracy \(fmt(e.accuracy))")
+                "epoch \(e.epoch)/\(configuration.epochs): activity loss \(fmt(e.activityLoss)), fall loss \(fmt(e.fallLoss)), adversary MSE \(fmt(e.adversaryLoss)), accuracy \(fmt(e.accuracy))"
+            )
         }
         pipeline.perturbations = []
         var codec = PoseCodec(pipeline: pipeline)
@@ -210,7 +217,9 @@ public enum PoseKnowledgeBase {
             metrics[key + "_accuracy"] = evaluation.accuracy
             metrics[key + "_fall_recall"] = evaluation.fallRecall ?? .nan
             metrics[key + "_fall_false_alarm_rate"] = evaluation.fallFalseAlarmRate ?? .nan
-            progress("awgn \(snrKey(snr)) dB: accuracy \(fmt(evaluation.accuracy)), fall recall \(fmt(evaluation.fallRecall ?? .nan))")
+            progress(
+                "awgn \(snrKey(snr)) dB: accuracy \(fmt(evaluation.accuracy)), fall recall \(fmt(evaluation.fallRecall ?? .nan))"
+            )
         }
         var privacyRNG = Xoshiro256(seed: configuration.seed, stream: 6)
         let privacy = privacyRows(
@@ -220,7 +229,9 @@ public enum PoseKnowledgeBase {
             metrics[key + "_mae_m"] = row.result.meanAbsoluteError
             metrics[key + "_mean_predictor_mae_m"] = row.result.meanPredictorError
             metrics[key + "_ratio"] = row.result.ratio
-            progress("privacy \(row.view) \(row.target): attacker MAE \(fmt(row.result.meanAbsoluteError)) m, mean predictor \(fmt(row.result.meanPredictorError)) m, ratio \(fmt(row.result.ratio))")
+            progress(
+                "privacy \(row.view) \(row.target): attacker MAE \(fmt(row.result.meanAbsoluteError)) m, mean predictor \(fmt(row.result.meanPredictorError)) m, ratio \(fmt(row.result.ratio))"
+            )
         }
         metrics["channel_uses_per_sample"] = Double(k)
         metrics["train_clips"] = Double(data.train.count)
@@ -237,14 +248,17 @@ public enum PoseKnowledgeBase {
             heightMinimumMeters: d.heightRangeMeters.lowerBound, heightMaximumMeters: d.heightRangeMeters.upperBound,
             jitterMinimumMeters: d.noise.jitterMeters.lowerBound, jitterMaximumMeters: d.noise.jitterMeters.upperBound,
             occludedFraction: d.noise.occludedFraction, meanOcclusionFrames: d.noise.meanOcclusionFrames,
-            droppedFrameFraction: d.noise.droppedFrameFraction, dataSeed: configuration.seed, testSubjects: testSubjects)
+            droppedFrameFraction: d.noise.droppedFrameFraction, dataSeed: configuration.seed, testSubjects: testSubjects
+        )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         // Encoding a struct of numbers and arrays cannot fail.
         let descriptionBytes = Array(try! encoder.encode(description))
         var sections: [Section] = [
             Section(name: SectionName.description, content: .raw(descriptionBytes)),
-            Section(name: SectionName.featureMean, content: .tensor(Tensor(shape: [extractor.featureCount], scalars: extractor.mean))),
+            Section(
+                name: SectionName.featureMean,
+                content: .tensor(Tensor(shape: [extractor.featureCount], scalars: extractor.mean))),
             Section(
                 name: SectionName.featureStandardDeviation,
                 content: .tensor(Tensor(shape: [extractor.featureCount], scalars: extractor.standardDeviation))),
@@ -258,25 +272,30 @@ public enum PoseKnowledgeBase {
         let manifest = Manifest(
             name: configuration.name, modality: .pose, task: "activity_and_fall", labelNames: PoseCodec.labelNames,
             architecture: CodecArchitecture(
-                encoder: encoderLayers, decoder: decoderLayers, channelUsesPerSample: k, powerNormalization: "average_power"),
+                encoder: encoderLayers, decoder: decoderLayers, channelUsesPerSample: k,
+                powerNormalization: "average_power"),
             provenance: TrainingProvenance(
                 dataSHA256: dataHash, dataSource: "generated: " + d.summary + ", seed \(configuration.seed)",
-                split: "by subject: \(d.subjects - testSubjects.count) train / \(testSubjects.count) test subjects (PoseDataset.subjectSplit, Xoshiro256 seed \(configuration.seed) stream 2); test subjects in section '\(SectionName.description)'",
+                split:
+                    "by subject: \(d.subjects - testSubjects.count) train / \(testSubjects.count) test subjects (PoseDataset.subjectSplit, Xoshiro256 seed \(configuration.seed) stream 2); test subjects in section '\(SectionName.description)'",
                 seed: configuration.seed,
-                snrTrainingRangeDecibels: ValueRange(minimum: Double(range.lowerBound), maximum: Double(range.upperBound)),
+                snrTrainingRangeDecibels: ValueRange(
+                    minimum: Double(range.lowerBound), maximum: Double(range.upperBound)),
                 adversarial: TrainingProvenance.AdversarialSettings(
                     method: "gradient_reversal_body_adversary", epsilon: Double(configuration.adversaryWeight),
                     steps: configuration.adversaryStepsPerBatch, fraction: 1, target: "symbols"),
                 threads: 1, epochs: history.count),
             metrics: metrics, createdBy: createdBy,
-            notes: "Pose semantic codec: clips of \(frames) frames × 17 joints (metres, y up) → canonical features (gap filling, floor, origin, heading\(configuration.normalizesScale ? ", body-size normalization" : ""); every \(configuration.frameStride) frames; standardized) → MLP encoder → \(k) complex channel uses → unit average power → MLP decoder → 8 activity logits + 1 fall logit. Trained over AWGN, Es/N0 uniform in \(range.lowerBound)…\(range.upperBound) dB per clip, against a height/wingspan adversary on the symbols through gradient reversal (λ = \(configuration.adversaryWeight)). Privacy metrics: a fresh MLP attacker trained on training subjects, scored on the \(testSubjects.count) test subjects; ratio = attacker MAE / mean-predictor MAE."
+            notes:
+                "Pose semantic codec: clips of \(frames) frames × 17 joints (metres, y up) → canonical features (gap filling, floor, origin, heading\(configuration.normalizesScale ? ", body-size normalization" : ""); every \(configuration.frameStride) frames; standardized) → MLP encoder → \(k) complex channel uses → unit average power → MLP decoder → 8 activity logits + 1 fall logit. Trained over AWGN, Es/N0 uniform in \(range.lowerBound)…\(range.upperBound) dB per clip, against a height/wingspan adversary on the symbols through gradient reversal (λ = \(configuration.adversaryWeight)). Privacy metrics: a fresh MLP attacker trained on training subjects, scored on the \(testSubjects.count) test subjects; ratio = attacker MAE / mean-predictor MAE."
         )
         let kb = KnowledgeBase(manifest: manifest, sections: sections)
         codec.knowledgeBaseFingerprint = kb.fingerprint
         return (
             kb,
             PoseBuildReport(
-                trainClips: data.train.count, testClips: data.test.count, trainSubjects: d.subjects - testSubjects.count,
+                trainClips: data.train.count, testClips: data.test.count,
+                trainSubjects: d.subjects - testSubjects.count,
                 testSubjects: testSubjects.count, history: history, evaluations: evaluations, privacy: privacy,
                 fingerprint: kb.fingerprint, codec: codec)
         )
@@ -306,7 +325,8 @@ public enum PoseKnowledgeBase {
                 }
                 var attackRNG = Xoshiro256(seed: rng.next())
                 let result = attacker.attack(
-                    trainInputs: trainX, trainTargets: train.map(value), testInputs: testX, testTargets: test.map(value),
+                    trainInputs: trainX, trainTargets: train.map(value), testInputs: testX,
+                    testTargets: test.map(value),
                     using: &attackRNG)
                 rows.append(PosePrivacyRow(view: view, target: target, result: result))
             }
@@ -331,12 +351,16 @@ public enum PoseKnowledgeBase {
     /// - Throws: ``PoseCodecError`` `missingSection` or `sectionMismatch`.
     public static func description(of kb: KnowledgeBase) throws(PoseCodecError) -> PoseKnowledgeBaseDescription {
         guard let bytes = kb.rawBytes(named: SectionName.description) else {
-            throw PoseCodecError(code: .missingSection, message: "the knowledge base lacks the pose description", section: SectionName.description)
+            throw PoseCodecError(
+                code: .missingSection, message: "the knowledge base lacks the pose description",
+                section: SectionName.description)
         }
         do {
             return try JSONDecoder().decode(PoseKnowledgeBaseDescription.self, from: Data(bytes))
         } catch {
-            throw PoseCodecError(code: .sectionMismatch, message: "invalid pose description JSON", section: SectionName.description, cause: error)
+            throw PoseCodecError(
+                code: .sectionMismatch, message: "invalid pose description JSON", section: SectionName.description,
+                cause: error)
         }
     }
 
@@ -351,14 +375,16 @@ public enum PoseKnowledgeBase {
             description.frameRate > 0, description.heightMinimumMeters > 0,
             description.heightMinimumMeters <= description.heightMaximumMeters
         else {
-            throw PoseCodecError(code: .sectionMismatch, message: "implausible data description", section: SectionName.description)
+            throw PoseCodecError(
+                code: .sectionMismatch, message: "implausible data description", section: SectionName.description)
         }
         let dataset = PoseDataset.generate(description.dataset, using: &dataRNG)
         let hash = sha256(PoseClipTensor.rows(dataset.clips, frames: description.clipFrames))
         guard hash == kb.manifest.provenance?.dataSHA256 else {
             throw PoseCodecError(
                 code: .sectionMismatch,
-                message: "regenerated data hash \(hash) differs from the recorded \(kb.manifest.provenance?.dataSHA256 ?? "(none)"); the generator changed since the knowledge base was built",
+                message:
+                    "regenerated data hash \(hash) differs from the recorded \(kb.manifest.provenance?.dataSHA256 ?? "(none)"); the generator changed since the knowledge base was built",
                 section: KnowledgeBase.manifestSectionName)
         }
         let test = Set(description.testSubjects)
@@ -382,7 +408,9 @@ public enum PoseKnowledgeBase {
         ].joined(separator: "\n")
     }
 
-    private static func mlp<G: RandomNumberGenerator>(_ input: Int, _ hidden: [Int], _ output: Int, _ rng: inout G) -> Sequential<Float> {
+    private static func mlp<G: RandomNumberGenerator>(_ input: Int, _ hidden: [Int], _ output: Int, _ rng: inout G)
+        -> Sequential<Float>
+    {
         var layers: [any Layer<Float>] = []
         var width = input
         for h in hidden {

@@ -9,7 +9,9 @@ import TensorCore
 /// `Dense`/`ReLU` chains ↔ knowledge-base tensor sections `<prefix>.<layer index>.weight|bias`
 /// plus the manifest's layer list.
 enum PoseNetworkStorage {
-    static func describe(encoderMLP network: Sequential<Float>, prefix: String, sections: inout [Section]) -> [CodecArchitecture.Layer] {
+    static func describe(encoderMLP network: Sequential<Float>, prefix: String, sections: inout [Section])
+        -> [CodecArchitecture.Layer]
+    {
         var described: [CodecArchitecture.Layer] = []
         for (index, layer) in network.layers.enumerated() {
             if let dense = layer as? Dense<Float> {
@@ -17,7 +19,9 @@ enum PoseNetworkStorage {
                 sections.append(Section(name: weight, content: .tensor(dense.weight)))
                 sections.append(Section(name: bias, content: .tensor(dense.bias)))
                 described.append(
-                    CodecArchitecture.Layer(kind: "dense", inputSize: dense.inputSize, outputSize: dense.outputSize, tensors: [weight, bias]))
+                    CodecArchitecture.Layer(
+                        kind: "dense", inputSize: dense.inputSize, outputSize: dense.outputSize,
+                        tensors: [weight, bias]))
             } else {
                 precondition(layer is ReLU<Float>, "Pose MLPs are Dense/ReLU chains, got \(type(of: layer))")
                 let width = described.last?.outputSize
@@ -38,15 +42,24 @@ enum PoseNetworkStorage {
         for (index, layer) in layers.enumerated() {
             switch layer.kind {
             case "dense":
-                guard layer.tensors.count == 2 else { throw mismatch("layer \(index) lists \(layer.tensors.count) tensors, expected [weight, bias]") }
-                guard let weight = kb.tensor(named: layer.tensors[0]), let bias = kb.tensor(named: layer.tensors[1]) else {
+                guard layer.tensors.count == 2 else {
+                    throw mismatch("layer \(index) lists \(layer.tensors.count) tensors, expected [weight, bias]")
+                }
+                guard let weight = kb.tensor(named: layer.tensors[0]), let bias = kb.tensor(named: layer.tensors[1])
+                else {
                     throw PoseCodecError(
-                        code: .missingSection, message: "\(role) layer \(index) lacks its weight or bias", section: layer.tensors[0])
+                        code: .missingSection, message: "\(role) layer \(index) lacks its weight or bias",
+                        section: layer.tensors[0])
                 }
-                guard weight.rank == 2, weight.shape[0] == width, weight.shape[1] >= 1, bias.shape == [weight.shape[1]] else {
-                    throw mismatch("layer \(index) has weight \(weight.shape) and bias \(bias.shape), expected [\(width), n] and [n]", layer.tensors[0])
+                guard weight.rank == 2, weight.shape[0] == width, weight.shape[1] >= 1, bias.shape == [weight.shape[1]]
+                else {
+                    throw mismatch(
+                        "layer \(index) has weight \(weight.shape) and bias \(bias.shape), expected [\(width), n] and [n]",
+                        layer.tensors[0])
                 }
-                guard weight.isFinite, bias.isFinite else { throw mismatch("layer \(index) has non-finite parameters", layer.tensors[0]) }
+                guard weight.isFinite, bias.isFinite else {
+                    throw mismatch("layer \(index) has non-finite parameters", layer.tensors[0])
+                }
                 built.append(Dense(weight: weight, bias: bias))
                 width = weight.shape[1]
             case "relu":
@@ -55,7 +68,9 @@ enum PoseNetworkStorage {
                 throw mismatch("layer \(index) has unknown kind '\(layer.kind)'")
             }
         }
-        guard !built.isEmpty, width == outputSize else { throw mismatch("outputs \(width) values, expected \(outputSize)") }
+        guard !built.isEmpty, width == outputSize else {
+            throw mismatch("outputs \(width) values, expected \(outputSize)")
+        }
         return Sequential(built)
     }
 }
@@ -72,13 +87,18 @@ extension PoseCodec {
         }
         let description = try PoseKnowledgeBase.description(of: kb)
         typealias Names = PoseKnowledgeBase.SectionName
-        guard let mean = kb.tensor(named: Names.featureMean), let deviation = kb.tensor(named: Names.featureStandardDeviation),
+        guard let mean = kb.tensor(named: Names.featureMean),
+            let deviation = kb.tensor(named: Names.featureStandardDeviation),
             let template = kb.tensor(named: Names.template)
         else {
-            throw PoseCodecError(code: .missingSection, message: "the knowledge base lacks the pose front-end statistics", section: Names.featureMean)
+            throw PoseCodecError(
+                code: .missingSection, message: "the knowledge base lacks the pose front-end statistics",
+                section: Names.featureMean)
         }
         guard description.clipFrames >= 2, description.frameStride >= 1 else {
-            throw PoseCodecError(code: .sectionMismatch, message: "clip_frames must be ≥ 2 and frame_stride ≥ 1", section: Names.description)
+            throw PoseCodecError(
+                code: .sectionMismatch, message: "clip_frames must be ≥ 2 and frame_stride ≥ 1",
+                section: Names.description)
         }
         let kept = (description.clipFrames + description.frameStride - 1) / description.frameStride
         guard mean.shape == [kept * 51], deviation.shape == [kept * 51], template.shape == [17, 3],
@@ -86,16 +106,21 @@ extension PoseCodec {
         else {
             throw PoseCodecError(
                 code: .sectionMismatch,
-                message: "front-end statistics have shapes \(mean.shape), \(deviation.shape), \(template.shape); expected [\(kept * 51)], [\(kept * 51)] (positive) and [17, 3], finite",
+                message:
+                    "front-end statistics have shapes \(mean.shape), \(deviation.shape), \(template.shape); expected [\(kept * 51)], [\(kept * 51)] (positive) and [17, 3], finite",
                 section: Names.featureMean)
         }
         guard kb.manifest.labelNames == PoseCodec.labelNames else {
             throw PoseCodecError(
-                code: .sectionMismatch, message: "label_names \(kb.manifest.labelNames) differ from the pose activities \(PoseCodec.labelNames)",
+                code: .sectionMismatch,
+                message:
+                    "label_names \(kb.manifest.labelNames) differ from the pose activities \(PoseCodec.labelNames)",
                 section: KnowledgeBase.manifestSectionName)
         }
         guard let architecture = kb.manifest.architecture, architecture.channelUsesPerSample >= 1 else {
-            throw PoseCodecError(code: .missingSection, message: "the manifest has no architecture with k ≥ 1", section: KnowledgeBase.manifestSectionName)
+            throw PoseCodecError(
+                code: .missingSection, message: "the manifest has no architecture with k ≥ 1",
+                section: KnowledgeBase.manifestSectionName)
         }
         let k = architecture.channelUsesPerSample
         let features = PoseFeatureExtractor(
@@ -108,7 +133,8 @@ extension PoseCodec {
             architecture.decoder, in: kb, inputSize: 2 * k, outputSize: PoseCodec.decoderOutputs, role: "decoder")
         self.init(
             pipeline: Pipeline(
-                encoder: NetworkEncoder(network: PoseEncoderNetwork(features: features, network: encoder), channelUsesPerSample: k),
+                encoder: NetworkEncoder(
+                    network: PoseEncoderNetwork(features: features, network: encoder), channelUsesPerSample: k),
                 decoder: NetworkDecoder(network: decoder, channelUsesPerSample: k)))
         self.knowledgeBaseFingerprint = kb.fingerprint
     }

@@ -81,13 +81,21 @@ public struct PoseTrackingPerturbation: SemanticPerturbation {
         }
         switch name {
         case "pose-jitter":
-            guard value <= 1 else { throw PoseCodecError(code: .invalidNoise, message: "'\(spec)': jitter σ must be ≤ 1 m") }
-            return PoseTrackingPerturbation(noise: PoseTrackingNoise(jitterMeters: value...value, occludedFraction: 0), clipFrames: clipFrames)
+            guard value <= 1 else {
+                throw PoseCodecError(code: .invalidNoise, message: "'\(spec)': jitter σ must be ≤ 1 m")
+            }
+            return PoseTrackingPerturbation(
+                noise: PoseTrackingNoise(jitterMeters: value...value, occludedFraction: 0), clipFrames: clipFrames)
         case "pose-occlusion":
-            guard value < 0.5 else { throw PoseCodecError(code: .invalidNoise, message: "'\(spec)': occluded fraction must be < 0.5") }
-            return PoseTrackingPerturbation(noise: PoseTrackingNoise(jitterMeters: 0...0, occludedFraction: value), clipFrames: clipFrames)
+            guard value < 0.5 else {
+                throw PoseCodecError(code: .invalidNoise, message: "'\(spec)': occluded fraction must be < 0.5")
+            }
+            return PoseTrackingPerturbation(
+                noise: PoseTrackingNoise(jitterMeters: 0...0, occludedFraction: value), clipFrames: clipFrames)
         default:
-            guard value < 1 else { throw PoseCodecError(code: .invalidNoise, message: "'\(spec)': dropped fraction must be < 1") }
+            guard value < 1 else {
+                throw PoseCodecError(code: .invalidNoise, message: "'\(spec)': dropped fraction must be < 1")
+            }
             return PoseTrackingPerturbation(
                 noise: PoseTrackingNoise(jitterMeters: 0...0, occludedFraction: 0, droppedFrameFraction: value),
                 clipFrames: clipFrames)

@@ -1,8 +1,8 @@
 import HealthData
 import PoseCodec
 import SemanticCodec
-import Testing
 import TensorCore
+import Testing
 
 @Suite struct PoseFeatureTests {
     static func clip(_ activity: PoseActivity, height: Double = 1.7, seed: UInt64 = 1, noise: PoseTrackingNoise = .none)
@@ -78,7 +78,9 @@ import TensorCore
         #expect(dropped.scalars.filter(\.isNaN).count % 51 == 0)
         #expect(try PoseTrackingPerturbation.parse("jitter:0.1", clipFrames: 30) == nil)
         #expect(throws: PoseCodecError.self) { try PoseTrackingPerturbation.parse("pose-jitter:abc", clipFrames: 30) }
-        #expect(throws: PoseCodecError.self) { try PoseTrackingPerturbation.parse("pose-occlusion:0.7", clipFrames: 30) }
+        #expect(throws: PoseCodecError.self) {
+            try PoseTrackingPerturbation.parse("pose-occlusion:0.7", clipFrames: 30)
+        }
     }
 
     @Test func attackerReadsALinearSignalAndNotNoise() {
@@ -99,8 +101,10 @@ import TensorCore
         let (trainX, trainY, trainNoise) = data(n)
         let (testX, testY, testNoise) = data(m)
         let attacker = PoseAttributeAttacker(hiddenSizes: [16], epochs: 30, batchSize: 32, learningRate: 1e-2)
-        let informed = attacker.attack(trainInputs: trainX, trainTargets: trainY, testInputs: testX, testTargets: testY, using: &rng)
-        let blind = attacker.attack(trainInputs: trainNoise, trainTargets: trainY, testInputs: testNoise, testTargets: testY, using: &rng)
+        let informed = attacker.attack(
+            trainInputs: trainX, trainTargets: trainY, testInputs: testX, testTargets: testY, using: &rng)
+        let blind = attacker.attack(
+            trainInputs: trainNoise, trainTargets: trainY, testInputs: testNoise, testTargets: testY, using: &rng)
         #expect(informed.ratio < 0.3)
         #expect(blind.ratio > 0.9)
         #expect(abs(blind.meanPredictorError - 0.125) < 0.02)  // uniform over 0.5 m: MAE 0.125 m

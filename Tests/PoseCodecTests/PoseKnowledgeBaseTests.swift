@@ -3,8 +3,8 @@ import HealthData
 import KnowledgeBase
 import PoseCodec
 import SemanticCodec
-import Testing
 import TensorCore
+import Testing
 
 @Suite struct PoseKnowledgeBaseTests {
     static let built = PoseKnowledgeBase.build(configuration: .tiny)
@@ -42,7 +42,9 @@ import TensorCore
         var short = PoseFeatureTests.clip(.standing)
         short.frames.removeLast()
         #expect { try codec.inputs(for: [short]) } throws: { ($0 as! PoseCodecError).code == .incompatibleInput }
-        #expect { try codec.decode(Tensor(zeros: [2, 3])) } throws: { ($0 as! PoseCodecError).code == .incompatibleSymbols }
+        #expect { try codec.decode(Tensor(zeros: [2, 3])) } throws: {
+            ($0 as! PoseCodecError).code == .incompatibleSymbols
+        }
         #expect { try codec.decode(Tensor(repeating: .nan, shape: [1, 8])) } throws: {
             ($0 as! PoseCodecError).code == .incompatibleSymbols
         }

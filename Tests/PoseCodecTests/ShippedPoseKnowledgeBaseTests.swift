@@ -2,8 +2,8 @@ import Foundation
 import HealthData
 import KnowledgeBase
 import PoseCodec
-import Testing
 import TensorCore
+import Testing
 
 /// The repository root, from this file's path.
 private let repositoryRoot: String = URL(fileURLWithPath: #filePath)
@@ -30,7 +30,8 @@ private let repositoryRoot: String = URL(fileURLWithPath: #filePath)
         let codec = try PoseCodec(knowledgeBase: try KnowledgeBase(contentsOfFile: Self.path))
         var clips: [PoseRecording] = []
         for activity in PoseActivity.allCases {
-            let report = try PoseJSONL.load(contentsOfFile: repositoryRoot + "/Samples/pose/pose-s0-\(activity.name).jsonl")
+            let report = try PoseJSONL.load(
+                contentsOfFile: repositoryRoot + "/Samples/pose/pose-s0-\(activity.name).jsonl")
             #expect(report.recording.truth?.activity == activity)
             clips += PoseClipTensor.windows(of: report.recording, frames: codec.clipFrames, hop: codec.clipFrames)
         }
@@ -42,7 +43,8 @@ private let repositoryRoot: String = URL(fileURLWithPath: #filePath)
         // Streaming fall alarm: 1-s windows every 1/3 s; some window of the fall recording (the fall
         // starts at 0.6 s) raises it, no window of the standing recording does.
         func alarms(_ activity: PoseActivity) throws -> [Bool] {
-            let report = try PoseJSONL.load(contentsOfFile: repositoryRoot + "/Samples/pose/pose-s0-\(activity.name).jsonl")
+            let report = try PoseJSONL.load(
+                contentsOfFile: repositoryRoot + "/Samples/pose/pose-s0-\(activity.name).jsonl")
             let windows = PoseClipTensor.windows(of: report.recording, frames: codec.clipFrames, hop: 10)
             return try codec.decode(codec.encode(try codec.inputs(for: windows), using: &rng)).falls
         }

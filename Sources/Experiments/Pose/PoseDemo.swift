@@ -33,10 +33,13 @@ public enum PoseDemo {
         let sections: [any ReportSection] = [
             EvaluationReportSection(
                 result: result.link, title: "Pose — activity over the semantic link", filePrefix: "pose",
-                summary: "\(setup.testCount) one-second clips (17 joints, 30 fps) of subjects not seen in training; \(setup.channelUsesPerSample) complex channel uses per clip; 8 activities."),
+                summary:
+                    "\(setup.testCount) one-second clips (17 joints, 30 fps) of subjects not seen in training; \(setup.channelUsesPerSample) complex channel uses per clip; 8 activities."
+            ),
             HTMLFragmentSection(
                 title: "Pose — fall detection and privacy of the symbols",
-                html: "<table><tr><th>SNR dB</th><th>activity accuracy</th><th>fall recall</th><th>fall false alarms</th></tr>\(fallRows)</table>"
+                html:
+                    "<table><tr><th>SNR dB</th><th>activity accuracy</th><th>fall recall</th><th>fall false alarms</th></tr>\(fallRows)</table>"
                     + "<p>A fresh MLP attacker is trained on the training subjects' data and predicts the height and "
                     + "wingspan of other subjects; the ratio is its mean absolute error over that of always predicting "
                     + "the training mean (1 = learns nothing).</p>"

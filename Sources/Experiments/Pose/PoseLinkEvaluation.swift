@@ -147,7 +147,8 @@ public enum PoseLinkEvaluation {
                 var fallRNG = base.fork(stream: UInt64(rows.count))
                 let evaluation = perturbed.evaluate(
                     inputs, activities: test.map { $0.truth!.activity }, falls: falls,
-                    over: spec.channel(snrDecibels: row.snrDecibels), repeats: configuration.semanticPasses, using: &fallRNG)
+                    over: spec.channel(snrDecibels: row.snrDecibels), repeats: configuration.semanticPasses,
+                    using: &fallRNG)
                 out.fallRecall = evaluation.fallRecall
                 out.fallFalseAlarmRate = evaluation.fallFalseAlarmRate
             }
@@ -156,17 +157,22 @@ public enum PoseLinkEvaluation {
         if privacy && !train.isEmpty {
             progress("privacy: training fresh attackers on the training subjects' symbols and raw pose …")
             var privacyRNG = Xoshiro256(seed: rng.next())
-            for p in PoseKnowledgeBase.privacyRows(codec: codec, train: train, test: test, attacker: attacker, using: &privacyRNG) {
+            for p in PoseKnowledgeBase.privacyRows(
+                codec: codec, train: train, test: test, attacker: attacker, using: &privacyRNG)
+            {
                 rows.append(
                     PoseEvaluationRow(
-                        scheme: "privacy-attacker", view: p.view, target: p.target, maeMeters: p.result.meanAbsoluteError,
+                        scheme: "privacy-attacker", view: p.view, target: p.target,
+                        maeMeters: p.result.meanAbsoluteError,
                         meanPredictorMAEMeters: p.result.meanPredictorError, maeRatio: p.result.ratio,
                         samples: p.result.testCount))
             }
         }
         return (
             Result(rows: rows, link: link),
-            Setup(data: source, testCount: test.count, trainCount: train.count, channelUsesPerSample: codec.channelUsesPerSample)
+            Setup(
+                data: source, testCount: test.count, trainCount: train.count,
+                channelUsesPerSample: codec.channelUsesPerSample)
         )
     }
 
@@ -182,14 +188,16 @@ public enum PoseLinkEvaluation {
             let labels = report.activities[start..<(start + frames)].compactMap { $0 }
             guard !labels.isEmpty else {
                 throw PoseCodecError(
-                    code: .unreadableData, message: "frames \(start)…\(start + frames - 1) have no 'activity' label", file: path)
+                    code: .unreadableData, message: "frames \(start)…\(start + frames - 1) have no 'activity' label",
+                    file: path)
             }
             var counts = [Int](repeating: 0, count: PoseActivity.allCases.count)
             for label in labels { counts[label.rawValue] += 1 }
             let activity = PoseActivity(rawValue: counts.indices.max { counts[$0] < counts[$1] }!)!  // 8 counts
             clips.append(
                 PoseRecording(
-                    frameRate: report.recording.frameRate, frames: Array(report.recording.frames[start..<(start + frames)]),
+                    frameRate: report.recording.frameRate,
+                    frames: Array(report.recording.frames[start..<(start + frames)]),
                     truth: PoseGroundTruth(
                         activity: activity, fall: labels.contains(.fall),
                         heightMeters: report.recording.truth?.heightMeters ?? .nan,
@@ -206,8 +214,10 @@ public enum PoseLinkEvaluation {
         var lines = [
             "data: \(setup.data) — \(setup.testCount) test clips of 1 s; pose codec: \(setup.channelUsesPerSample) complex channel uses per clip",
             "",
-            zip(["scheme", "channel", "SNR dB", "noise", "accuracy", "balanced", "fall recall", "false alarms"], widths)
-                .map { pad($0, $1) }.joined(separator: " "),
+            zip(
+                ["scheme", "channel", "SNR dB", "noise", "accuracy", "balanced", "fall recall", "false alarms"], widths
+            )
+            .map { pad($0, $1) }.joined(separator: " "),
         ]
         func fixed(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "-" }
         for row in result.rows where row.scheme != "privacy-attacker" {
@@ -221,19 +231,27 @@ public enum PoseLinkEvaluation {
         let privacy = result.rows.filter { $0.scheme == "privacy-attacker" }
         if !privacy.isEmpty {
             lines.append("")
-            lines.append("privacy — fresh MLP attacker trained on \(setup.trainCount) clips of the training subjects, scored on the \(setup.testCount) clips of other (test) subjects")
-            lines.append(["view", "target", "attacker MAE", "mean-pred MAE", "ratio"].map { pad($0, 14) }.joined(separator: " "))
+            lines.append(
+                "privacy — fresh MLP attacker trained on \(setup.trainCount) clips of the training subjects, scored on the \(setup.testCount) clips of other (test) subjects"
+            )
+            lines.append(
+                ["view", "target", "attacker MAE", "mean-pred MAE", "ratio"].map { pad($0, 14) }.joined(separator: " "))
             for row in privacy {
                 lines.append(
-                    [row.view ?? "-", row.target ?? "-", fixed(row.maeMeters) + " m", fixed(row.meanPredictorMAEMeters) + " m", fixed(row.maeRatio)]
-                        .map { pad($0, 14) }.joined(separator: " "))
+                    [
+                        row.view ?? "-", row.target ?? "-", fixed(row.maeMeters) + " m",
+                        fixed(row.meanPredictorMAEMeters) + " m", fixed(row.maeRatio),
+                    ]
+                    .map { pad($0, 14) }.joined(separator: " "))
             }
         }
         return lines.joined(separator: "\n")
     }
 
     /// Writes `{"command", "seed", "inputs", "rows"}`.
-    public static func writeJSON(_ result: Result, to path: String, command: String, seed: UInt64, inputs: [String: String]) throws {
+    public static func writeJSON(
+        _ result: Result, to path: String, command: String, seed: UInt64, inputs: [String: String]
+    ) throws {
         try ResultDocument(command: command, seed: seed, inputs: inputs, rows: result.rows).writeJSON(to: path)
     }
 

@@ -65,7 +65,8 @@ public struct PoseBody: Sendable, Hashable {
     /// - Precondition: `heightMeters > 0`.
     public static func standard(heightMeters: Double) -> PoseBody {
         precondition(heightMeters > 0 && heightMeters.isFinite, "Height must be positive, got \(heightMeters)")
-        return make(height: heightMeters, vertical: verticalRatios, widths: (0.105, 0.220), arm: armRatios, apeIndex: 1.02)
+        return make(
+            height: heightMeters, vertical: verticalRatios, widths: (0.105, 0.220), arm: armRatios, apeIndex: 1.02)
     }
 
     /// Draws a body: height uniform in `heightRangeMeters`, then segment proportions and ape index
@@ -80,7 +81,9 @@ public struct PoseBody: Sendable, Hashable {
         precondition(
             heightRangeMeters.lowerBound > 0 && heightRangeMeters.upperBound.isFinite,
             "Height range must be positive and finite, got \(heightRangeMeters)")
-        let h = heightRangeMeters.lowerBound + (heightRangeMeters.upperBound - heightRangeMeters.lowerBound) * rng.nextUnitDouble()
+        let h =
+            heightRangeMeters.lowerBound + (heightRangeMeters.upperBound - heightRangeMeters.lowerBound)
+            * rng.nextUnitDouble()
         func varied(_ value: Double, _ sigma: Double) -> Double {
             value * (1 + sigma * Swift.min(2.5, Swift.max(-2.5, rng.nextStandardGaussian())))
         }

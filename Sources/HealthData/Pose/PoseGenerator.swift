@@ -4,9 +4,9 @@ import RealModule
 import TensorCore
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// What a pose recording shows: the ground truth the generator knows.
@@ -78,10 +78,16 @@ public struct PoseTrackingNoise: Sendable, Hashable {
         jitterMeters: ClosedRange<Double> = 0.005...0.02, occludedFraction: Double = 0.03,
         meanOcclusionFrames: Double = 4, droppedFrameFraction: Double = 0
     ) {
-        precondition(jitterMeters.lowerBound >= 0 && jitterMeters.upperBound.isFinite, "Jitter must be ≥ 0 and finite, got \(jitterMeters)")
-        precondition(occludedFraction >= 0 && occludedFraction < 0.5, "occludedFraction must be in [0, 0.5), got \(occludedFraction)")
+        precondition(
+            jitterMeters.lowerBound >= 0 && jitterMeters.upperBound.isFinite,
+            "Jitter must be ≥ 0 and finite, got \(jitterMeters)")
+        precondition(
+            occludedFraction >= 0 && occludedFraction < 0.5,
+            "occludedFraction must be in [0, 0.5), got \(occludedFraction)")
         precondition(meanOcclusionFrames >= 1, "meanOcclusionFrames must be ≥ 1, got \(meanOcclusionFrames)")
-        precondition(droppedFrameFraction >= 0 && droppedFrameFraction < 1, "droppedFrameFraction must be in [0, 1), got \(droppedFrameFraction)")
+        precondition(
+            droppedFrameFraction >= 0 && droppedFrameFraction < 1,
+            "droppedFrameFraction must be in [0, 1), got \(droppedFrameFraction)")
         self.jitterMeters = jitterMeters
         self.occludedFraction = occludedFraction
         self.meanOcclusionFrames = meanOcclusionFrames
@@ -114,8 +120,10 @@ public struct PoseTrackingNoise: Sendable, Hashable {
                 if dropped || occluded[j] {
                     frames[i].joints[j] = nil
                 } else if sigma > 0 {
-                    frames[i].joints[j] = p + sigma * PoseVector(
-                        rng.nextStandardGaussian(), rng.nextStandardGaussian(), rng.nextStandardGaussian())
+                    frames[i].joints[j] =
+                        p + sigma
+                        * PoseVector(
+                            rng.nextStandardGaussian(), rng.nextStandardGaussian(), rng.nextStandardGaussian())
                 }
             }
         }
@@ -151,7 +159,9 @@ public enum PoseGenerator {
         for activity: PoseActivity, clipSeconds: Double, using rng: inout G
     ) -> PoseMotionParameters {
         precondition(clipSeconds > 0 && clipSeconds.isFinite, "clipSeconds must be positive, got \(clipSeconds)")
-        func uniform(_ r: ClosedRange<Double>) -> Double { r.lowerBound + (r.upperBound - r.lowerBound) * rng.nextUnitDouble() }
+        func uniform(_ r: ClosedRange<Double>) -> Double {
+            r.lowerBound + (r.upperBound - r.lowerBound) * rng.nextUnitDouble()
+        }
         var p = PoseMotionParameters(
             speed: uniform(0.8...1.2), amplitude: uniform(0.8...1.2), phase: uniform(0...(2 * .pi)),
             heading: uniform(0...(2 * .pi)), position: SIMD2(uniform(-2...2), uniform(-2...2)),
@@ -247,7 +257,9 @@ public struct PoseDatasetConfiguration: Sendable, Hashable {
         subjects: Int, clipsPerActivity: Int, clipFrames: Int = 30, frameRate: Double = 30,
         heightRangeMeters: ClosedRange<Double> = 1.45...1.95, noise: PoseTrackingNoise = PoseTrackingNoise()
     ) {
-        precondition(subjects >= 1 && clipsPerActivity >= 1 && clipFrames >= 2, "Counts must be ≥ 1 (frames ≥ 2), got \(subjects), \(clipsPerActivity), \(clipFrames)")
+        precondition(
+            subjects >= 1 && clipsPerActivity >= 1 && clipFrames >= 2,
+            "Counts must be ≥ 1 (frames ≥ 2), got \(subjects), \(clipsPerActivity), \(clipFrames)")
         precondition(frameRate > 0 && frameRate.isFinite, "frameRate must be positive, got \(frameRate)")
         precondition(heightRangeMeters.lowerBound > 0, "Heights must be positive, got \(heightRangeMeters)")
         self.subjects = subjects
@@ -325,10 +337,13 @@ extension PoseGenerator {
     /// - Returns: the written paths.
     /// - Throws: ``HealthDataError`` `unreadableFile` if a file cannot be written.
     public static func writeSamples<G: RandomNumberGenerator>(
-        toDirectory directory: String, subjects: Int, durationSeconds: Double, noise: PoseTrackingNoise = PoseTrackingNoise(),
+        toDirectory directory: String, subjects: Int, durationSeconds: Double,
+        noise: PoseTrackingNoise = PoseTrackingNoise(),
         using rng: inout G
     ) throws(HealthDataError) -> [String] {
-        precondition(subjects >= 1 && durationSeconds >= 1 && durationSeconds.isFinite, "Need ≥ 1 subject and ≥ 1 s, got \(subjects), \(durationSeconds)")
+        precondition(
+            subjects >= 1 && durationSeconds >= 1 && durationSeconds.isFinite,
+            "Need ≥ 1 subject and ≥ 1 s, got \(subjects), \(durationSeconds)")
         var paths: [String] = []
         for subject in 0..<subjects {
             let body = PoseBody.random(using: &rng)
@@ -343,7 +358,8 @@ extension PoseGenerator {
                 do {
                     try Data(PoseJSONL.text(of: recording).utf8).write(to: URL(fileURLWithPath: path))
                 } catch {
-                    throw HealthDataError(code: .unreadableFile, message: "\(path): cannot write the file", file: path, cause: error)
+                    throw HealthDataError(
+                        code: .unreadableFile, message: "\(path): cannot write the file", file: path, cause: error)
                 }
                 paths.append(path)
             }

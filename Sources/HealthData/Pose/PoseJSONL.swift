@@ -1,9 +1,9 @@
 // Reading and writing pose recordings as JSONL (one frame per line).
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The JSONL pose format: one JSON object per line, one line per frame, in time order
@@ -74,15 +74,18 @@ public enum PoseJSONL {
     /// - Throws: ``HealthDataError`` `unreadableFile`, `emptyFile` or the codes listed in the type's
     ///   documentation, naming the file and line.
     public static func load(
-        contentsOfFile path: String, frameRate: Double? = nil, maxGapFrames: Double = 1.5, gapPolicy: GapPolicy = .reject
+        contentsOfFile path: String, frameRate: Double? = nil, maxGapFrames: Double = 1.5,
+        gapPolicy: GapPolicy = .reject
     ) throws(HealthDataError) -> LoadReport {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw HealthDataError(code: .unreadableFile, message: "\(path): cannot read the file", file: path, cause: error)
+            throw HealthDataError(
+                code: .unreadableFile, message: "\(path): cannot read the file", file: path, cause: error)
         }
-        return try parse(Array(data), source: path, frameRate: frameRate, maxGapFrames: maxGapFrames, gapPolicy: gapPolicy)
+        return try parse(
+            Array(data), source: path, frameRate: frameRate, maxGapFrames: maxGapFrames, gapPolicy: gapPolicy)
     }
 
     /// Parses JSONL bytes (see ``load(contentsOfFile:frameRate:maxGapFrames:gapPolicy:)``); `source`
@@ -92,7 +95,9 @@ public enum PoseJSONL {
         gapPolicy: GapPolicy = .reject
     ) throws(HealthDataError) -> LoadReport {
         precondition(maxGapFrames >= 1, "maxGapFrames must be ≥ 1, got \(maxGapFrames)")
-        if let frameRate { precondition(frameRate > 0 && frameRate.isFinite, "frameRate must be positive, got \(frameRate)") }
+        if let frameRate {
+            precondition(frameRate > 0 && frameRate.isFinite, "frameRate must be positive, got \(frameRate)")
+        }
         func fail(_ code: HealthDataError.Code, _ line: Int, _ what: String) -> HealthDataError {
             HealthDataError(code: code, message: "\(source):\(line): \(what)", file: source, line: line)
         }
@@ -114,17 +119,23 @@ public enum PoseJSONL {
             } catch {
                 let text = String(decoding: lineBytes, as: UTF8.self)
                 if text.contains("NaN") || text.contains("Infinity") || text.contains("inf") {
-                    throw fail(.nonFiniteValue, lineNumber, "a value is NaN or infinite; expected finite numbers in metres and seconds")
+                    throw fail(
+                        .nonFiniteValue, lineNumber,
+                        "a value is NaN or infinite; expected finite numbers in metres and seconds")
                 }
                 throw fail(
                     .malformedLine, lineNumber,
-                    "not one complete JSON object (truncated or invalid line of \(lineBytes.count) bytes); expected {\"t\":…,\"joints\":[…17 entries…]}")
+                    "not one complete JSON object (truncated or invalid line of \(lineBytes.count) bytes); expected {\"t\":…,\"joints\":[…17 entries…]}"
+                )
             }
             guard let t = line.t else { throw fail(.missingJoint, lineNumber, "no time stamp 't' (seconds)") }
             guard t.isFinite else { throw fail(.nonFiniteValue, lineNumber, "time stamp 't' is not finite") }
             guard let joints = line.joints else { throw fail(.missingJoint, lineNumber, "no 'joints' array") }
             guard joints.count == PoseJoint.count else {
-                throw fail(.missingJoint, lineNumber, "'joints' has \(joints.count) entries, expected \(PoseJoint.count) (\(PoseJoint.allCases.map(\.name).joined(separator: ", ")))")
+                throw fail(
+                    .missingJoint, lineNumber,
+                    "'joints' has \(joints.count) entries, expected \(PoseJoint.count) (\(PoseJoint.allCases.map(\.name).joined(separator: ", ")))"
+                )
             }
             var positions: [PoseVector?] = []
             positions.reserveCapacity(PoseJoint.count)
@@ -136,7 +147,9 @@ public enum PoseJSONL {
                 }
                 let name = PoseJoint(rawValue: index)!.name  // index < 17
                 guard joint.count == 3 else {
-                    throw fail(.missingJoint, lineNumber, "joint \(index) (\(name)) has \(joint.count) coordinates, expected [x, y, z] or null")
+                    throw fail(
+                        .missingJoint, lineNumber,
+                        "joint \(index) (\(name)) has \(joint.count) coordinates, expected [x, y, z] or null")
                 }
                 guard joint.allSatisfy(\.isFinite) else {
                     throw fail(.nonFiniteValue, lineNumber, "joint \(index) (\(name)) has a non-finite coordinate")
@@ -144,13 +157,16 @@ public enum PoseJSONL {
                 positions.append(PoseVector(joint[0], joint[1], joint[2]))
             }
             if let previous = frames.last, t <= previous.timeSeconds {
-                throw fail(.timeGap, lineNumber, "time stamp does not increase (previous frame on line \(lineNumbers.last!))")
+                throw fail(
+                    .timeGap, lineNumber, "time stamp does not increase (previous frame on line \(lineNumbers.last!))")
             }
             frames.append(PoseFrame(timeSeconds: t, joints: positions))
             lineNumbers.append(lineNumber)
             let activity = line.activity.flatMap(PoseActivity.init(name:))
             if line.activity != nil && activity == nil {
-                throw fail(.invalidClass, lineNumber, "unknown activity; expected one of \(PoseActivity.names.joined(separator: ", "))")
+                throw fail(
+                    .invalidClass, lineNumber,
+                    "unknown activity; expected one of \(PoseActivity.names.joined(separator: ", "))")
             }
             activities.append(activity)
             if truth == nil, let activity, let h = line.heightMeters, let w = line.wingspanMeters {
@@ -224,7 +240,8 @@ public enum PoseJSONL {
             line += "]"
             if let truth = recording.truth {
                 line += ",\"activity\":\"\(truth.activity.name)\",\"fall\":\(truth.fall),\"subject\":\(truth.subject)"
-                line += ",\"height_m\":\(number(truth.heightMeters, 4)),\"wingspan_m\":\(number(truth.wingspanMeters, 4))"
+                line +=
+                    ",\"height_m\":\(number(truth.heightMeters, 4)),\"wingspan_m\":\(number(truth.wingspanMeters, 4))"
             }
             out += line + "}\n"
         }

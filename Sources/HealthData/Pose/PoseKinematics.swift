@@ -40,7 +40,9 @@ public struct PoseAngles: Sendable, Hashable {
     /// All angles zero: standing upright, arms down, facing `+z`.
     public init() {}
 
+    /// Equal when every angle is equal.
     public static func == (a: PoseAngles, b: PoseAngles) -> Bool { a.values == b.values }
+    /// Hashes every angle.
     public func hash(into hasher: inout Hasher) { hasher.combine(values) }
     private var values: [Double] {
         [

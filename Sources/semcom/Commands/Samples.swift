@@ -40,15 +40,20 @@ extension SemCom.Samples {
         var seconds: Double = 3
 
         func validate() throws {
-            guard (1...1000).contains(subjects) else { throw ValidationError("--subjects must be in 1…1000, got \(subjects)") }
-            guard seconds >= 1 && seconds <= 3600 else { throw ValidationError("--seconds must be in 1…3600, got \(seconds)") }
+            guard (1...1000).contains(subjects) else {
+                throw ValidationError("--subjects must be in 1…1000, got \(subjects)")
+            }
+            guard seconds >= 1 && seconds <= 3600 else {
+                throw ValidationError("--seconds must be in 1…3600, got \(seconds)")
+            }
         }
 
         func run() throws {
             global.apply()
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             var rng = Xoshiro256(seed: global.seed)
-            let paths = try PoseGenerator.writeSamples(toDirectory: out, subjects: subjects, durationSeconds: seconds, using: &rng)
+            let paths = try PoseGenerator.writeSamples(
+                toDirectory: out, subjects: subjects, durationSeconds: seconds, using: &rng)
             for path in paths { print(path) }
         }
     }

@@ -1,6 +1,6 @@
 import HealthData
-import Testing
 import TensorCore
+import Testing
 
 @Suite struct PoseGeneratorTests {
     private func distance(_ a: PoseVector?, _ b: PoseVector?) -> Double {

@@ -1,6 +1,6 @@
 import HealthData
-import Testing
 import TensorCore
+import Testing
 
 @Suite struct PoseJSONLTests {
     private func frameLine(_ t: Double, joints: String? = nil) -> String {
@@ -8,8 +8,11 @@ import TensorCore
         return "{\"t\":\(t),\"joints\":[\(j)]}"
     }
 
-    private func parse(_ lines: [String], gapPolicy: PoseJSONL.GapPolicy = .reject) throws(HealthDataError) -> PoseJSONL.LoadReport {
-        try PoseJSONL.parse(Array(lines.joined(separator: "\n").utf8), source: "clip.jsonl", frameRate: 30, gapPolicy: gapPolicy)
+    private func parse(_ lines: [String], gapPolicy: PoseJSONL.GapPolicy = .reject) throws(HealthDataError)
+        -> PoseJSONL.LoadReport
+    {
+        try PoseJSONL.parse(
+            Array(lines.joined(separator: "\n").utf8), source: "clip.jsonl", frameRate: 30, gapPolicy: gapPolicy)
     }
 
     @Test func roundTripsAGeneratedRecording() throws {
