@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "SemanticCodec", targets: ["SemanticCodec"]),
         .library(name: "Privacy", targets: ["Privacy"]),
         .library(name: "TabularCodec", targets: ["TabularCodec"]),
+        .library(name: "PoseCodec", targets: ["PoseCodec"]),
         .library(name: "Experiments", targets: ["Experiments"]),
     ],
     dependencies: [
@@ -83,12 +84,20 @@ let package = Package(
             ],
             swiftSettings: settings),
 
+        .target(
+            name: "PoseCodec",
+            dependencies: [
+                "TensorCore", "NeuralNet", "Channels", "KnowledgeBase", "HealthData", "SemanticCodec", realModule,
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: settings),
+
         // MARK: - Layer 5
         .target(
             name: "Experiments",
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
-                "KnowledgeBase", "TabularCodec", "Privacy", realModule,
+                "KnowledgeBase", "TabularCodec", "Privacy", "PoseCodec", realModule,
             ],
             swiftSettings: settings),
 
@@ -97,7 +106,7 @@ let package = Package(
             name: "semcom",
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "Experiments",
-                "KnowledgeBase", "SemanticCodec", "TabularCodec", "Privacy",
+                "KnowledgeBase", "SemanticCodec", "TabularCodec", "Privacy", "PoseCodec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings),
@@ -133,6 +142,10 @@ let package = Package(
         .testTarget(
             name: "TabularCodecTests",
             dependencies: ["TabularCodec", "SemanticCodec", "KnowledgeBase", "HealthData", "Channels", "TensorCore"],
+            swiftSettings: settings),
+        .testTarget(
+            name: "PoseCodecTests",
+            dependencies: ["PoseCodec", "SemanticCodec", "KnowledgeBase", "HealthData", "Channels", "TensorCore"],
             swiftSettings: settings),
         .testTarget(name: "semcomTests", dependencies: ["semcom"], swiftSettings: settings),
     ]

@@ -20,6 +20,10 @@ public struct HealthDataError: Error, Sendable, CustomStringConvertible {
             case invalidClass
             case missingValue
             case unreadableFile
+            case malformedLine
+            case missingJoint
+            case nonFiniteValue
+            case timeGap
         }
 
         private let value: Value
@@ -39,6 +43,14 @@ public struct HealthDataError: Error, Sendable, CustomStringConvertible {
         public static let missingValue = Code(.missingValue)
         /// The file could not be opened or read.
         public static let unreadableFile = Code(.unreadableFile)
+        /// A JSONL line is not one complete JSON object (e.g. truncated).
+        public static let malformedLine = Code(.malformedLine)
+        /// A pose frame lacks its time stamp or its 17 joints, or a joint is not `[x, y, z]` or `null`.
+        public static let missingJoint = Code(.missingJoint)
+        /// A value is NaN or infinite.
+        public static let nonFiniteValue = Code(.nonFiniteValue)
+        /// Time stamps do not increase, or jump by more than the allowed gap.
+        public static let timeGap = Code(.timeGap)
 
         /// The code's name, e.g. `wrongColumnCount`.
         public var description: String {
@@ -50,6 +62,10 @@ public struct HealthDataError: Error, Sendable, CustomStringConvertible {
             case .invalidClass: "invalidClass"
             case .missingValue: "missingValue"
             case .unreadableFile: "unreadableFile"
+            case .malformedLine: "malformedLine"
+            case .missingJoint: "missingJoint"
+            case .nonFiniteValue: "nonFiniteValue"
+            case .timeGap: "timeGap"
             }
         }
     }

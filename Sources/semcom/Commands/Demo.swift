@@ -30,6 +30,9 @@ extension SemCom {
         @Option(help: "The tabular knowledge base of the end-to-end link.")
         var kb: String = "KnowledgeBases/bcwd-tabular.semkb"
 
+        @Option(help: "The pose knowledge base (skipped when missing).")
+        var poseKB: String = "KnowledgeBases/pose-activity.semkb"
+
         @Option(help: "Directory of the HTML report (index.html and SVG plots).")
         var report: String = "semcom-report"
 
@@ -87,6 +90,14 @@ extension SemCom {
                 knowledgeBase: knowledgeBase, configuration: configuration, using: &rng,
                 progress: { global.progress($0) })
             print(EvaluationTable.render(result, setup: setup))
+            var poseSections: [any ReportSection] = []
+            if FileManager.default.fileExists(atPath: poseKB) {
+                print("\nPose — \(poseKB): activity and fall detection over AWGN, privacy of the symbols")
+                var poseRNG = Xoshiro256(seed: global.seed &+ 2)
+                let pose = try PoseDemo.run(knowledgeBasePath: poseKB, using: &poseRNG, progress: { global.progress($0) })
+                print(pose.text)
+                poseSections = pose.sections
+            }
             let classifierRows = classifiers.map {
                 "<tr><td>\($0.model)</td><td>\($0.folds)</td><td>\(format($0.accuracyMean)) ± \(format($0.accuracyStd))</td></tr>"
             }.joined()
@@ -107,7 +118,7 @@ extension SemCom {
                         summary: "Test split recorded in the knowledge base (\(setup.testCount) records); "
                             + "raw task model fitted on \(setup.trainCount) clean records: \(setup.rawTaskModel ?? "mlp-16"); "
                             + "naive eavesdropper: \(setup.eavesdropper)."),
-                ]
+                ] + poseSections
             ).write(toDirectory: report)
             print("report: \(report)/index.html (\(written.count) files)")
         }

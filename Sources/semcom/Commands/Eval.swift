@@ -2,6 +2,7 @@ import ArgumentParser
 import Experiments
 import Foundation
 import KnowledgeBase
+import PoseCodec
 import SemanticCodec
 import TensorCore
 
@@ -21,6 +22,10 @@ extension SemCom {
                 E.g. --noise none --noise jitter:0.1 --noise missing:0.2,swap:0.1.
                 Example: semcom eval --kb KnowledgeBases/bcwd-tabular.semkb --channel awgn \
                 --snr-db -10,-5,0,5,10,20 --compare raw --json out.json
+                Pose knowledge bases (semcom eval --kb KnowledgeBases/pose-activity.semkb --compare none): rows \
+                add fall_recall and fall_false_alarm_rate, and privacy-attacker rows (view symbols|raw-pose, \
+                target height|wingspan, mae_m, mean_predictor_mae_m, mae_ratio); their --noise conditions use \
+                pose-jitter:σ_m, pose-occlusion:fraction, pose-drop:fraction; --data takes labelled JSONL files.
                 """)
 
         enum Comparison: String, ExpressibleByArgument, CaseIterable { case raw, none }
@@ -60,12 +65,14 @@ extension SemCom {
         @Option(help: "Write accuracy against SNR (SVG).")
         var svg: String?
 
+        @Flag(inversion: .prefixedNo, help: "Pose: run the privacy attacks (height and wingspan from symbols and raw pose).")
+        var privacy = true
+
         func validate() throws {
             guard passes >= 1 else { throw ValidationError("--passes must be at least 1, got \(passes)") }
             do {
                 _ = try ChannelSpec.parseList(channel)
                 _ = try SNRList.parse(snrDB)
-                _ = try noiseSpecs()
             } catch {
                 throw ValidationError("\(error)")
             }
@@ -83,6 +90,7 @@ extension SemCom {
         func run() throws {
             global.apply()
             let knowledgeBase = try KnowledgeBase(contentsOfFile: kb)
+            if knowledgeBase.manifest.modality == .pose { return try runPose(knowledgeBase) }
             let eavesdropper = try eavesdropperKB.map { try KnowledgeBase(contentsOfFile: $0) }
             let specs = try noiseSpecs()
             let configuration = EvaluationConfiguration(
@@ -105,6 +113,48 @@ extension SemCom {
             }
             if let csv { try EvaluationOutputs.writeCSV(result, to: csv) }
             if let svg { try EvaluationOutputs.writeSVG(result, to: svg) }
+        }
+
+        private func runPose(_ knowledgeBase: KnowledgeBase) throws {
+            guard compare == .none else {
+                throw ValidationError("pose knowledge bases have no raw comparison yet; pass --compare none")
+            }
+            guard eavesdropperKB == nil else { throw ValidationError("--eavesdropper-kb is not supported for pose") }
+            let clipFrames = try PoseCodec(knowledgeBase: knowledgeBase).clipFrames
+            var conditions: [SemanticNoiseCondition] = []
+            // Each --noise is one condition; commas combine noises within it (as for tabular records).
+            for condition in noise.isEmpty ? ["none"] : noise {
+                if condition == "none" {
+                    conditions.append(.none)
+                    continue
+                }
+                var perturbations: [PoseTrackingPerturbation] = []
+                for spec in condition.split(separator: ",").map(String.init) {
+                    guard let perturbation = try PoseTrackingPerturbation.parse(spec, clipFrames: clipFrames) else {
+                        throw ValidationError(
+                            "unknown pose noise '\(spec)'; expected none, pose-jitter:σ, pose-occlusion:f, pose-drop:f")
+                    }
+                    perturbations.append(perturbation)
+                }
+                conditions.append(SemanticNoiseCondition(name: condition, perturbations: perturbations))
+            }
+            let configuration = EvaluationConfiguration(
+                channels: try ChannelSpec.parseList(channel), snrDecibels: try SNRList.parse(snrDB),
+                semanticPasses: passes, noiseConditions: conditions)
+            var rng = Xoshiro256(seed: global.seed)
+            let (result, setup) = try PoseLinkEvaluation.run(
+                knowledgeBase: knowledgeBase, dataPaths: data.map { [$0] } ?? [], privacy: privacy,
+                configuration: configuration, using: &rng, progress: { global.progress($0) })
+            print(PoseLinkEvaluation.render(result, setup: setup))
+            let inputs = [
+                "kb": kb, "data": setup.data, "channel": channel, "snr_db": snrDB, "noise": noise.joined(separator: " "),
+                "passes": "\(passes)", "privacy": "\(privacy)", "threads": "\(global.threads)",
+            ]
+            if let json {
+                try PoseLinkEvaluation.writeJSON(result, to: json, command: "eval", seed: global.seed, inputs: inputs)
+            }
+            if let csv { try EvaluationOutputs.writeCSV(result.link, to: csv) }
+            if let svg { try EvaluationOutputs.writeSVG(result.link, to: svg) }
         }
     }
 }
