@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "SemanticCodec", targets: ["SemanticCodec"]),
         .library(name: "Privacy", targets: ["Privacy"]),
         .library(name: "TabularCodec", targets: ["TabularCodec"]),
+        .library(name: "ClinicalTextCodec", targets: ["ClinicalTextCodec"]),
         .library(name: "Experiments", targets: ["Experiments"]),
     ],
     dependencies: [
@@ -83,12 +84,20 @@ let package = Package(
             ],
             swiftSettings: settings),
 
+        .target(
+            name: "ClinicalTextCodec",
+            dependencies: [
+                "TensorCore", "NeuralNet", "Channels", "KnowledgeBase", "HealthData", "SemanticCodec", realModule,
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: settings),
+
         // MARK: - Layer 5
         .target(
             name: "Experiments",
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
-                "KnowledgeBase", "TabularCodec", realModule,
+                "KnowledgeBase", "TabularCodec", "ClinicalTextCodec", realModule,
             ],
             swiftSettings: settings),
 
@@ -97,7 +106,7 @@ let package = Package(
             name: "semcom",
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "Experiments",
-                "KnowledgeBase", "SemanticCodec", "TabularCodec",
+                "KnowledgeBase", "SemanticCodec", "TabularCodec", "ClinicalTextCodec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings),
@@ -132,6 +141,10 @@ let package = Package(
         .testTarget(
             name: "TabularCodecTests",
             dependencies: ["TabularCodec", "SemanticCodec", "KnowledgeBase", "HealthData", "Channels", "TensorCore"],
+            swiftSettings: settings),
+        .testTarget(
+            name: "ClinicalTextCodecTests",
+            dependencies: ["ClinicalTextCodec", "SemanticCodec", "KnowledgeBase", "HealthData", "Channels", "TensorCore"],
             swiftSettings: settings),
         .testTarget(name: "semcomTests", dependencies: ["semcom"], swiftSettings: settings),
     ]

@@ -20,6 +20,8 @@ public struct HealthDataError: Error, Sendable, CustomStringConvertible {
             case invalidClass
             case missingValue
             case unreadableFile
+            case malformedRecord
+            case invalidEncoding
         }
 
         private let value: Value
@@ -39,6 +41,10 @@ public struct HealthDataError: Error, Sendable, CustomStringConvertible {
         public static let missingValue = Code(.missingValue)
         /// The file could not be opened or read.
         public static let unreadableFile = Code(.unreadableFile)
+        /// A JSONL record that is not valid JSON or lacks a required field.
+        public static let malformedRecord = Code(.malformedRecord)
+        /// Bytes that are not valid UTF-8.
+        public static let invalidEncoding = Code(.invalidEncoding)
 
         /// The code's name, e.g. `wrongColumnCount`.
         public var description: String {
@@ -50,6 +56,8 @@ public struct HealthDataError: Error, Sendable, CustomStringConvertible {
             case .invalidClass: "invalidClass"
             case .missingValue: "missingValue"
             case .unreadableFile: "unreadableFile"
+            case .malformedRecord: "malformedRecord"
+            case .invalidEncoding: "invalidEncoding"
             }
         }
     }

@@ -30,6 +30,9 @@ extension SemCom {
         @Option(help: "The tabular knowledge base of the end-to-end link.")
         var kb: String = "KnowledgeBases/bcwd-tabular.semkb"
 
+        @Option(help: "The clinical-text knowledge base of the notes section (skipped when absent).")
+        var textKB: String = "KnowledgeBases/clinical-triage.semkb"
+
         @Option(help: "Directory of the HTML report (index.html and SVG plots).")
         var report: String = "semcom-report"
 
@@ -90,6 +93,15 @@ extension SemCom {
             let classifierRows = classifiers.map {
                 "<tr><td>\($0.model)</td><td>\($0.folds)</td><td>\(format($0.accuracyMean)) ± \(format($0.accuracyStd))</td></tr>"
             }.joined()
+            var textSections: [any ReportSection] = []
+            if FileManager.default.fileExists(atPath: textKB) {
+                print("\nClinical notes — \(textKB) over AWGN, clean and with semantic noise, vs raw transmission and eavesdroppers")
+                let text = try ClinicalTextDemo.run(
+                    knowledgeBasePath: textKB, cleanKnowledgeBasePath: textKB.replacingOccurrences(of: ".semkb", with: "-clean.semkb"),
+                    seed: global.seed &+ 2, progress: { global.progress($0) })
+                print(text.text)
+                textSections = text.sections
+            }
             let written = try HTMLReport(
                 title: "SemCom demo report",
                 summary: """
@@ -107,7 +119,7 @@ extension SemCom {
                         summary: "Test split recorded in the knowledge base (\(setup.testCount) records); "
                             + "raw task model trained on \(setup.trainCount) clean records; "
                             + "naive eavesdropper: \(setup.eavesdropper)."),
-                ]
+                ] + textSections
             ).write(toDirectory: report)
             print("report: \(report)/index.html (\(written.count) files)")
         }

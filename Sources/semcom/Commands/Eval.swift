@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClinicalTextCodec
 import Experiments
 import Foundation
 import KnowledgeBase
@@ -16,6 +17,10 @@ extension SemCom {
                 Channels: awgn, rayleigh (block fading, CSI), rayleigh-nocsi, rician[:K], erasure[:p], burst.
                 Example: semcom eval --kb KnowledgeBases/bcwd-tabular.semkb --channel awgn \
                 --snr-db -10,-5,0,5,10,20 --compare raw --json out.json
+                Text KBs (clinical notes): --noise adds a semantic-noise condition (repeatable; the clean \
+                condition is always measured), e.g. semcom eval --kb KnowledgeBases/clinical-triage.semkb \
+                --channel awgn --snr-db 5,10,20 --noise synonym:0.2,reverse:0.1 --noise synonym-heldout:0.2 \
+                --compare raw. Text noise: synonym, synonym-heldout, dropout, shuffle, reverse, swap, insert, delete.
                 """)
 
         enum Comparison: String, ExpressibleByArgument, CaseIterable { case raw, none }
@@ -40,6 +45,9 @@ extension SemCom {
         @Option(help: "The naive eavesdropper's knowledge base (default: one trained with seed + 1).")
         var eavesdropperKB: String?
 
+        @Option(help: "A semantic-noise condition name:rate[,name:rate…] (repeatable; text KBs).")
+        var noise: [String] = []
+
         @Option(help: "Semantic passes over the test set per point.")
         var passes: Int = 5
 
@@ -57,6 +65,7 @@ extension SemCom {
             do {
                 _ = try ChannelSpec.parseList(channel)
                 _ = try SNRList.parse(snrDB)
+                for spec in noise { _ = try ClinicalTextNoise(spec: spec, lexicon: .standard) }
             } catch {
                 throw ValidationError("\(error)")
             }
@@ -70,6 +79,12 @@ extension SemCom {
                 channels: try ChannelSpec.parseList(channel), snrDecibels: try SNRList.parse(snrDB),
                 semanticPasses: passes)
             var rng = Xoshiro256(seed: global.seed)
+            if knowledgeBase.manifest.modality == .text {
+                return try runText(knowledgeBase, eavesdropper: eavesdropper, configuration: configuration, rng: &rng)
+            }
+            guard noise.isEmpty else {
+                throw ValidationError("--noise is implemented for text knowledge bases; \(kb) is \(knowledgeBase.manifest.modality)")
+            }
             let (result, setup) = try TabularLinkEvaluation.run(
                 knowledgeBase: knowledgeBase, dataPath: data, eavesdropperKnowledgeBase: eavesdropper,
                 compareRaw: compare == .raw, configuration: configuration, using: &rng,
@@ -84,6 +99,26 @@ extension SemCom {
             }
             if let csv { try EvaluationOutputs.writeCSV(result, to: csv) }
             if let svg { try EvaluationOutputs.writeSVG(result, to: svg) }
+        }
+
+        /// A clinical-text knowledge base: noise conditions, concept sets, raw with and without a dictionary.
+        private func runText(
+            _ knowledgeBase: KnowledgeBase, eavesdropper: KnowledgeBase?, configuration: EvaluationConfiguration,
+            rng: inout Xoshiro256
+        ) throws {
+            guard data == nil else { throw ValidationError("--data is not used with text knowledge bases (the KB records its notes file)") }
+            let output = try TextLinkEvaluation.run(
+                knowledgeBase: knowledgeBase, noiseSpecs: ["none"] + noise, eavesdropperKnowledgeBase: eavesdropper,
+                compareRaw: compare == .raw, configuration: configuration, using: &rng, progress: { global.progress($0) })
+            print(TextLinkEvaluation.render(output))
+            let inputs = [
+                "kb": kb, "data": output.setup.dataPath, "channel": channel, "snr_db": snrDB, "compare": compare.rawValue,
+                "noise": (["none"] + noise).joined(separator: ";"), "eavesdropper": output.setup.eavesdropper,
+                "passes": "\(passes)", "threads": "\(global.threads)",
+            ]
+            if let json { try TextLinkEvaluation.writeJSON(output, to: json, seed: global.seed, inputs: inputs) }
+            if let csv { try EvaluationOutputs.writeCSV(output.result, to: csv) }
+            if let svg { try EvaluationOutputs.writeSVG(output.result, to: svg) }
         }
     }
 }

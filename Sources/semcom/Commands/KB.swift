@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ClinicalTextCodec
 import KnowledgeBase
 import TabularCodec
 
@@ -22,44 +23,59 @@ extension SemCom.KB {
                 The shipped BCWD knowledge base is rebuilt by: semcom kb build --modality tabular \
                 --data Samples/bcwd/breast-cancer-wisconsin.data --schema Samples/bcwd/bcwd.schema.json \
                 --seed 0 --out KnowledgeBases/bcwd-tabular.semkb
+                The shipped clinical-triage knowledge base is rebuilt by: semcom kb build --modality text \
+                --data Samples/notes/clinical-notes.jsonl --seed 0 --out KnowledgeBases/clinical-triage.semkb \
+                (add --training-noise none for the codec trained without semantic noise).
                 """)
 
-        enum Modality: String, ExpressibleByArgument, CaseIterable { case tabular }
+        enum Modality: String, ExpressibleByArgument, CaseIterable { case tabular, text }
 
         @OptionGroup var global: GlobalOptions
 
         @Option(help: "The modality of the data: \(Modality.allCases.map(\.rawValue).joined(separator: ", ")).")
         var modality: Modality
 
-        @Option(help: "The data file (CSV described by --schema).")
+        @Option(help: "The data file (tabular: CSV described by --schema; text: JSONL notes).")
         var data: String
 
-        @Option(help: "The table schema (JSON).")
-        var schema: String
+        @Option(help: "The table schema (JSON; tabular only).")
+        var schema: String?
 
         @Option(help: "Where to write the knowledge base (.semkb).")
         var out: String
 
-        @Option(help: "Complex channel uses per record.")
-        var channelUses: Int = 4
+        @Option(help: "Complex channel uses per record (default: tabular 4, text 8).")
+        var channelUses: Int?
 
-        @Option(help: "Training epochs.")
-        var epochs: Int = 150
+        @Option(help: "Training epochs (default: tabular 150, text 40).")
+        var epochs: Int?
+
+        @Option(help: "Text: the noise-aware-training spec (name:rate,…), or none for a codec trained on clean notes.")
+        var trainingNoise: String = ClinicalTextCodecConfiguration.defaultTrainingNoise
 
         func validate() throws {
-            guard channelUses >= 1 && channelUses <= 1024 else {
+            if let channelUses, !(1...1024).contains(channelUses) {
                 throw ValidationError("--channel-uses must be in 1…1024, got \(channelUses)")
             }
-            guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+            if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+            if modality == .tabular && schema == nil { throw ValidationError("--modality tabular needs --schema") }
+            if modality == .text && trainingNoise != "none" {
+                do {
+                    _ = try ClinicalTextNoise(spec: trainingNoise, lexicon: .standard)
+                } catch {
+                    throw ValidationError("--training-noise: \(error)")
+                }
+            }
         }
 
         func run() throws {
             global.apply()
-            let tableSchema = try TableSchema(contentsOfFile: schema)
+            if modality == .text { return try buildText() }
+            let tableSchema = try TableSchema(contentsOfFile: schema!)
             var configuration = TabularCodecConfiguration.default
             configuration.seed = global.seed
-            configuration.channelUsesPerSample = channelUses
-            configuration.epochs = epochs
+            configuration.channelUsesPerSample = channelUses ?? 4
+            configuration.epochs = epochs ?? 150
             let (kb, report) = try TabularKnowledgeBase.build(
                 dataPath: data, schema: tableSchema, configuration: configuration, progress: { global.progress($0) })
             try kb.write(to: out)
@@ -67,6 +83,30 @@ extension SemCom.KB {
             print("fingerprint \(report.fingerprint.hexString)")
             for (channel, snr, evaluation) in report.evaluations {
                 print("  \(channel) \(snr) dB: accuracy \(String(format: "%.3f", evaluation.accuracy))")
+            }
+        }
+
+        /// `--modality text`: a clinical-text knowledge base from JSONL notes.
+        private func buildText() throws {
+            var configuration = ClinicalTextCodecConfiguration.default
+            configuration.seed = global.seed
+            if let channelUses { configuration.channelUsesPerSample = channelUses }
+            if let epochs { configuration.epochs = epochs }
+            configuration.trainingNoise = trainingNoise == "none" ? nil : trainingNoise
+            if configuration.trainingNoise == nil { configuration.name = "clinical-triage-clean" }
+            let (kb, report) = try ClinicalTextKnowledgeBase.build(
+                dataPath: data, configuration: configuration, progress: { global.progress($0) })
+            try kb.write(to: out)
+            if report.truncatedCount > 0 {
+                FileHandle.standardError.write(
+                    Data("warning: \(report.truncatedCount) notes longer than \(configuration.maximumBytes) bytes were truncated\n".utf8))
+            }
+            print("wrote \(out): \(report.noteCount) notes (\(report.trainCount) train / \(report.testCount) test)")
+            print("fingerprint \(report.fingerprint.hexString)")
+            for (channel, snr, noise, evaluation) in report.evaluations {
+                print(
+                    "  \(channel) \(snr) dB, noise \(noise): triage accuracy \(String(format: "%.3f", evaluation.triageAccuracy)), "
+                        + "concept F1 \(String(format: "%.3f", evaluation.conceptF1))")
             }
         }
     }
@@ -79,7 +119,8 @@ extension SemCom.KB {
         var path: String
 
         func run() throws {
-            print(TabularKnowledgeBase.inspect(try KnowledgeBase(contentsOfFile: path)))
+            let kb = try KnowledgeBase(contentsOfFile: path)
+            print(kb.manifest.modality == .text ? ClinicalTextKnowledgeBase.inspect(kb) : TabularKnowledgeBase.inspect(kb))
         }
     }
 
@@ -93,7 +134,11 @@ extension SemCom.KB {
         var path: String
 
         func run() throws {
-            print(try TabularKnowledgeBase.verify(contentsOfFile: path))
+            let modality = try? KnowledgeBase(contentsOfFile: path).manifest.modality
+            print(
+                modality == .text
+                    ? try ClinicalTextKnowledgeBase.verify(contentsOfFile: path)
+                    : try TabularKnowledgeBase.verify(contentsOfFile: path))
         }
     }
 }
