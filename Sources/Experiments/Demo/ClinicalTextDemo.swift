@@ -45,7 +45,7 @@ public enum ClinicalTextDemo {
             text += "\n\nthe same noise against the codec trained without noise (\(cleanKnowledgeBasePath))\n"
             text += "channel  SNR dB  noise                        triage  concept F1\n"
             for row in cleanRows {
-                text += "\(row.channel)     \(formatFixed(row.snrDecibels, decimals: 1))    \(row.noise.padding(toLength: 27, withPad: " ", startingAt: 0))  \(formatFixed(row.triageAccuracy, decimals: 3))   \(formatFixed(row.conceptF1, decimals: 3))\n"
+                text += "\(row.channel)     \(formatFixed(row.snrDecibels, decimals: 1))    \(row.noise.rightPadded(27))  \(formatFixed(row.triageAccuracy, decimals: 3))   \(formatFixed(row.conceptF1, decimals: 3))\n"
             }
         }
         func table(_ rows: [TextLinkEvaluation.ConceptRow]) -> String {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClinicalTextCodec
+import HealthData
 import Experiments
 import Foundation
 import KnowledgeBase

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ClinicalTextCodec
+import HealthData
 import KnowledgeBase
 import TabularCodec
 
