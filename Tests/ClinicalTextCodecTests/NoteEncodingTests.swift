@@ -7,14 +7,14 @@ import Testing
         let long = String(repeating: "é", count: 10)  // 20 bytes
         let encoded = try NoteEncoding.encode(["chest pain", long, "ok\u{0}x"], maximumBytes: 7)
         #expect(encoded.bytes.shape == [3, 7])
-        #expect(encoded.truncatedNotes == [1])
+        #expect(encoded.truncatedNotes == [0, 1])
         let decoded = NoteEncoding.decode(encoded.bytes)
         #expect(decoded[0] == "chest p")
         #expect(decoded[1] == "ééé")  // 6 bytes: the 7th byte would split a character
         #expect(decoded[2] == "ok x")  // NUL becomes a space
     }
 
-    @Test func emptyAndInvalidNotesAreErrors() {
+    @Test func emptyAndInvalidNotesAreErrors() throws {
         #expect {
             try NoteEncoding.encode(["fine", " \n\t"], maximumBytes: 16)
         } throws: { error in

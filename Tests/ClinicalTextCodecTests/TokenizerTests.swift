@@ -1,5 +1,6 @@
 import ClinicalTextCodec
 import HealthData
+import TensorCore
 import Testing
 
 @Suite struct TokenizerTests {
@@ -55,6 +56,7 @@ import Testing
         #expect(x.shape == [2, Self.featurizer.width])
         let first = x.scalars[0..<Self.featurizer.width]
         #expect(first.contains { $0 != 0 })
-        #expect(x.scalars.allSatisfy(\.isFinite))
+        let finite = x.scalars.allSatisfy { $0.isFinite }
+        #expect(finite)
     }
 }

@@ -137,4 +137,18 @@ public struct ClinicalNote: Sendable, Hashable, Codable {
         self.templates = templates
         self.split = split
     }
+
+    enum CodingKeys: String, CodingKey { case id, text, triage, concepts, vitals, templates, split }
+
+    /// Decodes a note; `vitals`, `templates` and `split` are optional (defaults: none, none, `train`).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decode(String.self, forKey: .id), text: try c.decode(String.self, forKey: .text),
+            triage: try c.decode(TriageClass.self, forKey: .triage),
+            concepts: try c.decode([ConceptMention].self, forKey: .concepts),
+            vitals: try c.decodeIfPresent([String: Double].self, forKey: .vitals) ?? [:],
+            templates: try c.decodeIfPresent([String].self, forKey: .templates) ?? [],
+            split: try c.decodeIfPresent(String.self, forKey: .split) ?? "train")
+    }
 }
