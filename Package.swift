@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "Privacy", targets: ["Privacy"]),
         .library(name: "TabularCodec", targets: ["TabularCodec"]),
         .library(name: "PoseCodec", targets: ["PoseCodec"]),
+        .library(name: "ClinicalTextCodec", targets: ["ClinicalTextCodec"]),
         .library(name: "Experiments", targets: ["Experiments"]),
     ],
     dependencies: [
@@ -91,13 +92,20 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: settings),
+        .target(
+            name: "ClinicalTextCodec",
+            dependencies: [
+                "TensorCore", "NeuralNet", "Channels", "KnowledgeBase", "HealthData", "SemanticCodec", realModule,
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: settings),
 
         // MARK: - Layer 5
         .target(
             name: "Experiments",
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
-                "KnowledgeBase", "TabularCodec", "Privacy", "PoseCodec", realModule,
+                "KnowledgeBase", "TabularCodec", "Privacy", "PoseCodec", "ClinicalTextCodec", realModule,
             ],
             swiftSettings: settings),
 
@@ -106,7 +114,7 @@ let package = Package(
             name: "semcom",
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "Experiments",
-                "KnowledgeBase", "SemanticCodec", "TabularCodec", "Privacy", "PoseCodec",
+                "KnowledgeBase", "SemanticCodec", "TabularCodec", "Privacy", "PoseCodec", "ClinicalTextCodec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings),
@@ -146,6 +154,10 @@ let package = Package(
         .testTarget(
             name: "PoseCodecTests",
             dependencies: ["PoseCodec", "SemanticCodec", "KnowledgeBase", "HealthData", "Channels", "TensorCore"],
+            swiftSettings: settings),
+        .testTarget(
+            name: "ClinicalTextCodecTests",
+            dependencies: ["ClinicalTextCodec", "SemanticCodec", "KnowledgeBase", "HealthData", "Channels", "TensorCore"],
             swiftSettings: settings),
         .testTarget(name: "semcomTests", dependencies: ["semcom"], swiftSettings: settings),
     ]

@@ -24,6 +24,8 @@ public struct HealthDataError: Error, Sendable, CustomStringConvertible {
             case missingJoint
             case nonFiniteValue
             case timeGap
+            case malformedRecord
+            case invalidEncoding
         }
 
         private let value: Value
@@ -51,6 +53,10 @@ public struct HealthDataError: Error, Sendable, CustomStringConvertible {
         public static let nonFiniteValue = Code(.nonFiniteValue)
         /// Time stamps do not increase, or jump by more than the allowed gap.
         public static let timeGap = Code(.timeGap)
+        /// A JSONL record that is not valid JSON or lacks a required field.
+        public static let malformedRecord = Code(.malformedRecord)
+        /// Bytes that are not valid UTF-8.
+        public static let invalidEncoding = Code(.invalidEncoding)
 
         /// The code's name, e.g. `wrongColumnCount`.
         public var description: String {
@@ -66,6 +72,8 @@ public struct HealthDataError: Error, Sendable, CustomStringConvertible {
             case .missingJoint: "missingJoint"
             case .nonFiniteValue: "nonFiniteValue"
             case .timeGap: "timeGap"
+            case .malformedRecord: "malformedRecord"
+            case .invalidEncoding: "invalidEncoding"
             }
         }
     }

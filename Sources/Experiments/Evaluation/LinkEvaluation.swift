@@ -20,36 +20,61 @@ import TensorCore
 ///     fallbackClass: 0, classify: { record in svm(record.map { $0 / 10 }) })
 /// ```
 public struct RawBaseline: Sendable {
-    /// One record per test sample, in the order of the semantic test set, in source units.
-    public var records: [[Double]]
+    /// One sample per test record, in the order of the semantic test set (values in source units,
+    /// or text).
+    public var samples: [RawSample]
     /// Quantization (choose a bit depth that represents the records exactly) and compression.
     public var source: RawSourceCoding
     /// The class predicted when a frame fails (the training-set majority class).
     public var fallbackClass: Int
-    /// The task model trained on clean raw records: record (source units) → class.
-    public var classify: @Sendable ([Double]) -> Int
+    /// The task model trained on clean raw samples: sample → class.
+    public var classifySample: @Sendable (RawSample) -> Int
     /// The (modulation, code) pairs tried at every SNR.
     public var candidates: [DigitalScheme]
     /// Times every record is sent per candidate and SNR (independent channel draws).
     public var passes: Int
 
-    /// Creates a raw baseline.
+    /// Creates a raw baseline of value records.
     /// - Precondition: records non-empty, `candidates` non-empty, `passes ≥ 1`, `fallbackClass ≥ 0`.
     public init(
         records: [[Double]], source: RawSourceCoding, fallbackClass: Int,
         candidates: [DigitalScheme] = DigitalScheme.standardCandidates, passes: Int = 1,
         classify: @escaping @Sendable ([Double]) -> Int
     ) {
-        precondition(!records.isEmpty, "RawBaseline needs at least one record")
+        self.init(
+            samples: records.map { .values($0) }, source: source, fallbackClass: fallbackClass, candidates: candidates,
+            passes: passes,
+            classifySample: { sample in
+                guard case .values(let values) = sample else { preconditionFailure("a value baseline received text") }
+                return classify(values)
+            })
+    }
+
+    /// Creates a raw baseline of any samples (e.g. clinical notes as `.text`).
+    /// - Precondition: samples non-empty, `candidates` non-empty, `passes ≥ 1`, `fallbackClass ≥ 0`.
+    public init(
+        samples: [RawSample], source: RawSourceCoding, fallbackClass: Int,
+        candidates: [DigitalScheme] = DigitalScheme.standardCandidates, passes: Int = 1,
+        classifySample: @escaping @Sendable (RawSample) -> Int
+    ) {
+        precondition(!samples.isEmpty, "RawBaseline needs at least one record")
         precondition(!candidates.isEmpty, "RawBaseline needs at least one (modulation, code) candidate")
         precondition(passes >= 1, "RawBaseline passes must be ≥ 1, got \(passes)")
         precondition(fallbackClass >= 0, "fallbackClass must be ≥ 0, got \(fallbackClass)")
-        self.records = records
+        self.samples = samples
         self.source = source
         self.fallbackClass = fallbackClass
         self.candidates = candidates
         self.passes = passes
-        self.classify = classify
+        self.classifySample = classifySample
+    }
+
+    /// The value records (empty entries for text samples).
+    public var records: [[Double]] {
+        samples.map { sample in
+            if case .values(let values) = sample { return values }
+            return []
+        }
     }
 
     /// The payload bits of one record after source coding: `values × bits` for fixed or adaptive
@@ -57,13 +82,20 @@ public struct RawBaseline: Sendable {
     /// the compressed payload's bytes × 8.
     /// - Throws: `RawTransmissionError` for a record the source coder cannot encode.
     public func payloadBits(of record: [Double]) throws -> Int {
-        if case .none = source.compression {
+        try payloadBits(of: .values(record))
+    }
+
+    /// The payload bits of one sample after source coding (text: its UTF-8 bytes × 8, or the
+    /// compressed payload's bytes × 8).
+    /// - Throws: `RawTransmissionError` for a sample the source coder cannot encode.
+    public func payloadBits(of sample: RawSample) throws -> Int {
+        if case .none = source.compression, case .values(let record) = sample {
             switch source.quantization {
             case .fixed(let quantizer): return record.count * quantizer.bitsPerValue
             case .adaptive(let bits): return 128 + record.count * bits
             }
         }
-        return try source.encode(.values(record)).count * 8
+        return try source.encode(sample).count * 8
     }
 }
 
@@ -267,8 +299,8 @@ public enum LinkEvaluation {
         precondition(test.count > 0, "The test set is empty")
         if let raw {
             precondition(
-                raw.records.count == test.count,
-                "RawBaseline has \(raw.records.count) records for \(test.count) test samples")
+                raw.samples.count == test.count,
+                "RawBaseline has \(raw.samples.count) records for \(test.count) test samples")
         }
         let base = Xoshiro256(seed: rng.next())
         let k = Double(pipeline.channelUsesPerSample)
@@ -280,10 +312,10 @@ public enum LinkEvaluation {
         var cleanBalanced: Double?
         var payloadBits: [Int] = []
         if let raw {
-            let predictions = raw.records.map(raw.classify)
+            let predictions = raw.samples.map(raw.classifySample)
             cleanAccuracy = Metrics.accuracy(predictions: predictions, labels: test.labels)
             cleanBalanced = Metrics.balancedAccuracy(predictions: predictions, labels: test.labels)
-            payloadBits = try raw.records.map(raw.payloadBits(of:))
+            payloadBits = try raw.samples.map { try raw.payloadBits(of: $0) }
         }
         for (c, spec) in configuration.channels.enumerated() {
             for (s, snr) in configuration.snrDecibels.enumerated() {
@@ -477,21 +509,24 @@ public enum LinkEvaluation {
     ) throws -> EvaluationRow {
         let configuration = RawLinkConfiguration(source: raw.source, modulation: scheme.modulation, code: scheme.code)
         // The fallback sample is never classified: a failed frame predicts `fallbackClass`.
-        var link = RawLink(
-            configuration: configuration,
-            fallback: .fixed(.values([Double](repeating: 0, count: raw.records.first?.count ?? 1))))
+        let fallback: RawSample
+        switch raw.samples.first {
+        case .values(let values)?: fallback = .values([Double](repeating: 0, count: values.count))
+        default: fallback = .text(" ")
+        }
+        var link = RawLink(configuration: configuration, fallback: .fixed(fallback))
         var predictions: [Int] = []
         var truth: [Int] = []
         var failures = 0
         var uses = 0
         var payload = 0
         for _ in 0..<raw.passes {
-            for (record, label) in zip(raw.records, labels) {
-                let report = try link.transmit(.values(record), over: channel, using: &rng)
+            for (sample, label) in zip(raw.samples, labels) {
+                let report = try link.transmit(sample, over: channel, using: &rng)
                 uses += report.channelUses
                 payload += report.payloadBits
-                if report.frameSucceeded, case .values(let received) = report.output {
-                    predictions.append(raw.classify(received))
+                if report.frameSucceeded {
+                    predictions.append(raw.classifySample(report.output))
                 } else {
                     failures += 1
                     predictions.append(raw.fallbackClass)

@@ -33,6 +33,9 @@ extension SemCom {
         @Option(help: "The pose knowledge base (skipped when missing).")
         var poseKB: String = "KnowledgeBases/pose-activity.semkb"
 
+        @Option(help: "The clinical-text knowledge base of the notes section (skipped when absent).")
+        var textKB: String = "KnowledgeBases/clinical-triage.semkb"
+
         @Option(help: "Directory of the HTML report (index.html and SVG plots).")
         var report: String = "semcom-report"
 
@@ -101,6 +104,15 @@ extension SemCom {
             let classifierRows = classifiers.map {
                 "<tr><td>\($0.model)</td><td>\($0.folds)</td><td>\(format($0.accuracyMean)) ± \(format($0.accuracyStd))</td></tr>"
             }.joined()
+            var textSections: [any ReportSection] = []
+            if FileManager.default.fileExists(atPath: textKB) {
+                print("\nClinical notes — \(textKB) over AWGN, clean and with semantic noise, vs raw transmission and eavesdroppers")
+                let text = try ClinicalTextDemo.run(
+                    knowledgeBasePath: textKB, cleanKnowledgeBasePath: textKB.replacingOccurrences(of: ".semkb", with: "-clean.semkb"),
+                    seed: global.seed &+ 2, progress: { global.progress($0) })
+                print(text.text)
+                textSections = text.sections
+            }
             let written = try HTMLReport(
                 title: "SemCom demo report",
                 summary: """
@@ -118,7 +130,7 @@ extension SemCom {
                         summary: "Test split recorded in the knowledge base (\(setup.testCount) records); "
                             + "raw task model fitted on \(setup.trainCount) clean records: \(setup.rawTaskModel ?? "mlp-16"); "
                             + "naive eavesdropper: \(setup.eavesdropper)."),
-                ] + poseSections
+                ] + poseSections + textSections
             ).write(toDirectory: report)
             print("report: \(report)/index.html (\(written.count) files)")
         }

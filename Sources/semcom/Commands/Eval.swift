@@ -1,4 +1,6 @@
 import ArgumentParser
+import ClinicalTextCodec
+import HealthData
 import Experiments
 import Foundation
 import KnowledgeBase
@@ -26,6 +28,10 @@ extension SemCom {
                 add fall_recall and fall_false_alarm_rate, and privacy-attacker rows (view symbols|raw-pose, \
                 target height|wingspan, mae_m, mean_predictor_mae_m, mae_ratio); their --noise conditions use \
                 pose-jitter:σ_m, pose-occlusion:fraction, pose-drop:fraction; --data takes labelled JSONL files.
+                Text KBs (clinical notes): --noise adds a semantic-noise condition (repeatable; the clean \
+                condition is always measured), e.g. semcom eval --kb KnowledgeBases/clinical-triage.semkb \
+                --channel awgn --snr-db 5,10,20 --noise synonym:0.2,reverse:0.1 --noise synonym-heldout:0.2 \
+                --compare raw. Text noise: synonym, synonym-heldout, dropout, shuffle, reverse, swap, insert, delete.
                 """)
 
         enum Comparison: String, ExpressibleByArgument, CaseIterable { case raw, none }
@@ -50,7 +56,7 @@ extension SemCom {
         @Option(help: "The naive eavesdropper's knowledge base (default: one trained with seed + 1).")
         var eavesdropperKB: String?
 
-        @Option(help: "Semantic noise condition name:rate[,name:rate…] or none (repeatable; default none).")
+        @Option(help: "A semantic-noise condition name:rate[,name:rate…] or none (repeatable; default: none only; text KBs always add none).")
         var noise: [String] = []
 
         @Option(help: "Semantic passes over the test set per point.")
@@ -73,6 +79,7 @@ extension SemCom {
             do {
                 _ = try ChannelSpec.parseList(channel)
                 _ = try SNRList.parse(snrDB)
+                for spec in noise { _ = try ClinicalTextNoise(spec: spec, lexicon: .standard) }
             } catch {
                 throw ValidationError("\(error)")
             }
@@ -92,12 +99,19 @@ extension SemCom {
             let knowledgeBase = try KnowledgeBase(contentsOfFile: kb)
             if knowledgeBase.manifest.modality == .pose { return try runPose(knowledgeBase) }
             let eavesdropper = try eavesdropperKB.map { try KnowledgeBase(contentsOfFile: $0) }
+            var rng = Xoshiro256(seed: global.seed)
+            if knowledgeBase.manifest.modality == .text {
+                // Text noise conditions are applied by the text evaluation itself (budgets per note).
+                let configuration = EvaluationConfiguration(
+                    channels: try ChannelSpec.parseList(channel), snrDecibels: try SNRList.parse(snrDB),
+                    semanticPasses: passes)
+                return try runText(knowledgeBase, eavesdropper: eavesdropper, configuration: configuration, rng: &rng)
+            }
             let specs = try noiseSpecs()
             let configuration = EvaluationConfiguration(
                 channels: try ChannelSpec.parseList(channel), snrDecibels: try SNRList.parse(snrDB),
                 semanticPasses: passes,
                 noiseConditions: try TabularLinkEvaluation.noiseConditions(for: specs, knowledgeBase: knowledgeBase))
-            var rng = Xoshiro256(seed: global.seed)
             let (result, setup) = try TabularLinkEvaluation.run(
                 knowledgeBase: knowledgeBase, dataPath: data, eavesdropperKnowledgeBase: eavesdropper,
                 compareRaw: compare == .raw, configuration: configuration, using: &rng,
@@ -155,6 +169,26 @@ extension SemCom {
             }
             if let csv { try EvaluationOutputs.writeCSV(result.link, to: csv) }
             if let svg { try EvaluationOutputs.writeSVG(result.link, to: svg) }
+        }
+
+        /// A clinical-text knowledge base: noise conditions, concept sets, raw with and without a dictionary.
+        private func runText(
+            _ knowledgeBase: KnowledgeBase, eavesdropper: KnowledgeBase?, configuration: EvaluationConfiguration,
+            rng: inout Xoshiro256
+        ) throws {
+            guard data == nil else { throw ValidationError("--data is not used with text knowledge bases (the KB records its notes file)") }
+            let output = try TextLinkEvaluation.run(
+                knowledgeBase: knowledgeBase, noiseSpecs: ["none"] + noise.filter { $0 != "none" }, eavesdropperKnowledgeBase: eavesdropper,
+                compareRaw: compare == .raw, configuration: configuration, using: &rng, progress: { global.progress($0) })
+            print(TextLinkEvaluation.render(output))
+            let inputs = [
+                "kb": kb, "data": output.setup.dataPath, "channel": channel, "snr_db": snrDB, "compare": compare.rawValue,
+                "noise": (["none"] + noise).joined(separator: ";"), "eavesdropper": output.setup.eavesdropper,
+                "passes": "\(passes)", "threads": "\(global.threads)",
+            ]
+            if let json { try TextLinkEvaluation.writeJSON(output, to: json, seed: global.seed, inputs: inputs) }
+            if let csv { try EvaluationOutputs.writeCSV(output.result, to: csv) }
+            if let svg { try EvaluationOutputs.writeSVG(output.result, to: svg) }
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ClinicalTextCodec
 import HealthData
 import KnowledgeBase
 import PoseCodec
@@ -26,16 +27,20 @@ extension SemCom.KB {
                 --seed 0 --out KnowledgeBases/bcwd-tabular.semkb
                 The shipped pose knowledge base (generated data, no --data) is rebuilt by: semcom kb build \
                 --modality pose --seed 0 --out KnowledgeBases/pose-activity.semkb
+                The shipped clinical-triage knowledge base is rebuilt by: semcom kb build --modality text \
+                --data Samples/notes/clinical-notes.jsonl --seed 0 --channel-uses 16 --epochs 60 \
+                --out KnowledgeBases/clinical-triage.semkb (add --training-noise none for the codec trained \
+                without semantic noise).
                 """)
 
-        enum Modality: String, ExpressibleByArgument, CaseIterable { case tabular, pose }
+        enum Modality: String, ExpressibleByArgument, CaseIterable { case tabular, pose, text }
 
         @OptionGroup var global: GlobalOptions
 
         @Option(help: "The modality of the data: \(Modality.allCases.map(\.rawValue).joined(separator: ", ")).")
         var modality: Modality
 
-        @Option(help: "The data file (CSV described by --schema; tabular only).")
+        @Option(help: "The data file (tabular: CSV described by --schema; text: JSONL notes; pose: none, generated).")
         var data: String?
 
         @Option(help: "The table schema (JSON; tabular only).")
@@ -44,10 +49,10 @@ extension SemCom.KB {
         @Option(help: "Where to write the knowledge base (.semkb).")
         var out: String
 
-        @Option(help: "Complex channel uses per record (default: 4 tabular, 8 pose).")
+        @Option(help: "Complex channel uses per record (default: 4 tabular, 8 pose, 8 text).")
         var channelUses: Int?
 
-        @Option(help: "Training epochs (default: 150 tabular, 40 pose).")
+        @Option(help: "Training epochs (default: 150 tabular, 40 pose, 40 text).")
         var epochs: Int?
 
         @Option(help: "Pose: generated subjects (default 160).")
@@ -59,12 +64,27 @@ extension SemCom.KB {
         @Option(help: "Pose: the gradient-reversal weight λ of the height/wingspan adversary (default 0.5; 0 disables it).")
         var adversaryWeight: Float?
 
+        @Option(help: "Text: the noise-aware-training spec (name:rate,…), or none for a codec trained on clean notes.")
+        var trainingNoise: String = ClinicalTextCodecConfiguration.defaultTrainingNoise
+
         func validate() throws {
             if let channelUses, !(1...1024).contains(channelUses) {
                 throw ValidationError("--channel-uses must be in 1…1024, got \(channelUses)")
             }
             if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
             switch modality {
+            case .text:
+                guard data != nil else { throw ValidationError("--modality text needs --data (JSONL notes)") }
+                guard schema == nil, subjects == nil, clipsPerActivity == nil, adversaryWeight == nil else {
+                    throw ValidationError("--schema, --subjects, --clips-per-activity and --adversary-weight do not apply to text")
+                }
+                if trainingNoise != "none" {
+                    do {
+                        _ = try ClinicalTextNoise(spec: trainingNoise, lexicon: .standard)
+                    } catch {
+                        throw ValidationError("--training-noise: \(error)")
+                    }
+                }
             case .tabular:
                 guard data != nil, schema != nil else { throw ValidationError("--modality tabular needs --data and --schema") }
                 guard subjects == nil, clipsPerActivity == nil, adversaryWeight == nil else {
@@ -87,6 +107,7 @@ extension SemCom.KB {
         func run() throws {
             global.apply()
             if modality == .pose { return try runPose() }
+            if modality == .text { return try buildText() }
             guard let data, let schema else { throw ValidationError("--modality tabular needs --data and --schema") }
             let tableSchema = try TableSchema(contentsOfFile: schema)
             var configuration = TabularCodecConfiguration.default
@@ -122,6 +143,30 @@ extension SemCom.KB {
                 print("  privacy \(row.view) → \(row.target): attacker MAE \(String(format: "%.4f", row.result.meanAbsoluteError)) m, mean predictor \(String(format: "%.4f", row.result.meanPredictorError)) m, ratio \(String(format: "%.3f", row.result.ratio))")
             }
         }
+
+        /// `--modality text`: a clinical-text knowledge base from JSONL notes.
+        private func buildText() throws {
+            var configuration = ClinicalTextCodecConfiguration.default
+            configuration.seed = global.seed
+            if let channelUses { configuration.channelUsesPerSample = channelUses }
+            if let epochs { configuration.epochs = epochs }
+            configuration.trainingNoise = trainingNoise == "none" ? nil : trainingNoise
+            if configuration.trainingNoise == nil { configuration.name = "clinical-triage-clean" }
+            let (kb, report) = try ClinicalTextKnowledgeBase.build(
+                dataPath: data!, configuration: configuration, progress: { global.progress($0) })
+            try kb.write(to: out)
+            if report.truncatedCount > 0 {
+                FileHandle.standardError.write(
+                    Data("warning: \(report.truncatedCount) notes longer than \(configuration.maximumBytes) bytes were truncated\n".utf8))
+            }
+            print("wrote \(out): \(report.noteCount) notes (\(report.trainCount) train / \(report.testCount) test)")
+            print("fingerprint \(report.fingerprint.hexString)")
+            for (channel, snr, noise, evaluation) in report.evaluations {
+                print(
+                    "  \(channel) \(snr) dB, noise \(noise): triage accuracy \(String(format: "%.3f", evaluation.triageAccuracy)), "
+                        + "concept F1 \(String(format: "%.3f", evaluation.conceptF1))")
+            }
+        }
     }
 
     /// `semcom kb inspect`: prints a knowledge base's manifest and sections.
@@ -132,7 +177,8 @@ extension SemCom.KB {
         var path: String
 
         func run() throws {
-            print(TabularKnowledgeBase.inspect(try KnowledgeBase(contentsOfFile: path)))
+            let kb = try KnowledgeBase(contentsOfFile: path)
+            print(kb.manifest.modality == .text ? ClinicalTextKnowledgeBase.inspect(kb) : TabularKnowledgeBase.inspect(kb))
         }
     }
 
@@ -147,10 +193,10 @@ extension SemCom.KB {
 
         func run() throws {
             let modality = try? KnowledgeBase(contentsOfFile: path).manifest.modality
-            if modality == .pose {
-                print(try PoseKnowledgeBase.verify(contentsOfFile: path))
-            } else {
-                print(try TabularKnowledgeBase.verify(contentsOfFile: path))
+            switch modality {
+            case .pose: print(try PoseKnowledgeBase.verify(contentsOfFile: path))
+            case .text: print(try ClinicalTextKnowledgeBase.verify(contentsOfFile: path))
+            default: print(try TabularKnowledgeBase.verify(contentsOfFile: path))
             }
         }
     }
