@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "Privacy", targets: ["Privacy"]),
         .library(name: "TabularCodec", targets: ["TabularCodec"]),
         .library(name: "Experiments", targets: ["Experiments"]),
+        .library(name: "SecretKeyGeneration", targets: ["SecretKeyGeneration"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -74,6 +75,11 @@ let package = Package(
             name: "SemanticCodec", dependencies: ["TensorCore", "NeuralNet", "Channels", "KnowledgeBase", realModule],
             swiftSettings: settings),
 
+        .target(
+            name: "SecretKeyGeneration",
+            dependencies: ["TensorCore", "Channels", realModule, .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: settings),
+
         // MARK: - Layer 4
         .target(
             name: "TabularCodec",
@@ -88,7 +94,7 @@ let package = Package(
             name: "Experiments",
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
-                "KnowledgeBase", "TabularCodec", realModule,
+                "KnowledgeBase", "TabularCodec", "SecretKeyGeneration", realModule,
             ],
             swiftSettings: settings),
 
@@ -97,7 +103,7 @@ let package = Package(
             name: "semcom",
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "Experiments",
-                "KnowledgeBase", "SemanticCodec", "TabularCodec",
+                "KnowledgeBase", "SemanticCodec", "TabularCodec", "SecretKeyGeneration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings),
@@ -132,6 +138,9 @@ let package = Package(
         .testTarget(
             name: "TabularCodecTests",
             dependencies: ["TabularCodec", "SemanticCodec", "KnowledgeBase", "HealthData", "Channels", "TensorCore"],
+            swiftSettings: settings),
+        .testTarget(
+            name: "SecretKeyGenerationTests", dependencies: ["SecretKeyGeneration", "TensorCore"],
             swiftSettings: settings),
         .testTarget(name: "semcomTests", dependencies: ["semcom"], swiftSettings: settings),
     ]

@@ -43,6 +43,12 @@ extension SemCom {
         @Option(help: "Semantic passes over the test set per point.")
         var passes: Int = 5
 
+        @Flag(help: "Also measure the link with keyed per-frame scrambling (key from a keygen session): sealed-* rows.")
+        var seal = false
+
+        @Option(name: .customLong("seal-key"), help: "With --seal: a key file from `semcom keygen --key-out` (default: run a keygen session with --seed).")
+        var sealKey: String?
+
         @Option(help: "Write the result document (JSON).")
         var json: String?
 
@@ -69,6 +75,8 @@ extension SemCom {
             let configuration = EvaluationConfiguration(
                 channels: try ChannelSpec.parseList(channel), snrDecibels: try SNRList.parse(snrDB),
                 semanticPasses: passes)
+            var configuration = configuration
+            if seal { configuration.sealing = try SealedLink(keyBits: try SealedLinkKey.load(sealKey, seed: global.seed)) }
             var rng = Xoshiro256(seed: global.seed)
             let (result, setup) = try TabularLinkEvaluation.run(
                 knowledgeBase: knowledgeBase, dataPath: data, eavesdropperKnowledgeBase: eavesdropper,
@@ -78,6 +86,7 @@ extension SemCom {
             let inputs = [
                 "kb": kb, "data": setup.dataPath, "channel": channel, "snr_db": snrDB, "compare": compare.rawValue,
                 "eavesdropper": setup.eavesdropper, "passes": "\(passes)", "threads": "\(global.threads)",
+                "seal": seal ? (sealKey ?? "keygen session") : "off",
             ]
             if let json {
                 try EvaluationOutputs.writeJSON(result, to: json, command: "eval", seed: global.seed, inputs: inputs)
