@@ -140,7 +140,7 @@ let package = Package(
             dependencies: ["TabularCodec", "SemanticCodec", "KnowledgeBase", "HealthData", "Channels", "TensorCore"],
             swiftSettings: settings),
         .testTarget(
-            name: "SecretKeyGenerationTests", dependencies: ["SecretKeyGeneration", "TensorCore"],
+            name: "SecretKeyGenerationTests", dependencies: ["SecretKeyGeneration", "TensorCore", realModule],
             swiftSettings: settings),
         .testTarget(name: "semcomTests", dependencies: ["semcom"], swiftSettings: settings),
     ]

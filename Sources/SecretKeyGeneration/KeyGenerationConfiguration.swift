@@ -62,18 +62,25 @@ public struct KeyGenerationCalibration: Sendable, Hashable {
     public var markovEntropy: Double
     /// Bits pooled.
     public var pooledBits: Int
-    /// The mean bit disagreement between Alice and Bob before reconciliation (what Cascade's
-    /// block size is chosen for).
+    /// The mean bit disagreement between Alice and Bob before reconciliation.
     public var errorRate: Double
+    /// The 90th percentile of the sessions' disagreement: what Cascade's first block size is
+    /// chosen for (a session with more errors than planned for is where residual errors come from,
+    /// and the disagreement varies a lot from session to session with the fading).
+    public var planningErrorRate: Double
 
     /// The per-bit min-entropy credited to a session: the lower estimate.
     public var entropyPerBit: Double { Swift.min(mostCommonValueEntropy, markovEntropy) }
 
     /// Creates a calibration from given values (tests, or a previous run).
-    public init(mostCommonValueEntropy: Double, markovEntropy: Double, pooledBits: Int, errorRate: Double) {
+    public init(
+        mostCommonValueEntropy: Double, markovEntropy: Double, pooledBits: Int, errorRate: Double,
+        planningErrorRate: Double? = nil
+    ) {
         self.mostCommonValueEntropy = mostCommonValueEntropy
         self.markovEntropy = markovEntropy
         self.pooledBits = pooledBits
         self.errorRate = errorRate
+        self.planningErrorRate = planningErrorRate ?? errorRate
     }
 }

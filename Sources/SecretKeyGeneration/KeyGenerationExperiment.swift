@@ -28,6 +28,9 @@ public struct KeyGenerationRow: Sendable, Hashable, Codable {
     public var leakedBits: Double
     /// The per-bit min-entropy credited (calibrated, SP 800-90B MCV and Markov, the lower).
     public var minEntropyPerBit: Double
+    /// Mean min-entropy credited to a session's reconciled string, `h·n` bits (what privacy
+    /// amplification starts from before subtracting the leakage).
+    public var minEntropyBits: Double
     /// Mean confirmed key length (0 for a session without a confirmed key).
     public var keyBits: Double
     /// Smallest confirmed key length over the sessions.
@@ -59,6 +62,7 @@ public struct KeyGenerationRow: Sendable, Hashable, Codable {
         case kdrAfter = "kdr_after"
         case leakedBits = "leaked_bits"
         case minEntropyPerBit = "min_entropy_per_bit"
+        case minEntropyBits = "min_entropy_bits"
         case keyBits = "key_bits"
         case keyBitsMin = "key_bits_min"
         case key128Rate = "key_128_rate"
@@ -157,6 +161,7 @@ public enum KeyGenerationExperiment {
                 probes: probing.probes, sessions: sessions, rawBits: mean { Double($0.rawBits) },
                 kdrBefore: mean(\.disagreementBefore), kdrAfter: mean(\.disagreementAfter),
                 leakedBits: mean { Double($0.leakedBits) }, minEntropyPerBit: calibration.entropyPerBit,
+                minEntropyBits: mean(\.minEntropyBits),
                 keyBits: mean { Double($0.keyBits) }, keyBitsMin: results.map(\.keyBits).min() ?? 0,
                 key128Rate: Double(results.filter { $0.keyBits >= 128 }.count) / n,
                 secretBitsPerProbe: mean { Double($0.keyBits) } / Double(probing.probes),

@@ -49,14 +49,12 @@ public enum SecretKeyGenerator {
     ) throws(SecretKeyGenerationError) -> KeyGenerationCalibration {
         try configuration.validate()
         var pooled: [UInt8] = []
-        var disagreement = 0.0
-        var sessions = 0
+        var disagreements: [Double] = []
         for _ in 0..<configuration.calibrationSessions {
             let measurements = try ChannelProbing.simulate(configuration.probing, using: &rng)
             let bits = try quantize(configuration, measurements)
             guard !bits.alice.isEmpty else { continue }
-            disagreement += hamming(bits.alice, bits.bob)
-            sessions += 1
+            disagreements.append(hamming(bits.alice, bits.bob))
             pooled += bits.alice  // after Cascade Bob holds Alice's string: the reconciled bits
         }
         guard pooled.count >= 2 else {
@@ -64,7 +62,8 @@ public enum SecretKeyGenerator {
         }
         return KeyGenerationCalibration(
             mostCommonValueEntropy: MinEntropy.mostCommonValue(pooled), markovEntropy: MinEntropy.markov(pooled),
-            pooledBits: pooled.count, errorRate: disagreement / Double(sessions))
+            pooledBits: pooled.count, errorRate: Statistics.mean(disagreements),
+            planningErrorRate: Statistics.quantile(disagreements, 0.9))
     }
 
     /// Runs one session.
@@ -84,7 +83,7 @@ public enum SecretKeyGenerator {
         var bob = bits.bob
         let before = n == 0 ? 0.5 : hamming(bits.alice, bob)
         let report = try configuration.cascade.reconcile(
-            alice: bits.alice, bob: &bob, errorRate: Swift.min(0.5, Swift.max(0, calibration.errorRate)), using: &rng)
+            alice: bits.alice, bob: &bob, errorRate: Swift.min(0.5, Swift.max(0, calibration.planningErrorRate)), using: &rng)
         let after = n == 0 ? 0 : hamming(bits.alice, bob)
         let entropy = calibration.entropyPerBit * Double(n)
         let length = PrivacyAmplification.outputLength(

@@ -1,3 +1,4 @@
+import RealModule
 import TensorCore
 import Testing
 

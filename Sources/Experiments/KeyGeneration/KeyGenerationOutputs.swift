@@ -87,14 +87,14 @@ public enum KeyGenerationOutputs {
     /// The table printed by `semcom keygen` and the demo.
     public static func table(_ rows: [KeyGenerationRow]) -> String {
         let header = [
-            "quantizer", "SNR dB", "f_D Hz", "probes", "raw bits", "KDR before", "KDR after", "leaked", "H/bit",
+            "quantizer", "SNR dB", "f_D Hz", "probes", "raw bits", "KDR before", "KDR after", "leaked", "H/bit", "H_min",
             "key bits", "min key", "bits/probe", "agree", "Eve d/λ", "Eve KDR", "Eve keys", "NIST min",
         ]
         var lines = [header]
         for r in rows {
             lines.append([
                 r.quantizer, f(r.snrDB, 1), f(r.dopplerHz, 1), "\(r.probes)", f(r.rawBits, 1), f(r.kdrBefore, 4),
-                f(r.kdrAfter, 4), f(r.leakedBits, 1), f(r.minEntropyPerBit, 3), f(r.keyBits, 1), "\(r.keyBitsMin)",
+                f(r.kdrAfter, 4), f(r.leakedBits, 1), f(r.minEntropyPerBit, 3), f(r.minEntropyBits, 1), f(r.keyBits, 1), "\(r.keyBitsMin)",
                 f(r.secretBitsPerProbe, 3), f(r.agreementRate, 3), f(r.eveDistanceWavelengths, 2), f(r.eveKDR, 3),
                 "\(r.eveKeyMatches)/\(r.sessions)", r.nistPassRate.map { f($0, 3) } ?? "-",
             ])

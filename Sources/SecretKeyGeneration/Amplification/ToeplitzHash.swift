@@ -1,3 +1,5 @@
+import RealModule
+
 /// Privacy amplification by a random Toeplitz matrix: a 2-universal hash family (Carter &
 /// Wegman; Krawczyk, CRYPTO 1994) selected by `n + ℓ − 1` public seed bits.
 ///

@@ -10,10 +10,12 @@
 ///   index when his own run through it lies on the same side and is at least `m − 1` samples long,
 ///   and announces the accepted indices; each accepted excursion gives one bit (1 above, 0 below).
 /// - ``multibit(bitsPerSample:guardBand:)``: Jana et al. (MobiCom 2009, adaptive multi-bit
-///   quantization): `2^b` equiprobable levels from the party's own empirical quantiles, a guard
-///   band of half-width `g·σ` around each threshold; each party announces the indices of its
-///   samples inside a guard band, both drop the union, and each kept sample gives the `b`-bit Gray
-///   code of its level (so a one-level error costs one bit).
+///   quantization): in the party's own empirical-CDF (rank) units, `2^b` levels of equal mass
+///   `(1 − g)/2^b` separated by `2^b − 1` guard bands of mass `g/(2^b − 1)` each (so the kept
+///   levels stay equiprobable and the bits unbiased); Alice announces the indices of her samples
+///   inside a guard band, both drop them, Bob quantizes the rest with thresholds at the guard
+///   bands' midpoints, and each kept sample gives the `b`-bit Gray code of its level (so a
+///   one-level error costs one bit).
 ///
 /// Eavesdroppers quantize their own measurements in the same way and use the same public index
 /// lists (they hear every announcement): a threshold bit of their own sample at each kept index.
@@ -27,7 +29,8 @@ public enum Quantizer: Sendable, Hashable, CustomStringConvertible {
     case threshold(Statistic)
     /// Level crossing with thresholds `μ ± α·σ` and excursions of at least `minimumRun` samples.
     case levelCrossing(alpha: Double, minimumRun: Int)
-    /// `bitsPerSample`-bit Gray quantization with guard bands of half-width `guardBand·σ`.
+    /// `bitsPerSample`-bit Gray quantization with a fraction `guardBand` of each party's samples
+    /// in guard bands.
     case multibit(bitsPerSample: Int, guardBand: Double)
 
     /// The CLI names: `mean`, `median`, `level-crossing`, `multibit`.
@@ -39,10 +42,10 @@ public enum Quantizer: Sendable, Hashable, CustomStringConvertible {
     ///   - alpha: level-crossing `α` (default 0.2).
     ///   - minimumRun: level-crossing `m` (default 2).
     ///   - bitsPerSample: multibit `b` (default 2).
-    ///   - guardBand: multibit `g` (default 0.15).
+    ///   - guardBand: multibit `g`, the fraction of samples in guard bands (default 0.3).
     /// - Throws: ``SecretKeyGenerationError/Code/unknownName`` or an out-of-range parameter.
     public static func named(
-        _ name: String, alpha: Double = 0.2, minimumRun: Int = 2, bitsPerSample: Int = 2, guardBand: Double = 0.15
+        _ name: String, alpha: Double = 0.2, minimumRun: Int = 2, bitsPerSample: Int = 2, guardBand: Double = 0.3
     ) throws(SecretKeyGenerationError) -> Quantizer {
         let quantizer: Quantizer
         switch name.lowercased() {
@@ -71,7 +74,7 @@ public enum Quantizer: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .threshold(let s): s.rawValue
         case .levelCrossing(let a, let m): "level-crossing(α=\(a), m=\(m))"
-        case .multibit(let b, let g): "multibit(\(b) bits, guard \(g)σ)"
+        case .multibit(let b, let g): "multibit(\(b) bits, guard fraction \(g))"
         }
     }
 
@@ -82,7 +85,7 @@ public enum Quantizer: Sendable, Hashable, CustomStringConvertible {
         return true
     }
 
-    /// Checks the parameters: `0 ≤ α ≤ 3`, `1 ≤ m ≤ 64`, `1 ≤ b ≤ 4`, `0 ≤ g ≤ 1`.
+    /// Checks the parameters: `0 ≤ α ≤ 3`, `1 ≤ m ≤ 64`, `1 ≤ b ≤ 4`, `0 ≤ g ≤ 0.9`.
     /// - Throws: ``SecretKeyGenerationError/Code/invalidParameter`` naming the parameter.
     public func validate() throws(SecretKeyGenerationError) {
         switch self {
@@ -101,9 +104,9 @@ public enum Quantizer: Sendable, Hashable, CustomStringConvertible {
                 throw SecretKeyGenerationError(
                     code: .invalidParameter, message: "multibit bits per sample must be in 1…4, got \(b)")
             }
-            guard g.isFinite, g >= 0, g <= 1 else {
+            guard g.isFinite, g >= 0, g <= 0.9 else {
                 throw SecretKeyGenerationError(
-                    code: .invalidParameter, message: "multibit guard band must be in [0, 1] standard deviations, got \(g)")
+                    code: .invalidParameter, message: "multibit guard band must be a fraction in [0, 0.9], got \(g)")
             }
         }
     }
@@ -193,35 +196,44 @@ public enum Quantizer: Sendable, Hashable, CustomStringConvertible {
         -> QuantizationOutcome
     {
         let levels = 1 << bits
-        func thresholds(_ x: [Double]) -> [Double] {
-            (1..<levels).map { Statistics.quantile(x, Double($0) / Double(levels)) }
+        // In rank (empirical CDF) units: L levels of mass w separated by L − 1 guard bands of mass g/(L − 1).
+        let band = levels > 1 ? guardBand / Double(levels - 1) : 0
+        let width = (1 - guardBand) / Double(levels)
+        /// Level of each sample (nil inside a guard band) from its own rank.
+        func classify(_ x: [Double], guarded: Bool) -> [Int?] {
+            let order = x.indices.sorted { x[$0] < x[$1] || (x[$0] == x[$1] && $0 < $1) }
+            var out = [Int?](repeating: nil, count: x.count)
+            for (rank, i) in order.enumerated() {
+                let r = (Double(rank) + 0.5) / Double(x.count)
+                if !guarded {  // boundaries at the guard bands' midpoints
+                    out[i] = Swift.min(levels - 1, Int((r + band / 2) / (width + band)))
+                    continue
+                }
+                let level = Swift.min(levels - 1, Int(r / (width + band)))
+                out[i] = r - Double(level) * (width + band) <= width ? level : nil
+            }
+            return out
         }
-        func guarded(_ x: [Double], _ t: [Double]) -> Set<Int> {
-            let halfWidth = guardBand * Statistics.standardDeviation(x)
-            guard halfWidth > 0 else { return [] }
-            return Set(x.indices.filter { i in t.contains { abs(x[i] - $0) < halfWidth } })
-        }
-        func level(_ v: Double, _ t: [Double]) -> Int { t.filter { v > $0 }.count }
-        func gray(_ values: [Double], _ t: [Double], _ kept: [Int]) -> [UInt8] {
+        func gray(_ assigned: [Int?], _ kept: [Int]) -> [UInt8] {
             var out: [UInt8] = []
             out.reserveCapacity(kept.count * bits)
             for i in kept {
-                let l = level(values[i], t)
+                let l = assigned[i] ?? 0
                 let g = l ^ (l >> 1)
                 for j in stride(from: bits - 1, through: 0, by: -1) { out.append(UInt8((g >> j) & 1)) }
             }
             return out
         }
-        let aliceThresholds = thresholds(alice)
-        let bobThresholds = thresholds(bob)
-        let aliceDropped = guarded(alice, aliceThresholds)
-        let bobDropped = guarded(bob, bobThresholds)
-        let dropped = aliceDropped.union(bobDropped)
-        let kept = alice.indices.filter { !dropped.contains($0) }
+        // Alice announces her samples inside guard bands; Bob (and every eavesdropper) quantizes
+        // the kept indices with thresholds at the guard bands' midpoints. (Bob announcing his own
+        // guarded samples too would lower the disagreement but bias the bits: inner levels border
+        // two guard bands and would lose more samples.)
+        let aliceLevels = classify(alice, guarded: true)
+        let kept = alice.indices.filter { aliceLevels[$0] != nil }
         return QuantizationOutcome(
-            alice: gray(alice, aliceThresholds, kept), bob: gray(bob, bobThresholds, kept),
-            eves: eves.map { gray($0, thresholds($0), kept) }, keptIndices: kept,
-            announcedIndices: aliceDropped.count + bobDropped.count)
+            alice: gray(aliceLevels, kept), bob: gray(classify(bob, guarded: false), kept),
+            eves: eves.map { gray(classify($0, guarded: false), kept) }, keptIndices: kept,
+            announcedIndices: alice.count - kept.count)
     }
 }
 

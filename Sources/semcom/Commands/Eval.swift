@@ -72,10 +72,9 @@ extension SemCom {
             global.apply()
             let knowledgeBase = try KnowledgeBase(contentsOfFile: kb)
             let eavesdropper = try eavesdropperKB.map { try KnowledgeBase(contentsOfFile: $0) }
-            let configuration = EvaluationConfiguration(
+            var configuration = EvaluationConfiguration(
                 channels: try ChannelSpec.parseList(channel), snrDecibels: try SNRList.parse(snrDB),
                 semanticPasses: passes)
-            var configuration = configuration
             if seal { configuration.sealing = try SealedLink(keyBits: try SealedLinkKey.load(sealKey, seed: global.seed)) }
             var rng = Xoshiro256(seed: global.seed)
             let (result, setup) = try TabularLinkEvaluation.run(

@@ -54,14 +54,14 @@ extension SemCom {
         @Option(name: .customLong("bits-per-sample"), help: "Multibit: bits per sample (1…4).")
         var bitsPerSample: Int = 2
 
-        @Option(name: .customLong("guard-band"), help: "Multibit: guard-band half-width in standard deviations (0…1).")
-        var guardBand: Double = 0.15
+        @Option(name: .customLong("guard-band"), help: "Multibit: fraction of samples in guard bands (0…0.9).")
+        var guardBand: Double = 0.3
 
         @Option(help: "Information reconciliation (cascade).")
         var reconciliation: String = "cascade"
 
         @Option(name: .customLong("cascade-passes"), help: "Cascade passes.")
-        var cascadePasses: Int = 4
+        var cascadePasses: Int = 8
 
         @Option(help: "Sessions per configuration.")
         var sessions: Int = 1000
@@ -91,17 +91,18 @@ extension SemCom {
             guard let quantity = MeasuredQuantity(rawValue: measure.lowercased()) else {
                 throw ValidationError("unknown --measure '\(measure)'; expected amplitude or rssi")
             }
-            let distances = try eveDistanceWavelengths.split(separator: ",").map { token -> Double in
+            var distances: [Double] = []
+            for token in eveDistanceWavelengths.split(separator: ",") {
                 guard let d = Double(token.trimmingCharacters(in: .whitespaces)) else {
                     throw ValidationError("--eve-distance-wavelengths: '\(token)' is not a number")
                 }
-                return d
+                distances.append(d)
             }
             let snrs: [Double]
             do { snrs = try SNRList.parse(snrDB) } catch { throw ValidationError("--snr-db: \(error)") }
-            do {
+            var out: [KeyGenerationConfiguration] = []
+            let result = Result { () throws(SecretKeyGenerationError) in
                 let cascade = try Cascade(passes: cascadePasses)
-                var out: [KeyGenerationConfiguration] = []
                 for name in quantizer.split(separator: ",").map(String.init) {
                     let q = try Quantizer.named(
                         name, alpha: alpha, minimumRun: runLength, bitsPerSample: bitsPerSample, guardBand: guardBand)
@@ -117,10 +118,9 @@ extension SemCom {
                         out.append(configuration)
                     }
                 }
-                return out
-            } catch let error as SecretKeyGenerationError {
-                throw ValidationError(error.message)
             }
+            if case .failure(let error) = result { throw ValidationError(error.message) }
+            return out
         }
 
         func validate() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import SemanticCodec
 import TensorCore
 import Testing
 
