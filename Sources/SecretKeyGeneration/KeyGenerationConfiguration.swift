@@ -14,13 +14,18 @@ public struct KeyGenerationConfiguration: Sendable, Hashable {
     /// Calibration sessions run (with their own randomness) to estimate the source's per-bit
     /// min-entropy and the expected disagreement rate Cascade is tuned for (default 100).
     public var calibrationSessions: Int
+    /// The shortest key a session accepts (default 128 bits): a session whose privacy-amplified
+    /// length ℓ is shorter produces no key, because an eavesdropper guesses an ℓ-bit key with
+    /// probability 2^−ℓ whatever the bound says.
+    public var minimumKeyBits: Int
 
     /// Creates a configuration; ``preprocessing`` defaults to the quantizer's preference: a DCT
     /// band for ``Preprocessing/dctBand(dopplerHertz:probeRateHertz:window:)`` for threshold and
     /// multibit quantizers, the smoothed time series for level crossing.
     public init(
         probing: ProbingConfiguration, quantizer: Quantizer, preprocessing: Preprocessing? = nil,
-        cascade: Cascade? = nil, securityParameter: Double = 1e-6, calibrationSessions: Int = 100
+        cascade: Cascade? = nil, securityParameter: Double = 1e-6, calibrationSessions: Int = 100,
+        minimumKeyBits: Int = 128
     ) {
         self.probing = probing
         self.quantizer = quantizer
@@ -35,6 +40,7 @@ public struct KeyGenerationConfiguration: Sendable, Hashable {
         self.cascade = cascade ?? (try! Cascade())
         self.securityParameter = securityParameter
         self.calibrationSessions = calibrationSessions
+        self.minimumKeyBits = minimumKeyBits
     }
 
     /// Checks every part.
@@ -46,6 +52,10 @@ public struct KeyGenerationConfiguration: Sendable, Hashable {
         guard securityParameter > 0, securityParameter < 1 else {
             throw SecretKeyGenerationError(
                 code: .invalidParameter, message: "security parameter ε_sec must be in (0, 1), got \(securityParameter)")
+        }
+        guard minimumKeyBits >= 1, minimumKeyBits <= 1 << 20 else {
+            throw SecretKeyGenerationError(
+                code: .invalidParameter, message: "minimum key bits must be in 1…1048576, got \(minimumKeyBits)")
         }
         guard calibrationSessions >= 1, calibrationSessions <= 100_000 else {
             throw SecretKeyGenerationError(

@@ -31,13 +31,15 @@ public struct KeyGenerationRow: Sendable, Hashable, Codable {
     /// Mean min-entropy credited to a session's reconciled string, `h·n` bits (what privacy
     /// amplification starts from before subtracting the leakage).
     public var minEntropyBits: Double
-    /// Mean confirmed key length (0 for a session without a confirmed key).
+    /// Mean accepted key length (0 for a session without a confirmed key of at least the minimum
+    /// length).
     public var keyBits: Double
     /// Smallest confirmed key length over the sessions.
     public var keyBitsMin: Int
     /// Fraction of sessions with a confirmed key of at least 128 bits.
     public var key128Rate: Double
-    /// `keyBits / probes`.
+    /// The secret-key rate: the mean privacy-amplified length `ℓ` of confirmed sessions (counting
+    /// those shorter than the minimum key length too) per probe.
     public var secretBitsPerProbe: Double
     /// Fraction of sessions where Alice and Bob hold identical confirmed keys.
     public var agreementRate: Double
@@ -164,7 +166,7 @@ public enum KeyGenerationExperiment {
                 minEntropyBits: mean(\.minEntropyBits),
                 keyBits: mean { Double($0.keyBits) }, keyBitsMin: results.map(\.keyBits).min() ?? 0,
                 key128Rate: Double(results.filter { $0.keyBits >= 128 }.count) / n,
-                secretBitsPerProbe: mean { Double($0.keyBits) } / Double(probing.probes),
+                secretBitsPerProbe: mean { $0.confirmed ? Double($0.hashedBits) : 0 } / Double(probing.probes),
                 agreementRate: Double(results.filter(\.agreed).count) / n,
                 eveKDR: d.isNaN ? .nan : mean { $0.eveDisagreement[e] },
                 eveKeyMatches: d.isNaN ? 0 : results.filter { $0.agreed && $0.eveKeyMatches[e] }.count,

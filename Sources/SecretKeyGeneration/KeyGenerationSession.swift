@@ -32,10 +32,13 @@ public struct KeyGenerationSession: Sendable, Hashable {
     /// much more than the measurement noise; ≈ 0 in a static room).
     public var measurementCorrelation: Double
 
-    /// The usable key length: `ℓ` if confirmed, else 0.
-    public var keyBits: Int { confirmed ? hashedBits : 0 }
-    /// Whether Alice and Bob hold identical confirmed keys.
-    public var agreed: Bool { confirmed && hashedBits > 0 && aliceKey == bobKey }
+    /// The shortest key the session accepts.
+    public var minimumKeyBits: Int
+
+    /// The usable key length: `ℓ` if confirmed and at least ``minimumKeyBits``, else 0.
+    public var keyBits: Int { confirmed && hashedBits >= minimumKeyBits ? hashedBits : 0 }
+    /// Whether Alice and Bob hold identical confirmed keys of at least ``minimumKeyBits``.
+    public var agreed: Bool { keyBits > 0 && aliceKey == bobKey }
 }
 
 /// Runs key-generation sessions and calibrations.
@@ -108,7 +111,8 @@ public enum SecretKeyGenerator {
             announcedIndices: bits.announcedIndices, minEntropyBits: entropy, hashedBits: length, confirmed: confirmed,
             aliceKey: aliceKey, bobKey: bobKey,
             eveDisagreement: bits.eves.map { n == 0 ? 0.5 : hamming(bits.alice, $0) }, eveKeyMatches: eveMatches,
-            measurementCorrelation: correlation(measurements.alice, measurements.bob))
+            measurementCorrelation: correlation(measurements.alice, measurements.bob),
+            minimumKeyBits: configuration.minimumKeyBits)
     }
 
     /// Pre-processing and quantization of one session's measurements.

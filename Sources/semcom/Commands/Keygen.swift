@@ -72,6 +72,9 @@ extension SemCom {
         @Option(help: "Security parameter ε_sec of the leftover hash lemma.")
         var epsilon: Double = 1e-6
 
+        @Option(name: .customLong("min-key-bits"), help: "Shortest key a session accepts (shorter: no key).")
+        var minKeyBits: Int = 128
+
         @Option(help: "Measured quantity: amplitude (CSI) or rssi (dB).")
         var measure: String = "amplitude"
 
@@ -113,7 +116,7 @@ extension SemCom {
                                 probingDelaySeconds: probingDelayMs / 1000, eveDistancesWavelengths: distances,
                                 quantity: quantity),
                             quantizer: q, cascade: cascade, securityParameter: epsilon,
-                            calibrationSessions: calibrationSessions)
+                            calibrationSessions: calibrationSessions, minimumKeyBits: minKeyBits)
                         try configuration.validate()
                         out.append(configuration)
                     }
@@ -158,7 +161,7 @@ extension SemCom {
                 "quantizer": quantizer, "reconciliation": reconciliation, "sessions": "\(sessions)",
                 "calibration_sessions": "\(calibrationSessions)", "epsilon": "\(epsilon)", "measure": measure,
                 "alpha": "\(alpha)", "run_length": "\(runLength)", "bits_per_sample": "\(bitsPerSample)",
-                "guard_band": "\(guardBand)", "cascade_passes": "\(cascadePasses)",
+                "guard_band": "\(guardBand)", "cascade_passes": "\(cascadePasses)", "min_key_bits": "\(minKeyBits)",
             ]
             if let json {
                 try KeyGenerationDocument(seed: global.seed, inputs: inputs, summaries: summaries).writeJSON(to: json)
