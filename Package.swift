@@ -94,7 +94,7 @@ let package = Package(
             name: "Experiments",
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
-                "KnowledgeBase", "TabularCodec", "SecretKeyGeneration", realModule,
+                "KnowledgeBase", "TabularCodec", "Privacy", "SecretKeyGeneration", realModule,
             ],
             swiftSettings: settings),
 
@@ -103,7 +103,7 @@ let package = Package(
             name: "semcom",
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "Experiments",
-                "KnowledgeBase", "SemanticCodec", "TabularCodec", "SecretKeyGeneration",
+                "KnowledgeBase", "SemanticCodec", "TabularCodec", "Privacy", "SecretKeyGeneration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings),
@@ -130,6 +130,7 @@ let package = Package(
             name: "ExperimentsTests",
             dependencies: [
                 "Experiments", "TensorCore", "NeuralNet", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
+                "Privacy",
             ],
             swiftSettings: settings),
         .testTarget(

@@ -113,6 +113,35 @@ public struct AdaptiveEavesdropperConfiguration: Sendable, Hashable {
     }
 }
 
+/// How close raw accuracy must come to the semantic accuracy to count as "the same accuracy".
+public enum AccuracyTolerance: Sendable, Hashable {
+    /// A fixed margin: raw accuracy ≥ semantic accuracy − `margin`.
+    case fixed(Double)
+    /// `m` binomial standard errors of the test set: raw accuracy ≥ `a − m·√(a(1 − a)/n)`, with `a`
+    /// the semantic accuracy and `n` the **test records** (not records × passes: the records are
+    /// the sample, channel passes only average the noise).
+    case standardErrors(Double)
+
+    /// The margin for semantic accuracy `accuracy` on `records` test records.
+    public func margin(accuracy: Double, records: Int) -> Double {
+        switch self {
+        case .fixed(let margin): return margin
+        case .standardErrors(let m):
+            let a = Swift.min(Swift.max(accuracy, 0), 1)
+            return m * (a * (1 - a) / Double(Swift.max(records, 1))).squareRoot()
+        }
+    }
+
+    /// A sentence for reports and the JSON `tolerance_rule`.
+    public func rule(records: Int) -> String {
+        switch self {
+        case .fixed(let margin): return "fixed margin \(margin)"
+        case .standardErrors(let m):
+            return "\(m == m.rounded() ? String(Int(m)) : String(m)) binomial standard error(s) of the \(records) test records, sqrt(a(1-a)/n) at the semantic accuracy a"
+        }
+    }
+}
+
 /// What to sweep and how.
 public struct EvaluationConfiguration: Sendable {
     /// The channels.
@@ -127,8 +156,9 @@ public struct EvaluationConfiguration: Sendable {
     public var noiseConditions: [SemanticNoiseCondition]
     /// The adaptive eavesdropper, or `nil` to skip it.
     public var adaptiveEavesdropper: AdaptiveEavesdropperConfiguration?
-    /// The accuracy tolerance of the comparison summary (default 0.01).
-    public var accuracyTolerance: Double
+    /// The accuracy tolerance of the comparison summary (default: one binomial standard error of
+    /// the test set).
+    public var accuracyTolerance: AccuracyTolerance
     /// Samples per forward pass of the semantic pipeline (default 256).
     public var batchSize: Int
     /// When set, every point also measures the link with keyed per-frame scrambling
@@ -137,18 +167,21 @@ public struct EvaluationConfiguration: Sendable {
 
     /// Creates a configuration.
     /// - Precondition: channels, SNRs and noise conditions non-empty, SNRs finite, `semanticPasses ≥ 1`,
-    ///   `accuracyTolerance ≥ 0`, `batchSize ≥ 1`.
+    ///   a tolerance ≥ 0, `batchSize ≥ 1`.
     public init(
         channels: [ChannelSpec], snrDecibels: [Double], semanticPasses: Int = 5,
         noiseConditions: [SemanticNoiseCondition] = [.none],
         adaptiveEavesdropper: AdaptiveEavesdropperConfiguration? = AdaptiveEavesdropperConfiguration(),
-        accuracyTolerance: Double = 0.01, batchSize: Int = 256
+        accuracyTolerance: AccuracyTolerance = .standardErrors(1), batchSize: Int = 256
     ) {
         precondition(!channels.isEmpty, "An evaluation needs at least one channel")
         precondition(!snrDecibels.isEmpty && snrDecibels.allSatisfy(\.isFinite), "SNRs must be finite and non-empty")
         precondition(!noiseConditions.isEmpty, "An evaluation needs at least one noise condition (e.g. .none)")
         precondition(semanticPasses >= 1, "semanticPasses must be ≥ 1, got \(semanticPasses)")
-        precondition(accuracyTolerance >= 0, "accuracyTolerance must be ≥ 0, got \(accuracyTolerance)")
+        switch accuracyTolerance {
+        case .fixed(let t), .standardErrors(let t):
+            precondition(t.isFinite && t >= 0, "accuracyTolerance must be finite and ≥ 0, got \(accuracyTolerance)")
+        }
         precondition(batchSize >= 1, "batchSize must be ≥ 1, got \(batchSize)")
         self.channels = channels
         self.snrDecibels = snrDecibels
@@ -326,8 +359,8 @@ public enum LinkEvaluation {
                         comparisons.append(
                             compare(
                                 semantic: accuracy, channelUses: k, candidates: pointCandidates,
-                                tolerance: configuration.accuracyTolerance, spec: spec, snr: snr, noise: noise,
-                                rawCleanAccuracy: cleanAccuracy))
+                                tolerance: configuration.accuracyTolerance, records: test.count, spec: spec, snr: snr,
+                                noise: noise, rawCleanAccuracy: cleanAccuracy))
                     }
                     line += ", raw \(format(best.accuracy)) (\(best.modulation ?? "")/\(best.code ?? ""))"
                 }
@@ -500,14 +533,17 @@ public enum LinkEvaluation {
 
     /// The comparison summary at one point.
     static func compare(
-        semantic accuracy: Double, channelUses: Double, candidates: [EvaluationRow], tolerance: Double,
-        spec: ChannelSpec, snr: Double, noise: String, rawCleanAccuracy: Double
+        semantic accuracy: Double, channelUses: Double, candidates: [EvaluationRow], tolerance rule: AccuracyTolerance,
+        records: Int, spec: ChannelSpec, snr: Double, noise: String, rawCleanAccuracy: Double,
+        scheme: EvaluationScheme = .semantic
     ) -> EvaluationComparison {
+        let tolerance = rule.margin(accuracy: accuracy, records: records)
         let reaching = candidates.filter { $0.accuracy >= accuracy - tolerance - 1e-12 }
         let cheapest = reaching.min { $0.channelUsesPerSample < $1.channelUsesPerSample }
         return EvaluationComparison(
-            channel: spec.description, snrDecibels: snr, noise: noise, semanticAccuracy: accuracy,
-            semanticChannelUses: channelUses, tolerance: tolerance, status: cheapest == nil ? "unreached" : "reached",
+            scheme: scheme, channel: spec.description, snrDecibels: snr, noise: noise, semanticAccuracy: accuracy,
+            semanticChannelUses: channelUses, tolerance: tolerance, toleranceRule: rule.rule(records: records),
+            status: cheapest == nil ? "unreached" : "reached",
             rawChannelUses: cheapest?.channelUsesPerSample, rawAccuracy: cheapest?.accuracy,
             rawModulation: cheapest?.modulation, rawCode: cheapest?.code,
             ratio: cheapest.map { $0.channelUsesPerSample / channelUses }, rawCleanAccuracy: rawCleanAccuracy)

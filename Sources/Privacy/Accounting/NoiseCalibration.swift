@@ -79,7 +79,8 @@ public enum NoiseCalibration {
                         message:
                             "target epsilon \(targetEpsilon) is unreachable with noise multiplier ≤ \(bounds.upperBound) "
                             + "(q = \(samplingRate), steps = \(steps), delta = \(delta), \(accountant) accountant); "
-                            + "the smallest reachable epsilon is \(best)")
+                            + "the smallest reachable epsilon is \(best): targets ≥ \(best) are reachable "
+                            + "(or allow more noise, fewer steps or a smaller sampling rate)")
                 }
                 let next = Swift.min(bounds.upperBound, high * 2)
                 if try spent(next) <= targetEpsilon {

@@ -81,10 +81,10 @@ extension SemCom {
                 print("\n(\(kb) not found: run the demo from the repository's root for the semantic-link part)")
                 return
             }
-            print("\nSemantic link — \(kb) over AWGN and Rayleigh block fading (CSI), vs raw transmission and eavesdroppers")
+            print("\nSemantic link — \(kb) over AWGN and Rayleigh block fading with and without CSI, vs raw transmission and eavesdroppers")
             let knowledgeBase = try KnowledgeBase(contentsOfFile: kb)
             let configuration = EvaluationConfiguration(
-                channels: try ChannelSpec.parseList("awgn,rayleigh"), snrDecibels: [-10, -5, 0, 5, 10, 20])
+                channels: try ChannelSpec.parseList("awgn,rayleigh,rayleigh-nocsi"), snrDecibels: [-10, -5, 0, 5, 10, 20])
             var rng = Xoshiro256(seed: global.seed &+ 1)
             let (result, setup) = try TabularLinkEvaluation.run(
                 knowledgeBase: knowledgeBase, configuration: configuration, using: &rng,
@@ -108,7 +108,7 @@ extension SemCom {
                     EvaluationReportSection(
                         result: result, title: "Breast Cancer Wisconsin — tabular semantic link", filePrefix: "bcwd",
                         summary: "Test split recorded in the knowledge base (\(setup.testCount) records); "
-                            + "raw task model trained on \(setup.trainCount) clean records; "
+                            + "raw task model fitted on \(setup.trainCount) clean records: \(setup.rawTaskModel ?? "mlp-16"); "
                             + "naive eavesdropper: \(setup.eavesdropper)."),
                     KeyGenerationDemo.section(keyGeneration),
                 ]

@@ -2,6 +2,7 @@ import ArgumentParser
 import Experiments
 import Foundation
 import KnowledgeBase
+import SemanticCodec
 import TensorCore
 
 extension SemCom {
@@ -14,6 +15,10 @@ extension SemCom {
                 snr_db, noise, channel_uses_per_sample, accuracy, balanced_accuracy, and for raw \
                 decode_failure_rate. The test split is the one recorded in the KB unless --data gives a file. \
                 Channels: awgn, rayleigh (block fading, CSI), rayleigh-nocsi, rician[:K], erasure[:p], burst.
+                Semantic noise: each --noise SPEC is one condition with its own rows (noise = the spec); SPEC is \
+                name:rate[,name:rate…] (noises applied together) or none. Tabular: jitter, missing, swap (input); \
+                every modality: blank, jam (symbols). Without --noise: one clean condition, none. \
+                E.g. --noise none --noise jitter:0.1 --noise missing:0.2,swap:0.1.
                 Example: semcom eval --kb KnowledgeBases/bcwd-tabular.semkb --channel awgn \
                 --snr-db -10,-5,0,5,10,20 --compare raw --json out.json
                 """)
@@ -40,6 +45,9 @@ extension SemCom {
         @Option(help: "The naive eavesdropper's knowledge base (default: one trained with seed + 1).")
         var eavesdropperKB: String?
 
+        @Option(help: "Semantic noise condition name:rate[,name:rate…] or none (repeatable; default none).")
+        var noise: [String] = []
+
         @Option(help: "Semantic passes over the test set per point.")
         var passes: Int = 5
 
@@ -63,18 +71,30 @@ extension SemCom {
             do {
                 _ = try ChannelSpec.parseList(channel)
                 _ = try SNRList.parse(snrDB)
+                _ = try noiseSpecs()
             } catch {
                 throw ValidationError("\(error)")
             }
+        }
+
+        /// The `--noise` conditions (`none` when none is given).
+        func noiseSpecs() throws -> [SemanticNoiseSpec] {
+            let specs = try noise.map { try SemanticNoiseCatalog.standard.parse($0, for: .tabular) }
+            guard Set(specs).count == specs.count else {
+                throw ValidationError("--noise lists the same condition twice: \(noise.joined(separator: " "))")
+            }
+            return specs.isEmpty ? [.none] : specs
         }
 
         func run() throws {
             global.apply()
             let knowledgeBase = try KnowledgeBase(contentsOfFile: kb)
             let eavesdropper = try eavesdropperKB.map { try KnowledgeBase(contentsOfFile: $0) }
+            let specs = try noiseSpecs()
             var configuration = EvaluationConfiguration(
                 channels: try ChannelSpec.parseList(channel), snrDecibels: try SNRList.parse(snrDB),
-                semanticPasses: passes)
+                semanticPasses: passes,
+                noiseConditions: try TabularLinkEvaluation.noiseConditions(for: specs, knowledgeBase: knowledgeBase))
             if seal { configuration.sealing = try SealedLink(keyBits: try SealedLinkKey.load(sealKey, seed: global.seed)) }
             var rng = Xoshiro256(seed: global.seed)
             let (result, setup) = try TabularLinkEvaluation.run(
@@ -85,6 +105,7 @@ extension SemCom {
             let inputs = [
                 "kb": kb, "data": setup.dataPath, "channel": channel, "snr_db": snrDB, "compare": compare.rawValue,
                 "eavesdropper": setup.eavesdropper, "passes": "\(passes)", "threads": "\(global.threads)",
+                "noise": specs.map(\.description).joined(separator: " "),
                 "seal": seal ? (sealKey ?? "keygen session") : "off",
             ]
             if let json {
