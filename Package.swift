@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "PoseCodec", targets: ["PoseCodec"]),
         .library(name: "ClinicalTextCodec", targets: ["ClinicalTextCodec"]),
         .library(name: "Experiments", targets: ["Experiments"]),
+        .library(name: "SecretKeyGeneration", targets: ["SecretKeyGeneration"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -76,6 +77,11 @@ let package = Package(
             name: "SemanticCodec", dependencies: ["TensorCore", "NeuralNet", "Channels", "KnowledgeBase", realModule],
             swiftSettings: settings),
 
+        .target(
+            name: "SecretKeyGeneration",
+            dependencies: ["TensorCore", "Channels", realModule, .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: settings),
+
         // MARK: - Layer 4
         .target(
             name: "TabularCodec",
@@ -105,7 +111,7 @@ let package = Package(
             name: "Experiments",
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
-                "KnowledgeBase", "TabularCodec", "Privacy", "PoseCodec", "ClinicalTextCodec", realModule,
+                "KnowledgeBase", "TabularCodec", "Privacy", "PoseCodec", "ClinicalTextCodec", "SecretKeyGeneration", realModule,
             ],
             swiftSettings: settings),
 
@@ -114,7 +120,7 @@ let package = Package(
             name: "semcom",
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "Experiments",
-                "KnowledgeBase", "SemanticCodec", "TabularCodec", "Privacy", "PoseCodec", "ClinicalTextCodec",
+                "KnowledgeBase", "SemanticCodec", "TabularCodec", "Privacy", "PoseCodec", "ClinicalTextCodec", "SecretKeyGeneration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings),
@@ -158,6 +164,9 @@ let package = Package(
         .testTarget(
             name: "ClinicalTextCodecTests",
             dependencies: ["ClinicalTextCodec", "SemanticCodec", "KnowledgeBase", "HealthData", "Channels", "TensorCore"],
+            swiftSettings: settings),
+        .testTarget(
+            name: "SecretKeyGenerationTests", dependencies: ["SecretKeyGeneration", "TensorCore", realModule],
             swiftSettings: settings),
         .testTarget(name: "semcomTests", dependencies: ["semcom"], swiftSettings: settings),
     ]

@@ -14,6 +14,12 @@ public enum EvaluationScheme: String, Sendable, Hashable, Codable, CaseIterable,
     case eavesdropperNaive = "eavesdropper-naive"
     /// An eavesdropper that fits its own decoder on intercepted symbols of records whose labels it knows.
     case eavesdropperAdaptive = "eavesdropper-adaptive"
+    /// The semantic link with keyed per-frame scrambling of its symbols (`semcom eval --seal`).
+    case sealedSemantic = "sealed-semantic"
+    /// The naive eavesdropper on the scrambled symbols (no key).
+    case sealedEavesdropperNaive = "sealed-eve-naive"
+    /// The adaptive eavesdropper on the scrambled symbols (no key, known labels).
+    case sealedEavesdropperAdaptive = "sealed-eve-adaptive"
 
     /// The row spelling, e.g. `raw-ideal`.
     public var description: String { rawValue }

@@ -193,6 +193,9 @@ public struct EvaluationConfiguration: Sendable {
     public var accuracyTolerance: AccuracyTolerance
     /// Samples per forward pass of the semantic pipeline (default 256).
     public var batchSize: Int
+    /// When set, every point also measures the link with keyed per-frame scrambling
+    /// (``SealedLink``): rows `sealed-semantic`, `sealed-eve-naive`, `sealed-eve-adaptive`.
+    public var sealing: SealedLink? = nil
 
     /// Creates a configuration.
     /// - Precondition: channels, SNRs and noise conditions non-empty, SNRs finite, `semanticPasses ≥ 1`,
@@ -327,7 +330,7 @@ public enum LinkEvaluation {
                     var semanticRNG = base.fork(stream: point | UInt64(n) << 16 | 1)
                     var perturbed = pipeline
                     perturbed.perturbations += condition.perturbations
-                    let semantic = runSemantic(
+                    let semantic = try runSemantic(
                         pipeline: perturbed, test: test, channel: channel, naive: naiveEavesdropper,
                         adaptive: configuration.adaptiveEavesdropper, passes: configuration.semanticPasses,
                         batchSize: configuration.batchSize, classCount: classCount, using: &semanticRNG)
@@ -340,6 +343,17 @@ public enum LinkEvaluation {
                     rows.append(row(.semantic, semantic.legitimate))
                     if let naive = semantic.naive { rows.append(row(.eavesdropperNaive, naive)) }
                     if let adaptive = semantic.adaptive { rows.append(row(.eavesdropperAdaptive, adaptive)) }
+                    if let sealing = configuration.sealing {
+                        var sealedRNG = base.fork(stream: point | UInt64(n) << 16 | 2)
+                        let sealed = try runSemantic(
+                            pipeline: perturbed, test: test, channel: channel, naive: naiveEavesdropper,
+                            adaptive: configuration.adaptiveEavesdropper, passes: configuration.semanticPasses,
+                            batchSize: configuration.batchSize, classCount: classCount, sealing: sealing,
+                            firstFrame: UInt64(c) << 48 | UInt64(s) << 36 | UInt64(n) << 28, using: &sealedRNG)
+                        rows.append(row(.sealedSemantic, sealed.legitimate))
+                        if let naive = sealed.naive { rows.append(row(.sealedEavesdropperNaive, naive)) }
+                        if let adaptive = sealed.adaptive { rows.append(row(.sealedEavesdropperAdaptive, adaptive)) }
+                    }
                     semanticAccuracies.append((condition.name, semantic.legitimate.accuracy))
                     line += " semantic[\(condition.name)] \(format(semantic.legitimate.accuracy))"
                 }
@@ -409,21 +423,30 @@ public enum LinkEvaluation {
     static func runSemantic<E: SemanticEncoder, D: SemanticDecoder, G: RandomNumberGenerator>(
         pipeline: SemanticPipeline<E, D>, test: LabeledBatch, channel: EvaluationChannel,
         naive: (@Sendable (Tensor<Float>) -> Tensor<Float>)?, adaptive: AdaptiveEavesdropperConfiguration?,
-        passes: Int, batchSize: Int, classCount: Int, using rng: inout G
-    ) -> (legitimate: Measured, naive: Measured?, adaptive: Measured?) {
+        passes: Int, batchSize: Int, classCount: Int, sealing: SealedLink? = nil, firstFrame: UInt64 = 0,
+        using rng: inout G
+    ) throws -> (legitimate: Measured, naive: Measured?, adaptive: Measured?) {
         var legitimate: [Int] = []
         var naivePredictions: [Int] = []
         var adaptivePredictions: [Int] = []
         var adaptiveLabels: [Int] = []
         var labels: [Int] = []
         let twoK = 2 * pipeline.channelUsesPerSample
-        for _ in 0..<passes {
+        for pass in 0..<passes {
             var intercepted: [Float] = []
             intercepted.reserveCapacity(test.count * twoK)
             var start = 0
             while start < test.count {
                 let end = Swift.min(start + batchSize, test.count)
-                let transmission = pipeline.transmit(test.inputs.rows(start..<end), over: channel, using: &rng)
+                let transmission: (symbols: Tensor<Float>, output: Tensor<Float>)
+                if let sealing {  // scrambled symbols on the air, unscrambled after equalization
+                    transmission = try sealing.transmit(
+                        pipeline, test.inputs.rows(start..<end), over: channel,
+                        firstSequence: firstFrame + UInt64(pass * test.count + start), using: &rng)
+                } else {
+                    let clear = pipeline.transmit(test.inputs.rows(start..<end), over: channel, using: &rng)
+                    transmission = (clear.symbols, clear.output)
+                }
                 precondition(
                     transmission.output.rank == 2,
                     "A classifier's decoder outputs [batch, classes], got \(transmission.output.shape)")

@@ -171,7 +171,7 @@ public enum TabularLinkEvaluation {
                     var adaptiveRNG = base.fork(stream: UInt64(c) << 32 | UInt64(s) << 8 | UInt64(n) << 20 | 0xA)
                     var perturbed = adaptivePipeline
                     perturbed.perturbations += condition.perturbations
-                    let measured = LinkEvaluation.runSemantic(
+                    let measured = try LinkEvaluation.runSemantic(
                         pipeline: perturbed, test: test, channel: channel, naive: nil, adaptive: nil,
                         passes: configuration.semanticPasses, batchSize: configuration.batchSize,
                         classCount: codec.labelNames.count, using: &adaptiveRNG

@@ -62,6 +62,12 @@ extension SemCom {
         @Option(help: "Semantic passes over the test set per point.")
         var passes: Int = 5
 
+        @Flag(help: "Also measure the link with keyed per-frame scrambling (key from a keygen session): sealed-* rows.")
+        var seal = false
+
+        @Option(name: .customLong("seal-key"), help: "With --seal: a key file from `semcom keygen --key-out` (default: run a keygen session with --seed).")
+        var sealKey: String?
+
         @Option(help: "Write the result document (JSON).")
         var json: String?
 
@@ -108,10 +114,11 @@ extension SemCom {
                 return try runText(knowledgeBase, eavesdropper: eavesdropper, configuration: configuration, rng: &rng)
             }
             let specs = try noiseSpecs()
-            let configuration = EvaluationConfiguration(
+            var configuration = EvaluationConfiguration(
                 channels: try ChannelSpec.parseList(channel), snrDecibels: try SNRList.parse(snrDB),
                 semanticPasses: passes,
                 noiseConditions: try TabularLinkEvaluation.noiseConditions(for: specs, knowledgeBase: knowledgeBase))
+            if seal { configuration.sealing = try SealedLink(keyBits: try SealedLinkKey.load(sealKey, seed: global.seed)) }
             let (result, setup) = try TabularLinkEvaluation.run(
                 knowledgeBase: knowledgeBase, dataPath: data, eavesdropperKnowledgeBase: eavesdropper,
                 compareRaw: compare == .raw, configuration: configuration, using: &rng,
@@ -121,6 +128,7 @@ extension SemCom {
                 "kb": kb, "data": setup.dataPath, "channel": channel, "snr_db": snrDB, "compare": compare.rawValue,
                 "eavesdropper": setup.eavesdropper, "passes": "\(passes)", "threads": "\(global.threads)",
                 "noise": specs.map(\.description).joined(separator: " "),
+                "seal": seal ? (sealKey ?? "keygen session") : "off",
             ]
             if let json {
                 try EvaluationOutputs.writeJSON(result, to: json, command: "eval", seed: global.seed, inputs: inputs)
