@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "SemanticCodec", targets: ["SemanticCodec"]),
         .library(name: "Privacy", targets: ["Privacy"]),
         .library(name: "TabularCodec", targets: ["TabularCodec"]),
+        .library(name: "Federated", targets: ["Federated"]),
         .library(name: "Experiments", targets: ["Experiments"]),
     ],
     dependencies: [
@@ -83,12 +84,19 @@ let package = Package(
             ],
             swiftSettings: settings),
 
+        .target(
+            name: "Federated",
+            dependencies: [
+                "TensorCore", "NeuralNet", "Privacy", "Channels", "HealthData", realModule,
+            ],
+            swiftSettings: settings),
+
         // MARK: - Layer 5
         .target(
             name: "Experiments",
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
-                "KnowledgeBase", "TabularCodec", realModule,
+                "KnowledgeBase", "TabularCodec", "Federated", "Privacy", realModule,
             ],
             swiftSettings: settings),
 
@@ -97,7 +105,7 @@ let package = Package(
             name: "semcom",
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "Experiments",
-                "KnowledgeBase", "SemanticCodec", "TabularCodec",
+                "KnowledgeBase", "SemanticCodec", "TabularCodec", "Federated", "Privacy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings),
@@ -124,6 +132,7 @@ let package = Package(
             name: "ExperimentsTests",
             dependencies: [
                 "Experiments", "TensorCore", "NeuralNet", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
+                "Federated",
             ],
             swiftSettings: settings),
         .testTarget(
@@ -132,6 +141,9 @@ let package = Package(
         .testTarget(
             name: "TabularCodecTests",
             dependencies: ["TabularCodec", "SemanticCodec", "KnowledgeBase", "HealthData", "Channels", "TensorCore"],
+            swiftSettings: settings),
+        .testTarget(
+            name: "FederatedTests", dependencies: ["Federated", "Privacy", "TensorCore", "HealthData", "Channels"],
             swiftSettings: settings),
         .testTarget(name: "semcomTests", dependencies: ["semcom"], swiftSettings: settings),
     ]
