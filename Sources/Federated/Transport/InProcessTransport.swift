@@ -27,6 +27,9 @@ public struct InProcessTransport: FederatedTransport {
     /// Mixed into every secure-aggregation session ID (distinct per federation).
     public let sessionNonce: UInt64
     private var rng: Xoshiro256
+    /// Each clinic's long-term secure-aggregation keys: X25519 agreements happen once per
+    /// federation, and again only for a clinic that rotates its keys after dropping out.
+    private var keyrings: [SecureAggregationKeyring]
 
     /// Creates the simulation.
     /// - Parameters:
@@ -70,6 +73,7 @@ public struct InProcessTransport: FederatedTransport {
         self.threshold = t
         var local = rng
         sessionNonce = local.next()
+        keyrings = clinics.map { _ in SecureAggregationKeyring(using: &local) }
         self.rng = local
     }
 
@@ -101,7 +105,9 @@ public struct InProcessTransport: FederatedTransport {
             updates[id] = clinics[id].respond(to: instructions)
         }
         if instructions.secureAggregation {
-            return try secureRound(instructions, updates: updates, offline: offline, stragglers: stragglers)
+            return try secureRound(
+                instructions, updates: updates, participants: (0..<n).filter { !unselected.contains($0) },
+                offline: offline, stragglers: stragglers)
         }
         // Without secure aggregation the server decodes each arriving update and sums.
         var statistics = LinkStatistics()
@@ -143,7 +149,8 @@ public struct InProcessTransport: FederatedTransport {
     /// part in the key exchange, then vanished; stragglers' masked inputs arrive after the
     /// collection closed and are refused by the server.
     private mutating func secureRound(
-        _ instructions: RoundInstructions, updates: [Int: ClinicUpdate], offline: Set<Int>, stragglers: Set<Int>
+        _ instructions: RoundInstructions, updates: [Int: ClinicUpdate], participants: [Int], offline: Set<Int>,
+        stragglers: Set<Int>
     ) throws -> RoundAggregate {
         guard let codec = instructions.codec else {
             throw FederatedError(
@@ -162,15 +169,20 @@ public struct InProcessTransport: FederatedTransport {
         var lost = 0
         do {
             var server = SecureAggregationServer(parameters: parameters)
-            var clients = (0..<n).map { SecureAggregationClient(id: $0, parameters: parameters, using: &rng) }
-            for client in clients { try server.receive(client.advertisement()) }
+            for id in participants { try server.receive(keyrings[id].advertisement(clientID: id)) }
             let directory = try server.closeAdvertising()
-            for id in 0..<n { try server.receiveShares(try clients[id].shareKeys(directory: directory, using: &rng), from: id) }
+            var clients: [Int: SecureAggregationClient] = [:]
+            for id in participants {
+                try keyrings[id].agree(with: directory, clientID: id, parameters: parameters)
+                var client = SecureAggregationClient(id: id, parameters: parameters, keyring: keyrings[id])
+                try server.receiveShares(try client.shareKeys(directory: directory, using: &rng), from: id)
+                clients[id] = client
+            }
             let relayed = try server.closeSharing()
             var late: [SecureAggregationMaskedInput] = []
-            for id in 0..<n {
+            for id in participants {
                 guard let update = updates[id], case .integers(let values) = update.payload else { continue }
-                let masked = try clients[id].maskInput(values, receivedShares: relayed[id] ?? [])
+                let masked = try clients[id]!.maskInput(values, receivedShares: relayed[id] ?? [])  // every participant has a client
                 // The masked vector crosses the channel; a failed frame loses it.
                 guard
                     let received = link.send(
@@ -196,9 +208,14 @@ public struct InProcessTransport: FederatedTransport {
                 meanLocalLoss: contributors.isEmpty ? 0 : losses / Double(contributors.count), link: statistics)
             if contributors.count < instructions.minimumContributors { return base }
             for id in contributors {
-                try server.receive(try clients[id].unmaskingResponse(survivors: survivors))
+                try server.receive(try clients[id]!.unmaskingResponse(survivors: survivors))  // U3 ⊆ participants
             }
             let result = try server.finishUnmasking()
+            // The server now holds the masking keys of the clinics that shared keys but were not
+            // counted: they rotate their keys before the next session.
+            for id in survivors.sharingClientIDs where !contributors.contains(id) {
+                keyrings[id] = SecureAggregationKeyring(using: &rng)
+            }
             var aggregate = base
             aggregate.sum = quantizer.dequantizeSum(result.sum)
             return aggregate

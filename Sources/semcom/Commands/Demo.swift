@@ -59,7 +59,10 @@ extension SemCom {
                         + "  \(format(row.accuracyMean)) ± \(format(row.accuracyStd))")
             }
             print("\nReference (scikit-learn 1.5.2, same task): linear SVM 0.966 ± 0.014, logistic regression 0.965 ± 0.013")
-            try runLink(classifiers: rows)
+            print("\n" + FederatedDemo.heading)
+            let federated = try FederatedDemo.run(seed: global.seed, progress: { global.progress($0) })
+            print(federated.table)
+            try runLink(classifiers: rows, extraSections: [federated.section])
             if let json {
                 try ResultDocument(
                     command: "demo", seed: global.seed,
@@ -73,7 +76,7 @@ extension SemCom {
 
         /// The end-to-end semantic link of the shipped knowledge base over AWGN and Rayleigh fading,
         /// against raw transmission and eavesdroppers, printed and written as an HTML report.
-        private func runLink(classifiers: [BCWDClassifiers.Evaluation]) throws {
+        private func runLink(classifiers: [BCWDClassifiers.Evaluation], extraSections: [any ReportSection] = []) throws {
             guard FileManager.default.fileExists(atPath: kb) else {
                 print("\n(\(kb) not found: run the demo from the repository's root for the semantic-link part)")
                 return
@@ -107,7 +110,7 @@ extension SemCom {
                         summary: "Test split recorded in the knowledge base (\(setup.testCount) records); "
                             + "raw task model trained on \(setup.trainCount) clean records; "
                             + "naive eavesdropper: \(setup.eavesdropper)."),
-                ]
+                ] + extraSections
             ).write(toDirectory: report)
             print("report: \(report)/index.html (\(written.count) files)")
         }
