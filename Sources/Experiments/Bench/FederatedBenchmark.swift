@@ -30,6 +30,11 @@ public enum FederatedBenchmark {
         public var secondsTotal: Double
         /// secondsTotal / rounds.
         public var secondsPerRound: Double
+        /// Processor time of the process for the federation (user + system, all threads), seconds:
+        /// unlike the wall clock, unaffected by other programs sharing the cores.
+        public var cpuSeconds: Double
+        /// cpuSeconds / rounds.
+        public var cpuSecondsPerRound: Double
         /// Test accuracy of the final model.
         public var accuracy: Double
         /// ε spent.
@@ -39,6 +44,7 @@ public enum FederatedBenchmark {
             case workload, clinics, rounds, channel, accuracy
             case neighborCount = "neighbor_count", secondsTotal = "seconds_total"
             case secondsPerRound = "seconds_per_round", epsilonSpent = "epsilon_spent"
+            case cpuSeconds = "cpu_seconds", cpuSecondsPerRound = "cpu_seconds_per_round"
         }
     }
 
@@ -57,12 +63,15 @@ public enum FederatedBenchmark {
         seed: UInt64
     ) throws -> Row {
         let start = Date()
+        let cpuStart = clock()
         let result = try FederatedSimulation.run(configuration, train: train, test: test, seed: seed)
         let seconds = Date().timeIntervalSince(start)
+        let cpu = Double(clock() - cpuStart) / Double(CLOCKS_PER_SEC)
         return Row(
             workload: workload, clinics: configuration.clinics, rounds: configuration.rounds,
             channel: configuration.link.channelName, neighborCount: configuration.effectiveNeighborCount,
-            secondsTotal: seconds, secondsPerRound: seconds / Double(configuration.rounds), accuracy: result.accuracy,
+            secondsTotal: seconds, secondsPerRound: seconds / Double(configuration.rounds), cpuSeconds: cpu,
+            cpuSecondsPerRound: cpu / Double(configuration.rounds), accuracy: result.accuracy,
             epsilonSpent: result.epsilonSpent)
     }
 
