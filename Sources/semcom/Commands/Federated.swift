@@ -48,7 +48,7 @@ extension SemCom {
         var privacyUnit: String = "record"
 
         @Option(help: "Noise placement: distributed, local or central.")
-        var noise: String = "distributed"
+        var noise: String = "central"
 
         @Flag(help: "Aggregate updates with secure aggregation (Bonawitz et al. 2017; SecAgg+ beyond 64 clinics).")
         var secureAggregation = false
