@@ -245,7 +245,7 @@ public enum FederatedPrivacySweep {
         let width = accuracy.width + loss.width
         return """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(accuracy.height))" \
-            viewBox="0 0 \(Int(width)) \(Int(accuracy.height))">
+            viewBox="0 0 \(Int(width)) \(Int(accuracy.height))" font-family="Helvetica, Arial, sans-serif" font-size="12">
             <svg x="0" y="0">\(inner(accuracy.render()))</svg>
             <svg x="\(Int(accuracy.width))" y="0">\(inner(loss.render()))</svg>
             </svg>
