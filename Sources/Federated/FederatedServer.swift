@@ -53,7 +53,8 @@ public struct FederatedServer {
         if let plan, plan.configuration.noise == .distributed, !secureAggregation {
             throw FederatedError(
                 code: .incompatibleSettings,
-                message: "distributed noise needs secure aggregation: without it each clinic's partial noise is exposed")
+                message: "distributed noise needs secure aggregation: without it each clinic's partial noise is exposed"
+            )
         }
         if secureAggregation, codec == nil {
             throw FederatedError(code: .incompatibleSettings, message: "secure aggregation needs an update codec")

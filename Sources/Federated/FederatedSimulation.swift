@@ -72,7 +72,9 @@ public struct FederationConfiguration: Sendable {
         guard clinics <= trainingRecords else {
             throw FederatedError(
                 code: .insufficientData,
-                message: "\(clinics) clinics but only \(trainingRecords) training records: every clinic needs at least one record")
+                message:
+                    "\(clinics) clinics but only \(trainingRecords) training records: every clinic needs at least one record"
+            )
         }
         guard rounds >= 1 else {
             throw FederatedError(code: .invalidParameter, message: "rounds must be ≥ 1, got \(rounds)")
@@ -94,7 +96,8 @@ public struct FederationConfiguration: Sendable {
         if privacy?.noise == .distributed, !secureAggregation {
             throw FederatedError(
                 code: .incompatibleSettings,
-                message: "distributed noise needs secure aggregation (--secure-aggregation): each clinic adds only a share")
+                message:
+                    "distributed noise needs secure aggregation (--secure-aggregation): each clinic adds only a share")
         }
         if secureAggregation, case .analog = link {
             throw FederatedError(
@@ -172,7 +175,8 @@ public enum FederatedSimulation {
         let shards = try configuration.partition.split(train, clinics: configuration.clinics, using: &shardRNG)
         var initRNG = root.fork(stream: 2)
         let model = try configuration.model.makeModel(
-            featureCount: train.featureCount, classCount: train.classCount, regularization: configuration.regularization,
+            featureCount: train.featureCount, classCount: train.classCount,
+            regularization: configuration.regularization,
             hiddenUnits: configuration.hiddenUnits, using: &initRNG)
         let p = model.parameterCount
         let clinics = shards.enumerated().map { k, shard in
@@ -198,7 +202,8 @@ public enum FederatedSimulation {
 
         let strategy: any AggregationStrategy =
             switch configuration.strategy {
-            case .fedAvg: FedAvg(serverLearningRate: configuration.serverLearningRate, momentum: configuration.serverMomentum)
+            case .fedAvg:
+                FedAvg(serverLearningRate: configuration.serverLearningRate, momentum: configuration.serverMomentum)
             case .fedProx(let mu): FedProx(mu: mu, serverLearningRate: configuration.serverLearningRate)
             }
         var server = try FederatedServer(
@@ -216,7 +221,8 @@ public enum FederatedSimulation {
         var final = model
         final.parameters = server.parameters
         return FederationResult(
-            accuracy: final.accuracy(test), loss: final.loss(test), epsilonSpent: try server.ledger?.epsilonSpent() ?? 0,
+            accuracy: final.accuracy(test), loss: final.loss(test),
+            epsilonSpent: try server.ledger?.epsilonSpent() ?? 0,
             noiseMultiplier: plan?.noiseMultiplier ?? 0, completedRounds: server.completedRounds,
             abortedRounds: server.abortedRounds, offline: server.offline, stragglers: server.stragglers,
             lostToChannel: server.lostToChannel, link: server.link, parameters: server.parameters)
@@ -253,7 +259,8 @@ public enum FederatedSimulation {
         } else {
             scale = Swift.min(
                 Double(1 << 24) / bound,
-                SecureAggregationQuantizer.maximumScale(clipBound: bound, modulusBits: bits, clientCount: configuration.clinics))
+                SecureAggregationQuantizer.maximumScale(
+                    clipBound: bound, modulusBits: bits, clientCount: configuration.clinics))
         }
         return UpdateCodec(
             dimension: parameterCount, clipBound: bound, scale: scale, modulusBits: bits, rotationSeed: seed)

@@ -31,7 +31,8 @@ import Testing
     }
 
     @Test func planMeetsTheTargetTightlyAndTheLedgerAgrees() throws {
-        let configuration = FederatedPrivacyConfiguration(epsilon: 1, delta: 1e-5, noise: .distributed, samplingRate: 0.5)
+        let configuration = FederatedPrivacyConfiguration(
+            epsilon: 1, delta: 1e-5, noise: .distributed, samplingRate: 0.5)
         let plan = try PrivacyPlan.make(configuration, rounds: 40, parameterCount: 10, minimumShares: 17)
         let noise = try #require(plan.distributed)
         #expect(noise.dimension == 16 && noise.localStandardDeviation > 1000)

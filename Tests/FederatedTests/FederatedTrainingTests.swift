@@ -32,7 +32,8 @@ import Testing
     func perExampleGradientsMatchFiniteDifferences(kind: FederatedModelKind) throws {
         let (train, _) = try bcwdSplit()
         var rng = Xoshiro256(seed: 5)
-        var model = try kind.makeModel(featureCount: 9, classCount: 2, regularization: 0.01, hiddenUnits: 4, using: &rng)
+        var model = try kind.makeModel(
+            featureCount: 9, classCount: 2, regularization: 0.01, hiddenUnits: 4, using: &rng)
         // Move off zero so the hinge is not at a kink for most records.
         model.parameters = model.parameters.enumerated().map { $1 + 0.05 * Double($0 % 5) - 0.1 }
         let record = [3]

@@ -14,7 +14,8 @@ import Testing
         let shards = try ClinicPartition.iid.split(train.subset(Array(0..<60)), clinics: 10, using: &rng)
         let model = LinearSVMModel(featureCount: 9)
         let clinics = shards.enumerated().map {
-            FederatedClinic(id: $0.offset, data: $0.element, model: model, rng: Xoshiro256(seed: UInt64(100 + $0.offset)))
+            FederatedClinic(
+                id: $0.offset, data: $0.element, model: model, rng: Xoshiro256(seed: UInt64(100 + $0.offset)))
         }
         let transport = try InProcessTransport(
             clinics: clinics, link: UpdateLink(link), dropoutRate: dropout, rng: Xoshiro256(seed: 12))
@@ -27,7 +28,9 @@ import Testing
     }
 
     /// The sum of the quantized updates of `ids`, computed from copies of the clinics (same state).
-    func expectedSum(_ transport: InProcessTransport, _ instructions: RoundInstructions, _ codec: UpdateCodec, ids: [Int])
+    func expectedSum(
+        _ transport: InProcessTransport, _ instructions: RoundInstructions, _ codec: UpdateCodec, ids: [Int]
+    )
         -> [Double]
     {
         let quantizer = codec.makeQuantizer()
@@ -66,7 +69,8 @@ import Testing
     @Test func aFailedFrameIsADropoutThatSecureAggregationSurvives() throws {
         // At 2 dB some QPSK/K=7 frames fail; their clinics' masked inputs are lost.
         var (transport, instructions, codec) = try setUp(
-            secure: true, dropout: 0, link: .digital(snrDecibels: 2, modulation: .qpsk, code: .convolutionalK7, frameBits: 256))
+            secure: true, dropout: 0,
+            link: .digital(snrDecibels: 2, modulation: .qpsk, code: .convolutionalK7, frameBits: 256))
         let before = transport
         let aggregate = try transport.runRound(instructions)
         #expect(aggregate.lostToChannel > 0 && aggregate.lostToChannel < 7)

@@ -54,7 +54,8 @@ public enum FederatedBenchmark {
         configuration.rounds = rounds
         configuration.secureAggregation = true
         configuration.link = link
-        configuration.privacy = FederatedPrivacyConfiguration(epsilon: 1, delta: 1e-5, unit: .record, noise: .distributed)
+        configuration.privacy = FederatedPrivacyConfiguration(
+            epsilon: 1, delta: 1e-5, unit: .record, noise: .distributed)
         return configuration
     }
 
@@ -79,7 +80,8 @@ public enum FederatedBenchmark {
     public static func acceptance(seed: UInt64) throws -> [Row] {
         let (train, test) = try split(seed: seed)
         return try [UpdateLinkConfiguration.ideal, .digital(snrDecibels: 10)].map {
-            try time("federated", configuration(clinics: 20, rounds: 100, link: $0), train: train, test: test, seed: seed)
+            try time(
+                "federated", configuration(clinics: 20, rounds: 100, link: $0), train: train, test: test, seed: seed)
         }
     }
 

@@ -43,7 +43,8 @@ public enum FederatedDemo {
             """
         return (
             FederatedPrivacySweep.table(rows),
-            FederatedReportSection(rows: rows, title: "Federated training with distributed differential privacy", summary: summary)
+            FederatedReportSection(
+                rows: rows, title: "Federated training with distributed differential privacy", summary: summary)
         )
     }
 }

@@ -44,7 +44,8 @@ public enum FederatedPrivacySweep {
         ///   privacy configuration, more clinics than training records in a fold.
         public func validate(records: Int) throws {
             guard folds >= 2 else {
-                throw FederatedError(code: .invalidParameter, message: "cross-validation needs at least 2 folds, got \(folds)")
+                throw FederatedError(
+                    code: .invalidParameter, message: "cross-validation needs at least 2 folds, got \(folds)")
             }
             guard folds <= records else {
                 throw FederatedError(code: .invalidParameter, message: "\(folds) folds for only \(records) records")
@@ -208,7 +209,8 @@ public enum FederatedPrivacySweep {
         var link = LinkStatistics()
         var seconds = 0.0
         for (k, (train, test)) in folds.enumerated() {
-            var seedStream = Xoshiro256(seed: seed).fork(stream: UInt64(k + 1) &* 1_000_003 &+ UInt64(federation.clinics))
+            var seedStream = Xoshiro256(seed: seed).fork(
+                stream: UInt64(k + 1) &* 1_000_003 &+ UInt64(federation.clinics))
             let runSeed = seedStream.next()
             let start = Date()
             let result = try FederatedSimulation.run(federation, train: train, test: test, seed: runSeed)
@@ -273,7 +275,9 @@ public enum FederatedPrivacySweep {
                 plot.series.append(
                     .init(
                         name: "\(clinics) clinics, non-private",
-                        points: [.init(x: low, y: reference[keyPath: value]), .init(x: high, y: reference[keyPath: value])],
+                        points: [
+                            .init(x: low, y: reference[keyPath: value]), .init(x: high, y: reference[keyPath: value]),
+                        ],
                         dashed: true))
             }
         }
@@ -282,7 +286,8 @@ public enum FederatedPrivacySweep {
 
     /// The body of a standalone SVG document (without the XML wrapper), to nest it.
     static func inner(_ svg: String) -> String {
-        guard let start = svg.range(of: ">")?.upperBound, let end = svg.range(of: "</svg>", options: .backwards)?.lowerBound
+        guard let start = svg.range(of: ">")?.upperBound,
+            let end = svg.range(of: "</svg>", options: .backwards)?.lowerBound
         else { return svg }
         return String(svg[start..<end])
     }
@@ -298,10 +303,12 @@ public enum FederatedPrivacySweep {
         for r in rows {
             lines.append(
                 pad("\(r.clients)", 9) + pad(r.epsilonTarget.map { String(format: "%g", $0) } ?? "∞", 10)
-                    + pad(String(format: "%.3f", r.epsilonSpent), 9) + pad(String(format: "%.3f", r.noiseMultiplier), 10)
+                    + pad(String(format: "%.3f", r.epsilonSpent), 9)
+                    + pad(String(format: "%.3f", r.noiseMultiplier), 10)
                     + pad(r.privacyUnit, 8) + pad(r.noise, 13)
                     + pad(String(format: "%.3f ± %.3f", r.accuracyMean, r.accuracyStd), 23)
-                    + pad(String(format: "%.4f", r.lossMean), 8) + pad("\(r.abortedRounds)", 9) + "\(r.updatesLostToChannel)")
+                    + pad(String(format: "%.4f", r.lossMean), 8) + pad("\(r.abortedRounds)", 9)
+                    + "\(r.updatesLostToChannel)")
         }
         return lines.joined(separator: "\n")
     }
@@ -328,10 +335,13 @@ public struct FederatedReportSection: ReportSection {
     }
 
     public func bodyHTML() -> String {
-        var html = "<p>\(escapeXML(summary))</p>\n<img src=\"federated-privacy.svg\" alt=\"accuracy and loss against epsilon\">\n"
-        html += "<table><tr><th>clinics</th><th>target ε</th><th>ε spent</th><th>σ</th><th>accuracy</th><th>loss</th></tr>"
+        var html =
+            "<p>\(escapeXML(summary))</p>\n<img src=\"federated-privacy.svg\" alt=\"accuracy and loss against epsilon\">\n"
+        html +=
+            "<table><tr><th>clinics</th><th>target ε</th><th>ε spent</th><th>σ</th><th>accuracy</th><th>loss</th></tr>"
         for r in rows {
-            html += "<tr><td>\(r.clients)</td><td>\(r.epsilonTarget.map { String(format: "%g", $0) } ?? "non-private")</td>"
+            html +=
+                "<tr><td>\(r.clients)</td><td>\(r.epsilonTarget.map { String(format: "%g", $0) } ?? "non-private")</td>"
             html += String(
                 format: "<td>%.3f</td><td>%.3f</td><td>%.3f ± %.3f</td><td>%.4f</td></tr>", r.epsilonSpent,
                 r.noiseMultiplier, r.accuracyMean, r.accuracyStd, r.lossMean)

@@ -26,12 +26,15 @@ public struct FederatedDataset: Sendable, Hashable {
         guard features.count == labels.count * featureCount else {
             throw FederatedError(
                 code: .invalidParameter,
-                message: "dataset has \(features.count) feature values for \(labels.count) records × \(featureCount) features")
+                message:
+                    "dataset has \(features.count) feature values for \(labels.count) records × \(featureCount) features"
+            )
         }
         if let index = features.firstIndex(where: { !$0.isFinite }) {
             throw FederatedError(
                 code: .invalidParameter,
-                message: "feature value at record \(index / featureCount), column \(index % featureCount) is not finite")
+                message: "feature value at record \(index / featureCount), column \(index % featureCount) is not finite"
+            )
         }
         if let index = labels.firstIndex(where: { $0 < 0 || $0 >= classCount }) {
             throw FederatedError(
@@ -111,7 +114,9 @@ public enum ClinicPartition: Sendable, Hashable, CustomStringConvertible {
         guard clinics <= data.count else {
             throw FederatedError(
                 code: .insufficientData,
-                message: "\(clinics) clinics but only \(data.count) training records: every clinic needs at least one record")
+                message:
+                    "\(clinics) clinics but only \(data.count) training records: every clinic needs at least one record"
+            )
         }
         var assignment = [[Int]](repeating: [], count: clinics)
         switch self {
@@ -131,14 +136,17 @@ public enum ClinicPartition: Sendable, Hashable, CustomStringConvertible {
                 var start = 0
                 for k in 0..<clinics {
                     cumulative += shares[k]
-                    let end = k == clinics - 1 ? members.count : Swift.min(members.count, Int((cumulative * Double(members.count)).rounded()))
+                    let end =
+                        k == clinics - 1
+                        ? members.count : Swift.min(members.count, Int((cumulative * Double(members.count)).rounded()))
                     if end > start { assignment[k].append(contentsOf: members[start..<end]) }
                     start = Swift.max(start, end)
                 }
             }
             // Give empty clinics one record from the largest clinic (keeps every shard non-empty).
             for k in 0..<clinics where assignment[k].isEmpty {
-                let donor = assignment.indices.max { assignment[$0].count < assignment[$1].count }!  // n ≤ N: a donor has ≥ 2
+                // n ≤ N, so the largest clinic has at least 2 records.
+                let donor = assignment.indices.max { assignment[$0].count < assignment[$1].count }!
                 assignment[k].append(assignment[donor].removeLast())
             }
         }

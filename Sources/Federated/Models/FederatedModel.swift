@@ -107,7 +107,8 @@ extension LinearBinaryModel {
         return s
     }
 
-    public func perExampleGradients(_ data: FederatedDataset, indices: [Int]) -> (gradients: [Double], losses: [Double]) {
+    public func perExampleGradients(_ data: FederatedDataset, indices: [Int]) -> (gradients: [Double], losses: [Double])
+    {
         let p = featureCount + 1
         var gradients = [Double](repeating: 0, count: indices.count * p)
         var losses = [Double](repeating: 0, count: indices.count)
@@ -182,7 +183,8 @@ public struct LogisticRegressionModel: LinearBinaryModel {
 
     static func lossAndSlope(margin: Double) -> (loss: Double, slope: Double) {
         // log(1 + e^{−m}) computed stably; slope −σ(−m).
-        let loss = margin > 0 ? Double.log(onePlus: Double.exp(-margin)) : -margin + Double.log(onePlus: Double.exp(margin))
+        let loss =
+            margin > 0 ? Double.log(onePlus: Double.exp(-margin)) : -margin + Double.log(onePlus: Double.exp(margin))
         let slope = -1 / (1 + Double.exp(margin))
         return (loss, slope)
     }
@@ -236,7 +238,8 @@ public struct NeuralNetworkModel: FederatedModel {
         return Tensor(shape: [indices.count, data.featureCount], scalars: values)
     }
 
-    public func perExampleGradients(_ data: FederatedDataset, indices: [Int]) -> (gradients: [Double], losses: [Double]) {
+    public func perExampleGradients(_ data: FederatedDataset, indices: [Int]) -> (gradients: [Double], losses: [Double])
+    {
         guard !indices.isEmpty else { return ([], []) }
         var unused = Xoshiro256(seed: 0)  // inference mode: deterministic layers do not draw
         let (logits, pullback) = network.perExampleForward(inputs(data, indices), training: false, using: &unused)

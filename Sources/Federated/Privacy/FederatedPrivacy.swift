@@ -90,7 +90,8 @@ public struct FederatedPrivacyConfiguration: Sendable, Hashable {
             throw FederatedError(code: .invalidPrivacy, message: "epsilon must be a finite number > 0, got \(epsilon)")
         }
         guard delta > 0, delta < 1 else {
-            throw FederatedError(code: .invalidPrivacy, message: "delta must be in the open interval (0, 1), got \(delta)")
+            throw FederatedError(
+                code: .invalidPrivacy, message: "delta must be in the open interval (0, 1), got \(delta)")
         }
         guard clipNorm > 0, clipNorm.isFinite else {
             throw FederatedError(code: .invalidPrivacy, message: "clipping norm must be > 0, got \(clipNorm)")
@@ -154,7 +155,9 @@ public struct PrivacyPlan: Sendable, Hashable {
         guard rounds >= 1, localSteps >= 1, parameterCount >= 1, minimumShares >= 1 else {
             throw FederatedError(
                 code: .invalidParameter,
-                message: "privacy planning needs rounds, local steps, parameters and shares ≥ 1, got \(rounds), \(localSteps), \(parameterCount), \(minimumShares)")
+                message:
+                    "privacy planning needs rounds, local steps, parameters and shares ≥ 1, got \(rounds), \(localSteps), \(parameterCount), \(minimumShares)"
+            )
         }
         let q = configuration.samplingRate
         let delta = configuration.delta
@@ -175,13 +178,15 @@ public struct PrivacyPlan: Sendable, Hashable {
             // Scale so that each share has σ ≈ 2^13 integer units: rounding then inflates Δ₂ by √m/(sC) ≪ 1 %,
             // τ is negligible, and the exact sampler's variance limit (2^30) leaves room for calibration.
             let n = Double(minimumShares)
-            let scaled = Swift.max(8192 * n.squareRoot() / gaussian - Double(m).squareRoot(), 64 * Double(m).squareRoot())
+            let scaled = Swift.max(
+                8192 * n.squareRoot() / gaussian - Double(m).squareRoot(), 64 * Double(m).squareRoot())
             let scale = scaled / configuration.clipNorm
             let l2 = DistributedDiscreteGaussianAnalysis.roundedL2Sensitivity(scaledL2Sensitivity: scaled, dimension: m)
             let l1 = DistributedDiscreteGaussianAnalysis.roundedL1Sensitivity(roundedL2Sensitivity: l2, dimension: m)
             let local = try NoiseCalibration.smallestNoise(
                 targetEpsilon: configuration.epsilon, bounds: 1e-3...32_000, relativeTolerance: 1e-4,
-                context: "distributed discrete Gaussian, q = \(q), rounds = \(rounds), shares = \(minimumShares), delta = \(delta)"
+                context:
+                    "distributed discrete Gaussian, q = \(q), rounds = \(rounds), shares = \(minimumShares), delta = \(delta)"
             ) { sigma in
                 var accountant = DistributedDiscreteGaussianAccountant()
                 try accountant.record(

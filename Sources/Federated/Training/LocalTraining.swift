@@ -97,7 +97,9 @@ public enum LocalTraining {
     public static func clippedGradientSum<M: FederatedModel, G: RandomNumberGenerator>(
         _ model: M, on data: FederatedDataset, samplingRate: Double, clipNorm: Double, using rng: inout G
     ) -> (sum: [Double], count: Int, loss: Double) {
-        let batch = samplingRate >= 1 ? Array(0..<data.count) : (0..<data.count).filter { _ in rng.nextUnitDouble() < samplingRate }
+        let batch =
+            samplingRate >= 1
+            ? Array(0..<data.count) : (0..<data.count).filter { _ in rng.nextUnitDouble() < samplingRate }
         let width = model.parameterCount
         guard !batch.isEmpty else { return ([Double](repeating: 0, count: width), 0, 0) }
         let (gradients, losses) = model.perExampleGradients(data, indices: batch)
@@ -166,7 +168,8 @@ struct LocalStepper {
     mutating func step(_ parameters: inout [Double], gradient: [Double]) {
         var tensors = [Tensor<Double>(parameters)]
         let gradients = [Tensor<Double>(gradient)]
-        if sgd != nil { sgd!.update(&tensors, along: gradients) } else { adam!.update(&tensors, along: gradients) }  // one is set in init
+        // Exactly one of the two is set in init.
+        if sgd != nil { sgd!.update(&tensors, along: gradients) } else { adam!.update(&tensors, along: gradients) }
         parameters = tensors[0].scalars
     }
 }

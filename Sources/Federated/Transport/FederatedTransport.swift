@@ -11,7 +11,8 @@ public enum ClinicProcedure: Sendable, Hashable {
     case clippedGradientSum(samplingRate: Double, clipNorm: Double, learningRate: Double)
     /// Record-level DP with local noise: local DP-SGD (`steps` steps, each with all of the
     /// noise σC); sends `n_c · Δ_c` with weight `n_c`.
-    case localDPSGD(LocalTrainingConfiguration, steps: Int, samplingRate: Double, clipNorm: Double, noiseMultiplier: Double)
+    case localDPSGD(
+        LocalTrainingConfiguration, steps: Int, samplingRate: Double, clipNorm: Double, noiseMultiplier: Double)
     /// Client-level DP: local training, then the update Δ_c is clipped to L2 norm ≤ C; sends it
     /// with weight 1 (the server divides by the expected number of clinics).
     case clippedUpdate(LocalTrainingConfiguration, clipNorm: Double)
@@ -208,7 +209,8 @@ public struct FederatedClinic: Sendable {
             vector = zip(model.parameters, global).map { n * ($0 - $1) }
             weight = n
         case .clippedGradientSum(let q, let clipNorm, _):
-            let result = LocalTraining.clippedGradientSum(model, on: data, samplingRate: q, clipNorm: clipNorm, using: &rng)
+            let result = LocalTraining.clippedGradientSum(
+                model, on: data, samplingRate: q, clipNorm: clipNorm, using: &rng)
             vector = result.sum
             weight = q * n
             loss = result.loss

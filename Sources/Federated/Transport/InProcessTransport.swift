@@ -63,7 +63,8 @@ public struct InProcessTransport: FederatedTransport {
         let t = threshold ?? Self.defaultThreshold(clinics: n, neighborCount: neighborCount)
         guard n < 2 || (t >= 2 && t <= n && t <= (neighborCount ?? n) + 1) else {
             throw FederatedError(
-                code: .invalidParameter, message: "secure-aggregation threshold \(t) is not in 2…\(min(n, (neighborCount ?? n) + 1))")
+                code: .invalidParameter,
+                message: "secure-aggregation threshold \(t) is not in 2…\(min(n, (neighborCount ?? n) + 1))")
         }
         self.clinics = clinics
         self.link = link
@@ -182,7 +183,8 @@ public struct InProcessTransport: FederatedTransport {
             var late: [SecureAggregationMaskedInput] = []
             for id in participants {
                 guard let update = updates[id], case .integers(let values) = update.payload else { continue }
-                let masked = try clients[id]!.maskInput(values, receivedShares: relayed[id] ?? [])  // every participant has a client
+                // Every participant has a client.
+                let masked = try clients[id]!.maskInput(values, receivedShares: relayed[id] ?? [])
                 // The masked vector crosses the channel; a failed frame loses it.
                 guard
                     let received = link.send(
@@ -197,7 +199,9 @@ public struct InProcessTransport: FederatedTransport {
             let survivors = try server.closeMaskedInputCollection()
             for masked in late {
                 // The round is closed: the server refuses late input (the straggler counts as dropped).
-                do { try server.receive(masked) } catch let error as SecureAggregationError where error.code == .outOfOrder {}
+                do { try server.receive(masked) } catch let error as SecureAggregationError
+                    where error.code == .outOfOrder
+                {}
             }
             let contributors = survivors.maskedClientIDs
             let weight = contributors.reduce(0.0) { $0 + (updates[$1]?.weight ?? 0) }

@@ -80,7 +80,8 @@ extension SemCom {
         @Option(help: "Poisson sampling rate of records per round (record) or of clinics per round (client).")
         var samplingRate: Double = 1
 
-        @Option(help: "Accountant for Gaussian noise: rdp or pld (distributed noise uses the RDP bound of Kairouz et al.).")
+        @Option(
+            help: "Accountant for Gaussian noise: rdp or pld (distributed noise uses the RDP bound of Kairouz et al.).")
         var accountant: String = "rdp"
 
         @Option(help: "Server step size of record-level gradient rounds.")
@@ -160,7 +161,8 @@ extension SemCom {
             case "fedavg": federation.strategy = .fedAvg
             case "fedprox": federation.strategy = .fedProx(mu: mu)
             default:
-                throw FederatedError(code: .invalidParameter, message: "strategy '\(strategy)' is not one of fedavg|fedprox")
+                throw FederatedError(
+                    code: .invalidParameter, message: "strategy '\(strategy)' is not one of fedavg|fedprox")
             }
             switch channel.lowercased() {
             case "none": federation.link = .ideal
@@ -172,7 +174,8 @@ extension SemCom {
                 case "digital": federation.link = .digital(snrDecibels: snrDB)
                 case "analog": federation.link = .analog(snrDecibels: snrDB)
                 default:
-                    throw FederatedError(code: .invalidParameter, message: "link '\(link)' is not one of digital|analog")
+                    throw FederatedError(
+                        code: .invalidParameter, message: "link '\(link)' is not one of digital|analog")
                 }
             default:
                 throw FederatedError(code: .invalidParameter, message: "channel '\(channel)' is not one of none|awgn")
@@ -192,7 +195,8 @@ extension SemCom {
             global.apply()
             let table =
                 try data.map {
-                    try BreastCancerWisconsin.load(contentsOfFile: $0, missingValues: .excludeRows, scale: .dividedByTen)
+                    try BreastCancerWisconsin.load(
+                        contentsOfFile: $0, missingValues: .excludeRows, scale: .dividedByTen)
                 } ?? BreastCancerWisconsin.embedded(missingValues: .excludeRows, scale: .dividedByTen)
             let dataset = try FederatedDataset(features: table.features, labels: table.labels)
             let configuration = try sweepConfiguration()
@@ -205,7 +209,8 @@ extension SemCom {
                 dataset, configuration: configuration, seed: global.seed, progress: { global.progress($0) })
             print(FederatedPrivacySweep.table(rows))
             if let json {
-                try ResultDocument(command: "federated", seed: global.seed, inputs: inputs, rows: rows).writeJSON(to: json)
+                try ResultDocument(command: "federated", seed: global.seed, inputs: inputs, rows: rows).writeJSON(
+                    to: json)
             }
             if let svg {
                 try FederatedPrivacySweep.svg(rows).write(toFile: svg, atomically: true, encoding: .utf8)
@@ -244,7 +249,8 @@ extension SemCom {
             if parts.count == 2, parts[0].lowercased() == "dirichlet", let alpha = Double(parts[1]), alpha > 0 {
                 return .dirichlet(alpha: alpha)
             }
-            throw FederatedError(code: .invalidParameter, message: "partition '\(text)' is not iid or dirichlet:ALPHA (> 0)")
+            throw FederatedError(
+                code: .invalidParameter, message: "partition '\(text)' is not iid or dirichlet:ALPHA (> 0)")
         }
     }
 }
