@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "TabularCodec", targets: ["TabularCodec"]),
         .library(name: "PoseCodec", targets: ["PoseCodec"]),
         .library(name: "ClinicalTextCodec", targets: ["ClinicalTextCodec"]),
+        .library(name: "Federated", targets: ["Federated"]),
         .library(name: "Experiments", targets: ["Experiments"]),
         .library(name: "SecretKeyGeneration", targets: ["SecretKeyGeneration"]),
     ],
@@ -105,13 +106,19 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: settings),
+        .target(
+            name: "Federated",
+            dependencies: [
+                "TensorCore", "NeuralNet", "Privacy", "Channels", "HealthData", realModule,
+            ],
+            swiftSettings: settings),
 
         // MARK: - Layer 5
         .target(
             name: "Experiments",
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
-                "KnowledgeBase", "TabularCodec", "Privacy", "PoseCodec", "ClinicalTextCodec", "SecretKeyGeneration", realModule,
+                "KnowledgeBase", "TabularCodec", "Privacy", "PoseCodec", "ClinicalTextCodec", "SecretKeyGeneration", "Federated", realModule,
             ],
             swiftSettings: settings),
 
@@ -120,7 +127,7 @@ let package = Package(
             name: "semcom",
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "Experiments",
-                "KnowledgeBase", "SemanticCodec", "TabularCodec", "Privacy", "PoseCodec", "ClinicalTextCodec", "SecretKeyGeneration",
+                "KnowledgeBase", "SemanticCodec", "TabularCodec", "Privacy", "PoseCodec", "ClinicalTextCodec", "SecretKeyGeneration", "Federated",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings),
@@ -147,7 +154,7 @@ let package = Package(
             name: "ExperimentsTests",
             dependencies: [
                 "Experiments", "TensorCore", "NeuralNet", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
-                "Privacy",
+                "Privacy", "Federated",
             ],
             swiftSettings: settings),
         .testTarget(
@@ -167,6 +174,9 @@ let package = Package(
             swiftSettings: settings),
         .testTarget(
             name: "SecretKeyGenerationTests", dependencies: ["SecretKeyGeneration", "TensorCore", realModule],
+            swiftSettings: settings),
+        .testTarget(
+            name: "FederatedTests", dependencies: ["Federated", "Privacy", "TensorCore", "HealthData", "Channels"],
             swiftSettings: settings),
         .testTarget(name: "semcomTests", dependencies: ["semcom"], swiftSettings: settings),
     ]

@@ -65,10 +65,13 @@ extension SemCom {
                         + "  \(format(row.accuracyMean)) ± \(format(row.accuracyStd))")
             }
             print("\nReference (scikit-learn 1.5.2, same task): linear SVM 0.966 ± 0.014, logistic regression 0.965 ± 0.013")
+            print("\n" + FederatedDemo.heading)
+            let federated = try FederatedDemo.run(seed: global.seed, progress: { global.progress($0) })
+            print(federated.table)
             var keyRNG = Xoshiro256(seed: global.seed &+ 2)
             let keyGeneration = try KeyGenerationDemo.run(sessions: 100, using: &keyRNG)
-            try runLink(classifiers: rows, keyGeneration: keyGeneration)
             print("\n" + KeyGenerationDemo.render(keyGeneration))
+            try runLink(classifiers: rows, extraSections: [federated.section, KeyGenerationDemo.section(keyGeneration)])
             if let json {
                 try ResultDocument(
                     command: "demo", seed: global.seed,
@@ -82,7 +85,7 @@ extension SemCom {
 
         /// The end-to-end semantic link of the shipped knowledge base over AWGN and Rayleigh fading,
         /// against raw transmission and eavesdroppers, printed and written as an HTML report.
-        private func runLink(classifiers: [BCWDClassifiers.Evaluation], keyGeneration: KeyGenerationDemo.Result) throws {
+        private func runLink(classifiers: [BCWDClassifiers.Evaluation], extraSections: [any ReportSection] = []) throws {
             guard FileManager.default.fileExists(atPath: kb) else {
                 print("\n(\(kb) not found: run the demo from the repository's root for the semantic-link part)")
                 return
@@ -133,8 +136,7 @@ extension SemCom {
                         summary: "Test split recorded in the knowledge base (\(setup.testCount) records); "
                             + "raw task model fitted on \(setup.trainCount) clean records: \(setup.rawTaskModel ?? "mlp-16"); "
                             + "naive eavesdropper: \(setup.eavesdropper)."),
-                    KeyGenerationDemo.section(keyGeneration),
-                ] + poseSections + textSections
+                ] + poseSections + textSections + extraSections
             ).write(toDirectory: report)
             print("report: \(report)/index.html (\(written.count) files)")
         }
