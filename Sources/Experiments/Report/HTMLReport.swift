@@ -15,7 +15,7 @@ public struct ReportFile: Sendable, Hashable {
 }
 
 /// One section of an ``HTMLReport``: each modality or experiment contributes its own (the tabular
-/// evaluation now; vital signs, pose and federated runs later).
+/// link, pose, clinical notes, key generation, and so on).
 public protocol ReportSection: Sendable {
     /// The section heading (plain text; escaped by the report).
     var title: String { get }
@@ -229,8 +229,9 @@ public struct EvaluationReportSection: ReportSection {
                 legitimate receiver's, the message is plain: <strong>a shared knowledge base alone is \
                 weak secrecy</strong> — the symbols are a learnable code, not a cipher, and an attacker \
                 who can collect labelled examples learns to read them. Confidentiality needs \
-                cryptography or physical-layer keys derived from the legitimate channel (a later \
-                issue), not the obscurity of the KB.</p>
+                cryptography or physical-layer keys derived from the legitimate channel (the key-generation \
+                section of this report, and the sealed rows of <code>semcom eval --seal</code>), not the \
+                obscurity of the KB.</p>
 
                 """
         }
