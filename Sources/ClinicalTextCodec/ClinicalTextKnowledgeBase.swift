@@ -130,9 +130,9 @@ public enum ClinicalTextKnowledgeBase {
             }
         }
 
-        let savedThreads = BLAS.threadCount
-        BLAS.setThreadCount(1)
-        defer { BLAS.setThreadCount(savedThreads) }
+        // One BLAS thread for bit-reproducible training; concurrent builds share the section.
+        BLAS.beginSingleThreadSection()
+        defer { BLAS.endSingleThreadSection() }
 
         // 1. Inputs.
         let known = knowledgeBaseLexicon(of: lexicon)

@@ -160,9 +160,9 @@ public enum PoseKnowledgeBase {
     public static func build(
         configuration: PoseCodecConfiguration = .default, progress: (String) -> Void = { _ in }
     ) -> (knowledgeBase: KnowledgeBase, report: PoseBuildReport) {
-        let savedThreads = BLAS.threadCount
-        BLAS.setThreadCount(1)
-        defer { BLAS.setThreadCount(savedThreads) }
+        // One BLAS thread for bit-reproducible training; concurrent builds share the section.
+        BLAS.beginSingleThreadSection()
+        defer { BLAS.endSingleThreadSection() }
         let frames = configuration.dataset.clipFrames
         let (data, testSubjects, dataHash) = Self.data(configuration)
         let trainRows = PoseClipTensor.rows(data.train, frames: frames)

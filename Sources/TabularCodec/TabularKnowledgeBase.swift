@@ -116,9 +116,9 @@ public enum TabularKnowledgeBase {
                 file: dataSource)
         }
 
-        let savedThreads = BLAS.threadCount
-        BLAS.setThreadCount(1)
-        defer { BLAS.setThreadCount(savedThreads) }
+        // One BLAS thread for bit-reproducible training; concurrent builds share the section.
+        BLAS.beginSingleThreadSection()
+        defer { BLAS.endSingleThreadSection() }
 
         // 1. Split: test (stream 1), then validation out of the training rows (stream 6).
         var splitRNG = Xoshiro256(seed: configuration.seed, stream: 1)

@@ -1,5 +1,6 @@
 internal import CBLAS
 internal import CSemComKernels
+import Foundation
 
 /// Process-wide controls of the BLAS library (OpenBLAS) behind ``Tensor`` products.
 public enum BLAS {
@@ -12,11 +13,76 @@ public enum BLAS {
     }
 
     /// Sets the number of OpenBLAS threads, and of ``SmallDense`` (which uses at most 2).
+    ///
+    /// Inside a ``withSingleThread(_:)`` section (on any thread) the count is recorded and applied
+    /// when the last section ends, so a concurrent caller cannot break a reproducible build.
     /// - Precondition: `count >= 1`.
     public static func setThreadCount(_ count: Int) {
         precondition(count >= 1, "BLAS thread count must be at least 1, got \(count)")
+        singleThreadSections.request(count)
+    }
+
+    /// Applies a thread count to OpenBLAS and ``SmallDense`` (no section bookkeeping).
+    fileprivate static func applyThreadCount(_ count: Int) {
         openblas_set_num_threads(Int32(count))
         semcom_dense_set_threads(Int32(Swift.min(count, 2)))
+    }
+
+    /// Runs `body` with one BLAS thread, for bit-reproducible training (a knowledge-base build).
+    ///
+    /// Sections may nest and overlap across threads: the first to enter saves the thread count and
+    /// sets 1, the last to leave restores it, so two concurrent builds never see each other's
+    /// restore (which a save-set-restore in each would allow). A ``setThreadCount(_:)`` from
+    /// elsewhere during a section is deferred to its end.
+    public static func withSingleThread<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        beginSingleThreadSection()
+        defer { endSingleThreadSection() }
+        return try body()
+    }
+
+    /// Enters a single-thread section (see ``withSingleThread(_:)``); pair it with
+    /// ``endSingleThreadSection()``, e.g. `BLAS.beginSingleThreadSection(); defer { BLAS.endSingleThreadSection() }`.
+    public static func beginSingleThreadSection() { singleThreadSections.enter() }
+
+    /// Leaves a section entered with ``beginSingleThreadSection()``.
+    public static func endSingleThreadSection() { singleThreadSections.leave() }
+
+    /// The process-wide count of ``withSingleThread(_:)`` sections and the thread count to restore.
+    private static let singleThreadSections = SingleThreadSections()
+}
+
+/// The bookkeeping of ``BLAS/withSingleThread(_:)`` (a lock around a counter).
+private final class SingleThreadSections: @unchecked Sendable {
+    private let lock = NSLock()
+    private var depth = 0
+    private var saved = 1
+
+    func enter() {
+        lock.lock()
+        defer { lock.unlock() }
+        if depth == 0 {
+            saved = BLAS.threadCount
+            BLAS.applyThreadCount(1)
+        }
+        depth += 1
+    }
+
+    func leave() {
+        lock.lock()
+        defer { lock.unlock() }
+        depth -= 1
+        if depth == 0 { BLAS.applyThreadCount(saved) }
+    }
+
+    /// A ``BLAS/setThreadCount(_:)``: applied now outside sections, at the end of the last one inside.
+    func request(_ count: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        if depth == 0 {
+            BLAS.applyThreadCount(count)
+        } else {
+            saved = count
+        }
     }
 }
 
