@@ -181,8 +181,20 @@ public struct ClinicalTextFeatureLayer: Layer {
     /// The featurizer.
     public let featurizer: ClinicalTextFeaturizer
 
+    /// The probability, in training only, that each active hashed n-gram feature is zeroed (the
+    /// survivors are scaled by `1 / (1 − p)`, inverted dropout: Srivastava et al., JMLR 2014). The
+    /// hashed block is where template-specific phrasing lives; dropping it forces the network onto
+    /// the lexicon features (concepts, negation, severity, vital signs) that carry over to unseen
+    /// sentence templates. The concept, severity and vital-sign features are never dropped.
+    public let hashedDropout: Float
+
     /// Wraps a featurizer.
-    public init(featurizer: ClinicalTextFeaturizer) { self.featurizer = featurizer }
+    /// - Precondition: `0 ≤ hashedDropout < 1`.
+    public init(featurizer: ClinicalTextFeaturizer, hashedDropout: Float = 0) {
+        precondition(hashedDropout >= 0 && hashedDropout < 1, "hashedDropout must be in [0, 1), got \(hashedDropout)")
+        self.featurizer = featurizer
+        self.hashedDropout = hashedDropout
+    }
 
     /// No parameters.
     public var parameters: [Tensor<Float>] {
@@ -195,11 +207,51 @@ public struct ClinicalTextFeatureLayer: Layer {
         _ input: Tensor<Float>, training: Bool, using rng: inout G
     ) -> (output: Tensor<Float>, pullback: @Sendable (Tensor<Float>) -> (input: Tensor<Float>, parameters: [Tensor<Float>])) {
         let shape = input.shape
-        return (callAsFunction(input), { _ in (Tensor(zeros: shape), []) })
+        var output = callAsFunction(input)
+        if training && hashedDropout > 0 {
+            let width = featurizer.width
+            let scale = 1 / (1 - hashedDropout)
+            var scalars = output.scalars
+            for row in 0..<shape[0] {
+                for column in (row * width)..<(row * width + featurizer.hashBuckets) where scalars[column] != 0 {
+                    scalars[column] = Float(rng.nextUnitDouble()) < hashedDropout ? 0 : scalars[column] * scale
+                }
+            }
+            output = Tensor(shape: output.shape, scalars: scalars)
+        }
+        return (output, { _ in (Tensor(zeros: shape), []) })
     }
 
     /// Features of byte rows `[notes, L]` → `[notes, width]`.
     public func callAsFunction(_ input: Tensor<Float>) -> Tensor<Float> {
         featurizer.features(of: NoteEncoding.decode(input))
+    }
+}
+
+extension ClinicalTextFeaturizer {
+    /// The clinical facts the featurizer reads in a note — affirmed / negated concepts, the vital
+    /// signs it parsed, and the severity word (when a pain concept is affirmed) — in the terms of
+    /// the documented triage rules, so `TriageRules.triage(facts(of:conceptIDs:))` is the rule-based
+    /// triage of what the featurizer sees. Used to audit the extraction (`semcom notes audit`).
+    /// - Parameters:
+    ///   - text: the note.
+    ///   - conceptIDs: the concept identifiers in label order (``conceptCount`` of them).
+    ///   - severityWords: the severity words in feature order.
+    public func facts(of text: String, conceptIDs: [String], severityWords: [String]) -> ClinicalFacts {
+        let reading = read(text)
+        var mentions: [ConceptMention] = []
+        var seen = Set<Int>()
+        var severity: String?
+        for match in reading.matches {
+            switch match.term {
+            case .concept(let c) where c < conceptIDs.count && !seen.contains(c):
+                seen.insert(c)
+                mentions.append(ConceptMention(concept: conceptIDs[c], negated: match.negated))
+            case .severity(let s) where s < severityWords.count && severity == nil:
+                severity = severityWords[s]
+            default: break
+            }
+        }
+        return ClinicalFacts(mentions: mentions, vitals: reading.vitals, painSeverity: severity)
     }
 }
