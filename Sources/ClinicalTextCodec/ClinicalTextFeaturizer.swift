@@ -208,17 +208,7 @@ public struct ClinicalTextFeatureLayer: Layer {
     ) -> (output: Tensor<Float>, pullback: @Sendable (Tensor<Float>) -> (input: Tensor<Float>, parameters: [Tensor<Float>])) {
         let shape = input.shape
         var output = callAsFunction(input)
-        if training && hashedDropout > 0 {
-            let width = featurizer.width
-            let scale = 1 / (1 - hashedDropout)
-            var scalars = output.scalars
-            for row in 0..<shape[0] {
-                for column in (row * width)..<(row * width + featurizer.hashBuckets) where scalars[column] != 0 {
-                    scalars[column] = Float(rng.nextUnitDouble()) < hashedDropout ? 0 : scalars[column] * scale
-                }
-            }
-            output = Tensor(shape: output.shape, scalars: scalars)
-        }
+        if training { output = featurizer.droppingHashed(output, rate: hashedDropout, using: &rng) }
         return (output, { _ in (Tensor(zeros: shape), []) })
     }
 
@@ -229,6 +219,24 @@ public struct ClinicalTextFeatureLayer: Layer {
 }
 
 extension ClinicalTextFeaturizer {
+    /// Inverted dropout on the hashed block of feature rows `[notes, width]`: each active hashed
+    /// feature is zeroed with probability `rate`, the survivors scaled by `1 / (1 − rate)`; the
+    /// concept, severity and vital-sign features are returned unchanged. For training only.
+    /// - Precondition: `0 ≤ rate < 1` and `features.shape == [n, width]`.
+    public func droppingHashed<G: RandomNumberGenerator>(_ features: Tensor<Float>, rate: Float, using rng: inout G) -> Tensor<Float> {
+        precondition(rate >= 0 && rate < 1, "rate must be in [0, 1), got \(rate)")
+        precondition(features.rank == 2 && features.shape[1] == width, "features must be [n, \(width)], got \(features.shape)")
+        guard rate > 0 else { return features }
+        let scale = 1 / (1 - rate)
+        var scalars = features.scalars
+        for row in 0..<features.shape[0] {
+            for column in (row * width)..<(row * width + hashBuckets) where scalars[column] != 0 {
+                scalars[column] = Float(rng.nextUnitDouble()) < rate ? 0 : scalars[column] * scale
+            }
+        }
+        return Tensor(shape: features.shape, scalars: scalars)
+    }
+
     /// The clinical facts the featurizer reads in a note — affirmed / negated concepts, the vital
     /// signs it parsed, and the severity word (when a pain concept is affirmed) — in the terms of
     /// the documented triage rules, so `TriageRules.triage(facts(of:conceptIDs:))` is the rule-based
