@@ -13,6 +13,9 @@ public struct ClinicalTextCodecConfiguration: Sendable, Hashable {
     public var hashBuckets: Int
     /// The featurizer's hash seed.
     public var hashSeed: UInt64
+    /// The training-time dropout probability of the hashed n-gram features (default 0.5; see
+    /// ``ClinicalTextFeatureLayer/hashedDropout``). Not used at inference.
+    public var hashedDropout: Float
     /// The model's limit in UTF-8 bytes per note.
     public var maximumBytes: Int
     /// Hidden widths of the encoder MLP (ReLU).
@@ -43,8 +46,8 @@ public struct ClinicalTextCodecConfiguration: Sendable, Hashable {
 
     /// Creates a configuration (defaults are those of ``default``).
     public init(
-        name: String = "clinical-triage", seed: UInt64 = 0, channelUsesPerSample: Int = 8, hashBuckets: Int = 2048,
-        hashSeed: UInt64 = 0x5e3c_0de7, maximumBytes: Int = 512, encoderHiddenSizes: [Int] = [128],
+        name: String = "clinical-triage", seed: UInt64 = 0, channelUsesPerSample: Int = 8, hashBuckets: Int = 256,
+        hashSeed: UInt64 = 0x5e3c_0de7, hashedDropout: Float = 0.5, maximumBytes: Int = 512, encoderHiddenSizes: [Int] = [128],
         decoderHiddenSizes: [Int] = [128], epochs: Int = 40, batchSize: Int = 32, learningRate: Double = 2e-3,
         conceptLossWeight: Float = 0.25, trainingSNRDecibels: ClosedRange<Float> = 0...20,
         trainingNoise: String? = ClinicalTextCodecConfiguration.defaultTrainingNoise,
@@ -53,6 +56,7 @@ public struct ClinicalTextCodecConfiguration: Sendable, Hashable {
     ) {
         precondition(channelUsesPerSample >= 1, "channelUsesPerSample must be ≥ 1, got \(channelUsesPerSample)")
         precondition(hashBuckets >= 1 && maximumBytes >= 1, "hashBuckets and maximumBytes must be ≥ 1")
+        precondition(hashedDropout >= 0 && hashedDropout < 1, "hashedDropout must be in [0, 1), got \(hashedDropout)")
         precondition((encoderHiddenSizes + decoderHiddenSizes).allSatisfy { $0 >= 1 }, "hidden sizes must be ≥ 1")
         precondition(epochs >= 1 && batchSize >= 1 && learningRate > 0, "epochs, batchSize, learningRate must be positive")
         precondition((0...1).contains(trainingNoiseProbability), "trainingNoiseProbability must be in [0, 1]")
@@ -62,6 +66,7 @@ public struct ClinicalTextCodecConfiguration: Sendable, Hashable {
         self.channelUsesPerSample = channelUsesPerSample
         self.hashBuckets = hashBuckets
         self.hashSeed = hashSeed
+        self.hashedDropout = hashedDropout
         self.maximumBytes = maximumBytes
         self.encoderHiddenSizes = encoderHiddenSizes
         self.decoderHiddenSizes = decoderHiddenSizes

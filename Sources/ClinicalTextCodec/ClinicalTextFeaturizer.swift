@@ -181,8 +181,20 @@ public struct ClinicalTextFeatureLayer: Layer {
     /// The featurizer.
     public let featurizer: ClinicalTextFeaturizer
 
+    /// The probability, in training only, that each active hashed n-gram feature is zeroed (the
+    /// survivors are scaled by `1 / (1 − p)`, inverted dropout: Srivastava et al., JMLR 2014). The
+    /// hashed block is where template-specific phrasing lives; dropping it forces the network onto
+    /// the lexicon features (concepts, negation, severity, vital signs) that carry over to unseen
+    /// sentence templates. The concept, severity and vital-sign features are never dropped.
+    public let hashedDropout: Float
+
     /// Wraps a featurizer.
-    public init(featurizer: ClinicalTextFeaturizer) { self.featurizer = featurizer }
+    /// - Precondition: `0 ≤ hashedDropout < 1`.
+    public init(featurizer: ClinicalTextFeaturizer, hashedDropout: Float = 0) {
+        precondition(hashedDropout >= 0 && hashedDropout < 1, "hashedDropout must be in [0, 1), got \(hashedDropout)")
+        self.featurizer = featurizer
+        self.hashedDropout = hashedDropout
+    }
 
     /// No parameters.
     public var parameters: [Tensor<Float>] {
@@ -195,11 +207,59 @@ public struct ClinicalTextFeatureLayer: Layer {
         _ input: Tensor<Float>, training: Bool, using rng: inout G
     ) -> (output: Tensor<Float>, pullback: @Sendable (Tensor<Float>) -> (input: Tensor<Float>, parameters: [Tensor<Float>])) {
         let shape = input.shape
-        return (callAsFunction(input), { _ in (Tensor(zeros: shape), []) })
+        var output = callAsFunction(input)
+        if training { output = featurizer.droppingHashed(output, rate: hashedDropout, using: &rng) }
+        return (output, { _ in (Tensor(zeros: shape), []) })
     }
 
     /// Features of byte rows `[notes, L]` → `[notes, width]`.
     public func callAsFunction(_ input: Tensor<Float>) -> Tensor<Float> {
         featurizer.features(of: NoteEncoding.decode(input))
+    }
+}
+
+extension ClinicalTextFeaturizer {
+    /// Inverted dropout on the hashed block of feature rows `[notes, width]`: each active hashed
+    /// feature is zeroed with probability `rate`, the survivors scaled by `1 / (1 − rate)`; the
+    /// concept, severity and vital-sign features are returned unchanged. For training only.
+    /// - Precondition: `0 ≤ rate < 1` and `features.shape == [n, width]`.
+    public func droppingHashed<G: RandomNumberGenerator>(_ features: Tensor<Float>, rate: Float, using rng: inout G) -> Tensor<Float> {
+        precondition(rate >= 0 && rate < 1, "rate must be in [0, 1), got \(rate)")
+        precondition(features.rank == 2 && features.shape[1] == width, "features must be [n, \(width)], got \(features.shape)")
+        guard rate > 0 else { return features }
+        let scale = 1 / (1 - rate)
+        var scalars = features.scalars
+        for row in 0..<features.shape[0] {
+            for column in (row * width)..<(row * width + hashBuckets) where scalars[column] != 0 {
+                scalars[column] = Float(rng.nextUnitDouble()) < rate ? 0 : scalars[column] * scale
+            }
+        }
+        return Tensor(shape: features.shape, scalars: scalars)
+    }
+
+    /// The clinical facts the featurizer reads in a note — affirmed / negated concepts, the vital
+    /// signs it parsed, and the severity word (when a pain concept is affirmed) — in the terms of
+    /// the documented triage rules, so `TriageRules.triage(facts(of:conceptIDs:))` is the rule-based
+    /// triage of what the featurizer sees. Used to audit the extraction (`semcom notes audit`).
+    /// - Parameters:
+    ///   - text: the note.
+    ///   - conceptIDs: the concept identifiers in label order (``conceptCount`` of them).
+    ///   - severityWords: the severity words in feature order.
+    public func facts(of text: String, conceptIDs: [String], severityWords: [String]) -> ClinicalFacts {
+        let reading = read(text)
+        var mentions: [ConceptMention] = []
+        var seen = Set<Int>()
+        var severity: String?
+        for match in reading.matches {
+            switch match.term {
+            case .concept(let c) where c < conceptIDs.count && !seen.contains(c):
+                seen.insert(c)
+                mentions.append(ConceptMention(concept: conceptIDs[c], negated: match.negated))
+            case .severity(let s) where s < severityWords.count && severity == nil:
+                severity = severityWords[s]
+            default: break
+            }
+        }
+        return ClinicalFacts(mentions: mentions, vitals: reading.vitals, painSeverity: severity)
     }
 }

@@ -164,7 +164,8 @@ public enum ClinicalTextKnowledgeBase {
         let decoderMLP = mlp(2 * k, configuration.decoderHiddenSizes, outputWidth, using: &initRNG)
         var pipeline = ClinicalTextCodec.Pipeline(
             encoder: NetworkEncoder(
-                network: Sequential([ClinicalTextFeatureLayer(featurizer: featurizer)] + encoderMLP),
+                network: Sequential(
+                    [ClinicalTextFeatureLayer(featurizer: featurizer, hashedDropout: configuration.hashedDropout)] + encoderMLP),
                 channelUsesPerSample: k),
             decoder: NetworkDecoder(network: Sequential(decoderMLP), channelUsesPerSample: k))
         var trainingNoise: ClinicalTextNoise?
@@ -258,6 +259,7 @@ public enum ClinicalTextKnowledgeBase {
                 kind: "clinical_text_features", inputSize: configuration.maximumBytes, outputSize: featurizer.width,
                 options: [
                     "hash_buckets": String(configuration.hashBuckets), "hash_seed": String(configuration.hashSeed),
+                    "hashed_dropout": String(configuration.hashedDropout),
                     "maximum_bytes": String(configuration.maximumBytes),
                 ])
         ]
@@ -281,7 +283,7 @@ public enum ClinicalTextKnowledgeBase {
             architecture: CodecArchitecture(
                 encoder: encoderLayers, decoder: decoderLayers, channelUsesPerSample: k, powerNormalization: "average_power"),
             provenance: provenance, metrics: metrics, createdBy: createdBy,
-            notes: "Clinical-text semantic codec: note (UTF-8, ≤ \(configuration.maximumBytes) bytes, longer notes truncated) → features (\(configuration.hashBuckets) hashed word/char-3-gram/anagram/bigram buckets, \(conceptCount)×2 concept affirmed/negated, severity, vital signs with thermometer codes) → MLP encoder → \(k) complex channel uses per note → unit average power → MLP decoder → 3 triage logits (\(codec.labelNames.joined(separator: ", "))) + 3 logits per concept (absent, affirmed, negated; concepts in section '\(SectionName.concepts)'). Trained end to end over AWGN, Es/N0 uniform in \(range.lowerBound)…\(range.upperBound) dB per note, Adam lr \(configuration.learningRate), batch \(configuration.batchSize), concept loss weight \(configuration.conceptLossWeight), training noise \(configuration.trainingNoise ?? "none") with probability \(configuration.trainingNoiseProbability). Metrics: test notes, \(configuration.evaluationRepeats) channel realizations per note; noise metrics at 10 dB."
+            notes: "Clinical-text semantic codec: note (UTF-8, ≤ \(configuration.maximumBytes) bytes, longer notes truncated) → features (\(configuration.hashBuckets) hashed word/char-3-gram/anagram/bigram buckets with training dropout \(configuration.hashedDropout), \(conceptCount)×2 concept affirmed/negated, severity, vital signs with thermometer codes) → MLP encoder → \(k) complex channel uses per note → unit average power → MLP decoder → 3 triage logits (\(codec.labelNames.joined(separator: ", "))) + 3 logits per concept (absent, affirmed, negated; concepts in section '\(SectionName.concepts)'). Trained end to end over AWGN, Es/N0 uniform in \(range.lowerBound)…\(range.upperBound) dB per note, Adam lr \(configuration.learningRate), batch \(configuration.batchSize), concept loss weight \(configuration.conceptLossWeight), training noise \(configuration.trainingNoise ?? "none") with probability \(configuration.trainingNoiseProbability). Metrics: test notes, \(configuration.evaluationRepeats) channel realizations per note; noise metrics at 10 dB."
         )
         let kb = KnowledgeBase(manifest: manifest, sections: sections)
         codec.knowledgeBaseFingerprint = kb.fingerprint

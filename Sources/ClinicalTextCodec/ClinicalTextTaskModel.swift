@@ -23,9 +23,13 @@ public struct ClinicalTextTaskModel: Sendable {
     ///   - featurizer: the featurizer (the codec's).
     ///   - hiddenUnits: hidden width (default 64).
     ///   - epochs: passes over the notes (default 15), minibatches of 32, learning rate 2·10⁻³.
+    ///   - hashedDropout: training-time dropout on the hashed n-gram block (default 0.5, as the
+    ///     semantic codec's ``ClinicalTextFeatureLayer/hashedDropout``), so the raw baseline gets the
+    ///     same regularization against template-specific n-grams.
     ///   - rng: initial weights and shuffling.
     public static func train<G: RandomNumberGenerator>(
         notes: [ClinicalNote], featurizer: ClinicalTextFeaturizer, hiddenUnits: Int = 64, epochs: Int = 15,
+        hashedDropout: Float = 0.5,
         using rng: inout G
     ) -> ClinicalTextTaskModel {
         precondition(!notes.isEmpty, "the task model needs training notes")
@@ -42,7 +46,8 @@ public struct ClinicalTextTaskModel: Sendable {
             while start < order.count {
                 let batch = Array(order[start..<Swift.min(start + 32, order.count)])
                 start += 32
-                let (logits, pullback) = network.forward(x.gatherRows(batch), training: true, using: &rng)
+                let inputs = featurizer.droppingHashed(x.gatherRows(batch), rate: hashedDropout, using: &rng)
+                let (logits, pullback) = network.forward(inputs, training: true, using: &rng)
                 let gradient = Losses.softmaxCrossEntropy(logits: logits, labels: batch.map { labels[$0] }).gradient
                 var parameters = network.parameters
                 optimizer.update(&parameters, along: pullback(gradient).parameters)

@@ -59,4 +59,41 @@ import Testing
         let finite = x.scalars.allSatisfy { $0.isFinite }
         #expect(finite)
     }
+
+    @Test func readingGivesTheRuleTriageOfHeldOutTemplateNotes() {
+        // The featurizer reads every fact the triage rules use, also on unseen sentence templates.
+        var rng = Xoshiro256(seed: 11)
+        let notes = ClinicalNoteGenerator().generate(count: 60, split: .test, using: &rng)
+        let lexicon = ClinicalLexicon.standard
+        for note in notes {
+            let facts = Self.featurizer.facts(of: note.text, conceptIDs: lexicon.conceptIDs, severityWords: lexicon.severityWords)
+            #expect(TriageRules.triage(facts) == note.triage, "\(note.text)")
+            #expect(Set(facts.mentions) == Set(note.concepts), "\(note.text)")
+            #expect(facts.vitals.count == note.vitals.count)
+        }
+    }
+
+    @Test func hashedDropoutTouchesOnlyTheHashedBlockAndOnlyInTraining() throws {
+        let layer = ClinicalTextFeatureLayer(featurizer: Self.featurizer, hashedDropout: 0.5)
+        let text = "Denies chest pain. Severe headache x2d, SpO2 88 %, HR 131 bpm, BP 85/50, T 38.9 C, RR 31"
+        let bytes = try NoteEncoding.encode([text, text], maximumBytes: 256).bytes
+        var rng = Xoshiro256(seed: 3)
+        let clean = layer(bytes)
+        let trained = layer.forward(bytes, training: true, using: &rng).output
+        let inference = layer.forward(bytes, training: false, using: &rng).output
+        #expect(inference == clean)
+        let width = Self.featurizer.width
+        let buckets = Self.featurizer.hashBuckets
+        for row in 0..<2 {
+            let hashedClean = clean.scalars[(row * width)..<(row * width + buckets)]
+            let hashedTrained = trained.scalars[(row * width)..<(row * width + buckets)]
+            // Each active bucket is dropped or scaled by 2; the lexicon features are untouched.
+            #expect(zip(hashedClean, hashedTrained).allSatisfy { $1 == 0 || $1 == 2 * $0 })
+            #expect(hashedTrained.contains(0) && hashedTrained.contains(2))
+            let lexicon = (row * width + buckets)..<((row + 1) * width)
+            #expect(Array(clean.scalars[lexicon]) == Array(trained.scalars[lexicon]))
+        }
+        #expect(ClinicalTextFeatureLayer(featurizer: Self.featurizer).hashedDropout == 0)
+    }
 }
+

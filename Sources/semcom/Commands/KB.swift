@@ -28,9 +28,9 @@ extension SemCom.KB {
                 The shipped pose knowledge base (generated data, no --data) is rebuilt by: semcom kb build \
                 --modality pose --seed 0 --out KnowledgeBases/pose-activity.semkb
                 The shipped clinical-triage knowledge base is rebuilt by: semcom kb build --modality text \
-                --data Samples/notes/clinical-notes.jsonl --seed 0 --channel-uses 16 --epochs 60 \
-                --out KnowledgeBases/clinical-triage.semkb (add --training-noise none for the codec trained \
-                without semantic noise).
+                --data Samples/notes/clinical-notes.jsonl --seed 0 --channel-uses 16 --epochs 120 \
+                --out KnowledgeBases/clinical-triage.semkb (the codec trained without semantic noise: \
+                --epochs 60 --training-noise none --out KnowledgeBases/clinical-triage-clean.semkb).
                 """)
 
         enum Modality: String, ExpressibleByArgument, CaseIterable { case tabular, pose, text }

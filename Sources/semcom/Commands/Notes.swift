@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ClinicalTextCodec
 import HealthData
 import TensorCore
 
@@ -8,7 +9,7 @@ extension SemCom {
     struct Notes: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "notes", abstract: "Generate synthetic clinical triage notes (JSONL).",
-            subcommands: [Generate.self])
+            subcommands: [Generate.self, Audit.self])
     }
 }
 
@@ -49,5 +50,78 @@ extension SemCom.Notes {
             let counts = TriageClass.allCases.map { triage in "\(triage.rawValue) \(notes.filter { $0.triage == triage }.count)" }
             print("wrote \(out): \(notes.count) notes (\(train) train / \(test) test); \(counts.joined(separator: ", "))")
         }
+    }
+}
+
+extension SemCom.Notes {
+    /// `semcom notes audit`: how well the featurizer reads the facts the triage rules use.
+    struct Audit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Audit the clinical-text featurizer: the facts it reads against each note's labels.",
+            discussion: """
+                For each note, the featurizer's reading (concepts affirmed / negated, vital signs, severity) \
+                is turned into facts and the documented triage rules are applied to them. Reports per split \
+                the fraction of notes whose rule triage from the reading equals the label, whose concept set \
+                is read exactly, and whose vital signs are read exactly; prints the first mismatches.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "Notes (JSONL, as written by 'semcom notes generate').")
+        var data: String
+
+        @Option(help: "Mismatching notes to print per split.")
+        var show: Int = 5
+
+        @Option(help: "Write the result as JSON.")
+        var json: String?
+
+        func run() throws {
+            let notes = try ClinicalNote.load(contentsOfFile: data)
+            let lexicon = ClinicalLexicon.standard
+            let featurizer = ClinicalTextFeaturizer(
+                matcher: ClinicalTermMatcher(lexicon: lexicon), conceptCount: lexicon.concepts.count,
+                severityCount: lexicon.severityWords.count, hashBuckets: 1, hashSeed: 0)
+            var rows: [[String: Any]] = []
+            for split in Set(notes.map(\.split)).sorted() {
+                let subset = notes.filter { $0.split == split }
+                var triageOK = 0, conceptsOK = 0, vitalsOK = 0, shown = 0
+                for note in subset {
+                    let facts = featurizer.facts(of: note.text, conceptIDs: lexicon.conceptIDs, severityWords: lexicon.severityWords)
+                    let triage = TriageRules.triage(facts)
+                    let read = Set(facts.mentions.map { "\($0.concept)\($0.negated ? "-" : "+")" })
+                    let truth = Set(note.concepts.map { "\($0.concept)\($0.negated ? "-" : "+")" })
+                    var vitals: [String: Double] = [:]
+                    for (sign, value) in facts.vitals { vitals[sign.rawValue] = value }
+                    let vitalsMatch = vitals.count == note.vitals.count
+                        && note.vitals.allSatisfy { key, value in vitals[key].map { abs($0 - value) < 0.051 } ?? false }
+                    if triage == note.triage { triageOK += 1 }
+                    if read == truth { conceptsOK += 1 }
+                    if vitalsMatch { vitalsOK += 1 }
+                    if (triage != note.triage || read != truth || !vitalsMatch) && shown < show {
+                        shown += 1
+                        print("[\(split)] \(note.id) label \(note.triage.rawValue), rules on reading \(triage.rawValue)")
+                        print("  text: \(note.text)")
+                        if read != truth {
+                            print("  concepts missed \(truth.subtracting(read).sorted()), spurious \(read.subtracting(truth).sorted())")
+                        }
+                        if !vitalsMatch { print("  vitals read \(vitals), labelled \(note.vitals)") }
+                    }
+                }
+                let n = Double(Swift.max(subset.count, 1))
+                print("\(split): \(subset.count) notes; rule triage from reading = label \(fmt(Double(triageOK) / n)); concept set exact \(fmt(Double(conceptsOK) / n)); vitals exact \(fmt(Double(vitalsOK) / n))")
+                rows.append([
+                    "split": split, "notes": subset.count, "rule_triage_agreement": Double(triageOK) / n,
+                    "concept_set_exact": Double(conceptsOK) / n, "vitals_exact": Double(vitalsOK) / n,
+                ])
+            }
+            if let json {
+                let object: [String: Any] = ["command": "notes audit", "seed": global.seed, "data": data, "rows": rows]
+                try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+                    .write(to: URL(fileURLWithPath: json))
+            }
+        }
+
+        private func fmt(_ value: Double) -> String { String(format: "%.3f", value) }
     }
 }
