@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "SemanticCodec", targets: ["SemanticCodec"]),
         .library(name: "Privacy", targets: ["Privacy"]),
         .library(name: "TabularCodec", targets: ["TabularCodec"]),
+        .library(name: "VitalSignsCodec", targets: ["VitalSignsCodec"]),
         .library(name: "Experiments", targets: ["Experiments"]),
     ],
     dependencies: [
@@ -82,13 +83,19 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: settings),
+        .target(
+            name: "VitalSignsCodec",
+            dependencies: [
+                "TensorCore", "NeuralNet", "Channels", "KnowledgeBase", "HealthData", "SemanticCodec", realModule,
+            ],
+            swiftSettings: settings),
 
         // MARK: - Layer 5
         .target(
             name: "Experiments",
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
-                "KnowledgeBase", "TabularCodec", realModule,
+                "KnowledgeBase", "TabularCodec", "VitalSignsCodec", realModule,
             ],
             swiftSettings: settings),
 
@@ -97,7 +104,7 @@ let package = Package(
             name: "semcom",
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "Experiments",
-                "KnowledgeBase", "SemanticCodec", "TabularCodec",
+                "KnowledgeBase", "SemanticCodec", "TabularCodec", "VitalSignsCodec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings),
@@ -132,6 +139,10 @@ let package = Package(
         .testTarget(
             name: "TabularCodecTests",
             dependencies: ["TabularCodec", "SemanticCodec", "KnowledgeBase", "HealthData", "Channels", "TensorCore"],
+            swiftSettings: settings),
+        .testTarget(
+            name: "VitalSignsCodecTests",
+            dependencies: ["VitalSignsCodec", "SemanticCodec", "KnowledgeBase", "HealthData", "Channels", "TensorCore"],
             swiftSettings: settings),
         .testTarget(name: "semcomTests", dependencies: ["semcom"], swiftSettings: settings),
     ]
