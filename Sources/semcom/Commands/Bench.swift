@@ -1,6 +1,8 @@
 import ArgumentParser
 import Experiments
 import Foundation
+import KnowledgeBase
+import VitalSignsCodec
 
 extension SemCom {
     /// `semcom bench`: SemCom's side of the speed comparisons with ../shared/peers/.
@@ -11,13 +13,16 @@ extension SemCom {
                 mlp-codec: the MLP semantic codec of peers/torch_mlp_codec.py (train steps/s, batch-1 \
                 latency, batch-1024 throughput). gaussian: 2^24 standard Gaussian float32 samples into a \
                 reused buffer. awgn: AWGN at 10 dB on 2^24 unit-power float32 symbols \
-                (peers/numpy_awgn.py). Build in release (`swift run -c release semcom bench …`).
+                (peers/numpy_awgn.py). vitals-stream: --hours of 250 Hz synthetic ECG through the \
+                vitals-rhythm and vitals-waveform streaming codecs → AWGN (--snr-db) → decoders, in bounded \
+                memory. Build in release (`swift run -c release semcom bench …`).
                 """)
 
         enum Workload: String, ExpressibleByArgument, CaseIterable {
             case mlpCodec = "mlp-codec"
             case gaussian
             case awgn
+            case vitalsStream = "vitals-stream"
         }
 
         @OptionGroup var global: GlobalOptions
@@ -28,12 +33,31 @@ extension SemCom {
         @Option(help: "Write the result document (JSON) to this path as well.")
         var json: String?
 
+        @Option(help: "vitals-stream: the rhythm knowledge base.")
+        var rhythmKB = "KnowledgeBases/vitals-rhythm.semkb"
+
+        @Option(help: "vitals-stream: the waveform knowledge base.")
+        var waveformKB = "KnowledgeBases/vitals-waveform.semkb"
+
+        @Option(help: "vitals-stream: hours of ECG.")
+        var hours: Double = 24
+
+        @Option(name: .customLong("snr-db"), help: "vitals-stream: AWGN Es/N0 (dB).")
+        var snrDB: Double = 10
+
         func run() throws {
             global.apply()
             switch workload {
             case .mlpCodec: try emit(MLPCodecBenchmark.run(threads: global.threads, seed: global.seed))
             case .gaussian: try emit(NoiseBenchmark.gaussian(threads: global.threads, seed: global.seed))
             case .awgn: try emit(NoiseBenchmark.awgn(threads: global.threads, seed: global.seed))
+            case .vitalsStream:
+                guard hours > 0 && hours <= 168 else { throw ValidationError("--hours must be in (0, 168], got \(hours)") }
+                try emit(
+                    VitalsStreamBenchmark.run(
+                        rhythm: try RhythmCodec(knowledgeBase: KnowledgeBase(contentsOfFile: rhythmKB)),
+                        waveform: try WaveformCodec(knowledgeBase: KnowledgeBase(contentsOfFile: waveformKB)),
+                        hours: hours, snrDecibels: snrDB, seed: global.seed))
             }
         }
 

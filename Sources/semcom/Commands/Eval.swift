@@ -65,6 +65,7 @@ extension SemCom {
         func run() throws {
             global.apply()
             let knowledgeBase = try KnowledgeBase(contentsOfFile: kb)
+            if knowledgeBase.manifest.modality == .vitals { return try runVitals(knowledgeBase) }
             let eavesdropper = try eavesdropperKB.map { try KnowledgeBase(contentsOfFile: $0) }
             let configuration = EvaluationConfiguration(
                 channels: try ChannelSpec.parseList(channel), snrDecibels: try SNRList.parse(snrDB),
@@ -84,6 +85,27 @@ extension SemCom {
             }
             if let csv { try EvaluationOutputs.writeCSV(result, to: csv) }
             if let svg { try EvaluationOutputs.writeSVG(result, to: svg) }
+        }
+
+        /// A vitals-rhythm or vitals-waveform knowledge base (synthetic test data; --data is not used).
+        private func runVitals(_ knowledgeBase: KnowledgeBase) throws {
+            guard data == nil else { throw ValidationError("--data is not supported for vitals knowledge bases (synthetic test data)") }
+            var configuration = VitalsLinkEvaluation.Configuration()
+            configuration.channels = try ChannelSpec.parseList(channel)
+            configuration.snrDecibels = try SNRList.parse(snrDB)
+            configuration.passes = passes
+            configuration.compareRaw = compare == .raw
+            var rng = Xoshiro256(seed: global.seed)
+            let rows = try VitalsLinkEvaluation.run(
+                knowledgeBase: knowledgeBase, configuration: configuration, using: &rng, progress: { global.progress($0) })
+            print(VitalsLinkEvaluation.table(rows))
+            if let json {
+                let inputs = [
+                    "kb": kb, "channel": channel, "snr_db": snrDB, "compare": compare.rawValue, "passes": "\(passes)",
+                    "threads": "\(global.threads)",
+                ]
+                try ResultDocument(command: "eval", seed: global.seed, inputs: inputs, rows: rows).writeJSON(to: json)
+            }
         }
     }
 }
