@@ -25,9 +25,9 @@ public struct RhythmCodecConfiguration: Sendable, Equatable {
     /// Windows per recording.
     public var windowsPerRecording = 2
     /// Hidden widths of the encoder and decoder MLPs.
-    public var hiddenSizes = [64, 64]
+    public var hiddenSizes = [96, 96]
     /// Training epochs.
-    public var epochs = 60
+    public var epochs = 120
     /// Minibatch size.
     public var batchSize = 64
     /// Adam learning rate.
@@ -35,7 +35,7 @@ public struct RhythmCodecConfiguration: Sendable, Equatable {
     /// Es/N0 range (dB) drawn per window in training.
     public var trainingSNRDecibels: ClosedRange<Float> = -4...20
     /// Weight of the heart-rate squared error (normalized units) against the cross-entropy.
-    public var heartRateLossWeight: Float = 2
+    public var heartRateLossWeight: Float = 10
     /// SNRs (dB) measured on the test windows and stored in the manifest.
     public var evaluationSNRDecibels: [Float] = [-5, 0, 5, 10, 20]
 

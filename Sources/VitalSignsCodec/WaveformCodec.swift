@@ -21,11 +21,11 @@ public struct WaveformCodecConfiguration: Sendable, Equatable {
     /// Hidden widths of the decoder MLP (the encoder is linear).
     public var decoderHiddenSizes = [512]
     /// Training epochs.
-    public var epochs = 40
+    public var epochs = 150
     /// Minibatch size.
     public var batchSize = 64
     /// Adam learning rate.
-    public var learningRate = 1e-3
+    public var learningRate = 3e-3
     /// Es/N0 range (dB) drawn per window in training.
     public var trainingSNRDecibels: ClosedRange<Float> = 5...25
     /// Artefact severity of the training data (0 = clean).

@@ -51,7 +51,7 @@ extension SemCom.KB {
         @Option(help: "Complex channel uses per record (tabular, default 4) or per window (vitals-rhythm 16, vitals-waveform 32).")
         var channelUses: Int?
 
-        @Option(help: "Training epochs (default: tabular 150, vitals-rhythm 60, vitals-waveform 40).")
+        @Option(help: "Training epochs (default: tabular 150, vitals-rhythm 120, vitals-waveform 150).")
         var epochs: Int?
 
         func validate() throws {
