@@ -1,4 +1,6 @@
 import Channels
+import Foundation
+import SemanticCodec
 import HealthData
 import KnowledgeBase
 import Testing
