@@ -15,7 +15,7 @@ import TensorCore
         #expect(whole.ecg.count == 1500)
         #expect(whole.ppg.count == 1500 && whole.respiration.count == 1500 && whole.spo2.count == 1500)
         #expect(chunks == whole.ecg)
-        #expect(whole.ecg.allSatisfy(\.isFinite))
+        #expect(whole.ecg.allSatisfy { $0.isFinite })
     }
 
     @Test(arguments: [125.0, 250, 360, 1000])

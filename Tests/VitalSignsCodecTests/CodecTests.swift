@@ -59,7 +59,7 @@ import TensorCore
         var rng = Xoshiro256(seed: 3)
         let signal = (0..<200).map { Float(sin(Double($0) / 10)) }
         let out = codec.transmit(signal, over: AWGN(snrDecibels: 20), using: &rng)
-        #expect(out.count == 200 && out.allSatisfy(\.isFinite))
+        #expect(out.count == 200 && out.allSatisfy { $0.isFinite })
         #expect(report.evaluations.count == 1)
     }
 
