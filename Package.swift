@@ -28,8 +28,12 @@ let package = Package(
         .library(name: "SemanticCodec", targets: ["SemanticCodec"]),
         .library(name: "Privacy", targets: ["Privacy"]),
         .library(name: "TabularCodec", targets: ["TabularCodec"]),
+        .library(name: "PoseCodec", targets: ["PoseCodec"]),
+        .library(name: "ClinicalTextCodec", targets: ["ClinicalTextCodec"]),
+        .library(name: "Federated", targets: ["Federated"]),
         .library(name: "VitalSignsCodec", targets: ["VitalSignsCodec"]),
         .library(name: "Experiments", targets: ["Experiments"]),
+        .library(name: "SecretKeyGeneration", targets: ["SecretKeyGeneration"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -75,6 +79,11 @@ let package = Package(
             name: "SemanticCodec", dependencies: ["TensorCore", "NeuralNet", "Channels", "KnowledgeBase", realModule],
             swiftSettings: settings),
 
+        .target(
+            name: "SecretKeyGeneration",
+            dependencies: ["TensorCore", "Channels", realModule, .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: settings),
+
         // MARK: - Layer 4
         .target(
             name: "TabularCodec",
@@ -89,13 +98,34 @@ let package = Package(
                 "TensorCore", "NeuralNet", "Channels", "KnowledgeBase", "HealthData", "SemanticCodec", realModule,
             ],
             swiftSettings: settings),
+        .target(
+            name: "PoseCodec",
+            dependencies: [
+                "TensorCore", "NeuralNet", "Channels", "KnowledgeBase", "HealthData", "SemanticCodec", realModule,
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: settings),
+        .target(
+            name: "ClinicalTextCodec",
+            dependencies: [
+                "TensorCore", "NeuralNet", "Channels", "KnowledgeBase", "HealthData", "SemanticCodec", realModule,
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: settings),
+        .target(
+            name: "Federated",
+            dependencies: [
+                "TensorCore", "NeuralNet", "Privacy", "Channels", "HealthData", realModule,
+            ],
+            swiftSettings: settings),
 
         // MARK: - Layer 5
         .target(
             name: "Experiments",
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
-                "KnowledgeBase", "TabularCodec", "VitalSignsCodec", realModule,
+                "KnowledgeBase", "TabularCodec", "Privacy", "PoseCodec", "ClinicalTextCodec", "SecretKeyGeneration", "Federated",
+                "VitalSignsCodec", realModule,
             ],
             swiftSettings: settings),
 
@@ -104,7 +134,8 @@ let package = Package(
             name: "semcom",
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "Experiments",
-                "KnowledgeBase", "SemanticCodec", "TabularCodec", "VitalSignsCodec",
+                "KnowledgeBase", "SemanticCodec", "TabularCodec", "Privacy", "PoseCodec", "ClinicalTextCodec", "SecretKeyGeneration", "Federated",
+                "VitalSignsCodec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings),
@@ -131,6 +162,7 @@ let package = Package(
             name: "ExperimentsTests",
             dependencies: [
                 "Experiments", "TensorCore", "NeuralNet", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
+                "Privacy", "Federated",
             ],
             swiftSettings: settings),
         .testTarget(
@@ -139,6 +171,20 @@ let package = Package(
         .testTarget(
             name: "TabularCodecTests",
             dependencies: ["TabularCodec", "SemanticCodec", "KnowledgeBase", "HealthData", "Channels", "TensorCore"],
+            swiftSettings: settings),
+        .testTarget(
+            name: "PoseCodecTests",
+            dependencies: ["PoseCodec", "SemanticCodec", "KnowledgeBase", "HealthData", "Channels", "TensorCore"],
+            swiftSettings: settings),
+        .testTarget(
+            name: "ClinicalTextCodecTests",
+            dependencies: ["ClinicalTextCodec", "SemanticCodec", "KnowledgeBase", "HealthData", "Channels", "TensorCore"],
+            swiftSettings: settings),
+        .testTarget(
+            name: "SecretKeyGenerationTests", dependencies: ["SecretKeyGeneration", "TensorCore", realModule],
+            swiftSettings: settings),
+        .testTarget(
+            name: "FederatedTests", dependencies: ["Federated", "Privacy", "TensorCore", "HealthData", "Channels"],
             swiftSettings: settings),
         .testTarget(
             name: "VitalSignsCodecTests",

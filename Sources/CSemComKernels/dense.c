@@ -3,6 +3,9 @@
 // multiply-adds (so the last bits can differ from the portable path).
 #include "CSemComKernels.h"
 
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -11,19 +14,20 @@
 #include <immintrin.h>
 #endif
 
+/// Columns [begin, end) of every row.
 static void dense_f32_portable(float *y, const float *x, const float *w, const float *b, size_t rows,
-                               size_t in, size_t out, int relu) {
+                               size_t in, size_t out, int relu, size_t begin, size_t end) {
     for (size_t r = 0; r < rows; r++) {
         float *yr = y + r * out;
         const float *xr = x + r * in;
-        for (size_t j = 0; j < out; j++) yr[j] = b ? b[j] : 0.0f;
+        for (size_t j = begin; j < end; j++) yr[j] = b ? b[j] : 0.0f;
         for (size_t i = 0; i < in; i++) {
             const float xi = xr[i];
             const float *wi = w + i * out;
-            for (size_t j = 0; j < out; j++) yr[j] += xi * wi[j];
+            for (size_t j = begin; j < end; j++) yr[j] += xi * wi[j];
         }
         if (relu) {
-            for (size_t j = 0; j < out; j++) yr[j] = yr[j] > 0.0f ? yr[j] : 0.0f;
+            for (size_t j = begin; j < end; j++) yr[j] = yr[j] > 0.0f ? yr[j] : 0.0f;
         }
     }
 }
@@ -32,12 +36,12 @@ static void dense_f32_portable(float *y, const float *x, const float *w, const f
 #define ATTR_AVX2 __attribute__((target("avx2,fma")))
 #define INLINE_AVX2 __attribute__((target("avx2,fma"), always_inline)) static inline
 
-/// Lane mask of an 8-column unit starting at column `c0`: lanes whose column lies in [0, out).
-INLINE_AVX2 __m256i unit_mask(ptrdiff_t c0, ptrdiff_t out) {
+/// Lane mask of an 8-column unit starting at column `c0`: lanes whose column lies in [begin, end).
+INLINE_AVX2 __m256i unit_mask(ptrdiff_t c0, ptrdiff_t begin, ptrdiff_t end) {
     const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     const __m256i col = _mm256_add_epi32(lanes, _mm256_set1_epi32((int)c0));
-    const __m256i lo = _mm256_cmpgt_epi32(_mm256_setzero_si256(), col);  // col < 0
-    const __m256i hi = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)out), col);  // col < out
+    const __m256i lo = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)begin), col);  // col < begin
+    const __m256i hi = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)end), col);  // col < end
     return _mm256_andnot_si256(lo, hi);
 }
 
@@ -95,20 +99,23 @@ ATTR_AVX2 static void dense_block(float *yr, const float *xr, const float *w, co
     }
 }
 
+/// Columns [begin, end) of every row (0 ≤ begin ≤ end ≤ out); the other columns of `y` are not
+/// touched, so two calls on disjoint ranges may run concurrently.
 ATTR_AVX2 static void dense_f32_avx2(float *y, const float *x, const float *w, const float *b, size_t rows,
-                                    size_t in, size_t out, int relu) {
+                                    size_t in, size_t out, int relu, size_t begin, size_t end) {
     // When every weight row has the same alignment (out a multiple of 8), start the 8-column units
     // at a 64-byte boundary of the weights, so no load straddles a cache line; the partial units
-    // at both ends are masked. Otherwise start at column 0 and mask the tail only.
-    ptrdiff_t start = 0;
+    // at both ends are masked. Otherwise start at `begin` and mask the tail only.
+    const ptrdiff_t lo = (ptrdiff_t)begin, hi = (ptrdiff_t)end;
+    if (hi <= lo) return;
+    ptrdiff_t start = lo;
     if (out % 8 == 0) {
-        const ptrdiff_t misalignment = (ptrdiff_t)(((uintptr_t)w / sizeof(float)) % 16);
-        if ((uintptr_t)w % sizeof(float) == 0 && misalignment != 0) start = -misalignment;
+        const ptrdiff_t misalignment = (ptrdiff_t)(((uintptr_t)(w + begin) / sizeof(float)) % 16);
+        if ((uintptr_t)w % sizeof(float) == 0 && misalignment != 0) start = lo - misalignment;
     }
-    const ptrdiff_t o = (ptrdiff_t)out;
-    const ptrdiff_t units = (o - start + 7) / 8;
-    // A start 8 or more columns before column 0 leaves the first unit empty: skip it.
-    const ptrdiff_t firstUnit = start <= -8 ? 1 : 0;
+    const ptrdiff_t units = (hi - start + 7) / 8;
+    // A start 8 or more columns before `begin` leaves the first unit empty: skip it.
+    const ptrdiff_t firstUnit = start <= lo - 8 ? 1 : 0;
     for (size_t r = 0; r < rows; r++) {
         float *yr = y + r * out;
         const float *xr = x + r * in;
@@ -117,15 +124,15 @@ ATTR_AVX2 static void dense_f32_avx2(float *y, const float *x, const float *w, c
         // accumulators would leave the loop bound by the multiply-add latency).
         ptrdiff_t u = firstUnit;
         while (u < units) {
-            ptrdiff_t end = (u / 8 + 1) * 8 < units ? (u / 8 + 1) * 8 : units;
-            if (units - u <= 11) end = units;
-            const int nb = (int)(end - u);
+            ptrdiff_t blockEnd = (u / 8 + 1) * 8 < units ? (u / 8 + 1) * 8 : units;
+            if (units - u <= 11) blockEnd = units;
+            const int nb = (int)(blockEnd - u);
             const ptrdiff_t c0 = start + 8 * u;
             const ptrdiff_t cend = c0 + 8 * nb;
-            const int mf = c0 < 0;
-            const int ml = cend > o;
-            const __m256i mfirst = unit_mask(c0, o);
-            const __m256i mlast = unit_mask(cend - 8, o);
+            const int mf = c0 < lo;
+            const int ml = cend > hi;
+            const __m256i mfirst = unit_mask(c0, lo, hi);
+            const __m256i mlast = unit_mask(cend - 8, lo, hi);
             dense_block(yr, xr, w, b, in, out, c0, nb, mf, ml, mfirst, mlast, relu);
             u += nb;
         }
@@ -133,14 +140,157 @@ ATTR_AVX2 static void dense_f32_avx2(float *y, const float *x, const float *w, c
 }
 #endif
 
-void semcom_dense_f32(float *y, const float *x, const float *w, const float *b, size_t rows, size_t in,
-                      size_t out, int relu, int use_avx2) {
+/// Columns [begin, end) on the calling thread.
+static void dense_range(float *y, const float *x, const float *w, const float *b, size_t rows, size_t in,
+                        size_t out, int relu, int use_avx2, size_t begin, size_t end) {
 #ifdef SEMCOM_X86
     if (use_avx2) {
-        dense_f32_avx2(y, x, w, b, rows, in, out, relu);
+        dense_f32_avx2(y, x, w, b, rows, in, out, relu, begin, end);
         return;
     }
 #endif
     (void)use_avx2;
-    dense_f32_portable(y, x, w, b, rows, in, out, relu);
+    dense_f32_portable(y, x, w, b, rows, in, out, relu, begin, end);
+}
+
+// MARK: - The helper thread
+//
+// With two threads allowed, a product large enough to pay for the hand-off offers the upper half
+// of its columns (split on a 64-byte line of the weights) to one persistent helper thread and
+// computes the lower half itself. When it is done with its half and the helper has not claimed the
+// offer yet (descheduled on a busy machine, or asleep), the caller takes the upper half back and
+// computes it too, so a loaded machine costs at most the single-thread time plus a few atomic
+// operations. Each output column is computed exactly as on one thread, so results do not depend on
+// who computed it. The helper spins briefly for the next product (batch-1 inference calls come
+// back to back), then sleeps on a condition variable; the caller wakes it when it posts.
+
+/// The job offered to the helper: columns [begin, end) of one product.
+typedef struct {
+    float *y;
+    const float *x, *w, *b;
+    size_t rows, in, out, begin, end;
+    int relu, use_avx2;
+} dense_job;
+
+enum { JOB_NONE = 0, JOB_OFFERED = 1, JOB_CLAIMED = 2, JOB_FINISHED = 3 };
+
+static pthread_once_t helper_once = PTHREAD_ONCE_INIT;
+static int helper_started = 0;
+static pthread_mutex_t helper_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t helper_cond = PTHREAD_COND_INITIALIZER;
+static dense_job helper_job;
+/// Incremented by the caller at each offer (wakes the helper).
+static _Atomic unsigned long helper_posted = 0;
+/// JOB_OFFERED → JOB_CLAIMED by the helper (then JOB_FINISHED), or → JOB_FINISHED by the caller
+/// taking the offer back. Both sides move it with compare-and-swap, so exactly one computes the job.
+static _Atomic int helper_state = JOB_NONE;
+static _Atomic int helper_sleeping = 0;
+/// Serializes callers: only one product at a time uses the helper (others run on their own thread).
+static _Atomic int helper_busy = 0;
+static _Atomic int dense_threads = 1;
+
+/// Spin iterations (each a pause instruction, tens of nanoseconds) before the helper sleeps: about
+/// 50 µs, longer than the gap between back-to-back inference calls.
+#define HELPER_SPINS 2000
+
+static inline void cpu_relax(void) {
+#ifdef SEMCOM_X86
+    _mm_pause();
+#endif
+}
+
+static void *helper_main(void *unused) {
+    (void)unused;
+    unsigned long seen = 0;
+    for (;;) {
+        unsigned long posted = atomic_load_explicit(&helper_posted, memory_order_acquire);
+        for (int spin = 0; posted == seen && spin < HELPER_SPINS; spin++) {
+            cpu_relax();
+            posted = atomic_load_explicit(&helper_posted, memory_order_acquire);
+        }
+        if (posted == seen) {
+            pthread_mutex_lock(&helper_mutex);
+            atomic_store(&helper_sleeping, 1);
+            while ((posted = atomic_load(&helper_posted)) == seen) pthread_cond_wait(&helper_cond, &helper_mutex);
+            atomic_store(&helper_sleeping, 0);
+            pthread_mutex_unlock(&helper_mutex);
+        }
+        seen = posted;
+        int offered = JOB_OFFERED;
+        if (atomic_compare_exchange_strong(&helper_state, &offered, JOB_CLAIMED)) {
+            const dense_job j = helper_job;
+            dense_range(j.y, j.x, j.w, j.b, j.rows, j.in, j.out, j.relu, j.use_avx2, j.begin, j.end);
+            atomic_store_explicit(&helper_state, JOB_FINISHED, memory_order_release);
+        }
+    }
+    return NULL;
+}
+
+static void helper_start(void) {
+    pthread_t thread;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    helper_started = pthread_create(&thread, &attr, helper_main, NULL) == 0;
+    pthread_attr_destroy(&attr);
+}
+
+void semcom_dense_set_threads(int threads) { atomic_store(&dense_threads, threads < 1 ? 1 : threads); }
+
+int semcom_dense_threads(void) { return atomic_load(&dense_threads); }
+
+/// Whether a product is worth splitting: enough multiply-adds (the hand-off costs a few hundred
+/// nanoseconds) and at least two 64-byte lines of columns per thread.
+static int worth_splitting(size_t rows, size_t in, size_t out) {
+    return out >= 64 && rows * in * out >= 16384;
+}
+
+void semcom_dense_f32(float *y, const float *x, const float *w, const float *b, size_t rows, size_t in,
+                      size_t out, int relu, int use_avx2) {
+    semcom_dense_f32_threads(y, x, w, b, rows, in, out, relu, use_avx2,
+                             atomic_load_explicit(&dense_threads, memory_order_relaxed));
+}
+
+void semcom_dense_f32_threads(float *y, const float *x, const float *w, const float *b, size_t rows,
+                              size_t in, size_t out, int relu, int use_avx2, int threads) {
+    if (threads < 2 || !worth_splitting(rows, in, out)) {
+        dense_range(y, x, w, b, rows, in, out, relu, use_avx2, 0, out);
+        return;
+    }
+    int expected = 0;
+    if (!atomic_compare_exchange_strong(&helper_busy, &expected, 1)) {
+        dense_range(y, x, w, b, rows, in, out, relu, use_avx2, 0, out);
+        return;
+    }
+    pthread_once(&helper_once, helper_start);
+    if (!helper_started) {
+        atomic_store(&helper_busy, 0);
+        dense_range(y, x, w, b, rows, in, out, relu, use_avx2, 0, out);
+        return;
+    }
+    // Split at a multiple of 16 columns (one 64-byte line when the weights are aligned).
+    size_t split = (out / 2 + 8) / 16 * 16;
+    if (split == 0 || split >= out) split = out / 2;
+    helper_job = (dense_job){y, x, w, b, rows, in, out, split, out, relu, use_avx2};
+    atomic_store(&helper_state, JOB_OFFERED);
+    atomic_fetch_add(&helper_posted, 1);  // sequentially consistent, pairs with helper_sleeping
+    if (atomic_load(&helper_sleeping)) {
+        pthread_mutex_lock(&helper_mutex);
+        pthread_cond_signal(&helper_cond);
+        pthread_mutex_unlock(&helper_mutex);
+    }
+    dense_range(y, x, w, b, rows, in, out, relu, use_avx2, 0, split);
+    int offered = JOB_OFFERED;
+    if (atomic_compare_exchange_strong(&helper_state, &offered, JOB_FINISHED)) {
+        // Not claimed: compute the upper half here.
+        dense_range(y, x, w, b, rows, in, out, relu, use_avx2, split, out);
+    } else {
+        // Claimed: the helper is computing it now.
+        for (unsigned long spins = 0;
+             atomic_load_explicit(&helper_state, memory_order_acquire) != JOB_FINISHED; spins++) {
+            if (spins < 4096) cpu_relax();
+            else sched_yield();  // the helper was descheduled mid-job: let it run
+        }
+    }
+    atomic_store(&helper_busy, 0);
 }

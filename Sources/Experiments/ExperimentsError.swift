@@ -15,6 +15,9 @@ public struct ExperimentsError: Error, Sendable, CustomStringConvertible {
         public static let invalidChannelSpec = Code("invalidChannelSpec")
         /// An SNR list (e.g. `-10,0,10` or `0:5:20`) does not parse.
         public static let invalidSNRList = Code("invalidSNRList")
+        /// A frame-labels file (`semcom encode --labels-out`) does not parse or does not match the
+        /// frames being decoded.
+        public static let invalidFrameLabels = Code("invalidFrameLabels")
         /// A file or directory of a report could not be written (the cause holds the I/O error).
         public static let outputFailed = Code("outputFailed")
 

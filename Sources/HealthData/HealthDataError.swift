@@ -20,6 +20,12 @@ public struct HealthDataError: Error, Sendable, CustomStringConvertible {
             case invalidClass
             case missingValue
             case unreadableFile
+            case malformedLine
+            case missingJoint
+            case nonFiniteValue
+            case timeGap
+            case malformedRecord
+            case invalidEncoding
         }
 
         private let value: Value
@@ -39,6 +45,18 @@ public struct HealthDataError: Error, Sendable, CustomStringConvertible {
         public static let missingValue = Code(.missingValue)
         /// The file could not be opened or read.
         public static let unreadableFile = Code(.unreadableFile)
+        /// A JSONL line is not one complete JSON object (e.g. truncated).
+        public static let malformedLine = Code(.malformedLine)
+        /// A pose frame lacks its time stamp or its 17 joints, or a joint is not `[x, y, z]` or `null`.
+        public static let missingJoint = Code(.missingJoint)
+        /// A value is NaN or infinite.
+        public static let nonFiniteValue = Code(.nonFiniteValue)
+        /// Time stamps do not increase, or jump by more than the allowed gap.
+        public static let timeGap = Code(.timeGap)
+        /// A JSONL record that is not valid JSON or lacks a required field.
+        public static let malformedRecord = Code(.malformedRecord)
+        /// Bytes that are not valid UTF-8.
+        public static let invalidEncoding = Code(.invalidEncoding)
 
         /// The code's name, e.g. `wrongColumnCount`.
         public var description: String {
@@ -50,6 +68,12 @@ public struct HealthDataError: Error, Sendable, CustomStringConvertible {
             case .invalidClass: "invalidClass"
             case .missingValue: "missingValue"
             case .unreadableFile: "unreadableFile"
+            case .malformedLine: "malformedLine"
+            case .missingJoint: "missingJoint"
+            case .nonFiniteValue: "nonFiniteValue"
+            case .timeGap: "timeGap"
+            case .malformedRecord: "malformedRecord"
+            case .invalidEncoding: "invalidEncoding"
             }
         }
     }

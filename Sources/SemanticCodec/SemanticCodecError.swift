@@ -44,6 +44,9 @@ public struct SemanticCodecError: Error, Sendable, CustomStringConvertible {
         public static let incompatibleFrame = Code("incompatibleFrame")
         /// Reading from or writing to the underlying file or stream failed.
         public static let ioFailure = Code("ioFailure")
+        /// A semantic-noise specification (`name:rate[,name:rate…]`) does not parse, names an unknown
+        /// noise, a rate outside [0, 1], or a noise that does not act at the stage where it is used.
+        public static let invalidNoiseSpec = Code("invalidNoiseSpec")
     }
 
     /// What went wrong.

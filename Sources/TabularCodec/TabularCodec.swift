@@ -33,6 +33,11 @@ public struct TabularCodec: Sendable {
     public var pipeline: Pipeline
     /// The fingerprint of the knowledge base the codec was read from (`nil` for a codec not yet stored).
     public var knowledgeBaseFingerprint: Fingerprint?
+    /// Further encoder/decoder pairs sharing the preprocessing: other bandwidths `k` for rate
+    /// adaptation and a non-coherent head for fading without CSI (see ``TabularCodecHead``).
+    public var heads: [TabularCodecHead] = []
+    /// The transmitter's rule for picking `k` per channel and SNR, measured on the validation split.
+    public var rateTable: TabularRateTable?
 
     /// Creates a codec from its parts.
     /// - Precondition: the encoder reads `preprocessor.width` features (checked on first use) and the
@@ -103,12 +108,20 @@ public struct TabularCodec: Sendable {
     public func evaluate<C: ChannelModel, G: RandomNumberGenerator>(
         _ inputs: Tensor<Float>, labels: [Int], over channel: C, repeats: Int = 1, using rng: inout G
     ) -> TabularEvaluation {
+        Self.evaluate(
+            pipeline, inputs, labels: labels, classes: labelNames.count, over: channel, repeats: repeats, using: &rng)
+    }
+
+    /// ``evaluate(_:labels:over:repeats:using:)`` for any pipeline of the codec's shape (a head's).
+    public static func evaluate<C: ChannelModel, G: RandomNumberGenerator>(
+        _ pipeline: Pipeline, _ inputs: Tensor<Float>, labels: [Int], classes: Int, over channel: C, repeats: Int = 1,
+        using rng: inout G
+    ) -> TabularEvaluation {
         precondition(repeats >= 1, "repeats must be ≥ 1, got \(repeats)")
         precondition(inputs.shape.first == labels.count, "\(inputs.shape.first ?? 0) records but \(labels.count) labels")
         var predictions: [Int] = []
         var scores: [Float] = []
         var allLabels: [Int] = []
-        let classes = labelNames.count
         for _ in 0..<repeats {
             let logits = pipeline(inputs, over: channel, using: &rng)
             predictions += logits.argmaxAlongLastAxis()
@@ -214,11 +227,13 @@ extension TabularCodec {
             pipeline: Pipeline(
                 encoder: NetworkEncoder(network: encoder, channelUsesPerSample: k),
                 decoder: NetworkDecoder(network: decoder, channelUsesPerSample: k)))
+        self.heads = try Self.heads(in: kb, inputSize: preprocessor.width, classes: schema.labels.count)
+        self.rateTable = try Self.rateTable(in: kb)
         self.knowledgeBaseFingerprint = kb.fingerprint
     }
 
-    /// Builds a `Dense`/`ReLU` chain from its description, checking every shape first.
-    private static func network(
+    /// Builds a `Dense`/`ReLU`/`phase_invariant` chain from its description, checking every shape first.
+    static func network(
         _ layers: [CodecArchitecture.Layer], in kb: KnowledgeBase, inputSize: Int, outputSize: Int, role: String
     ) throws(TabularCodecError) -> Sequential<Float> {
         var built: [any Layer<Float>] = []
@@ -259,6 +274,17 @@ extension TabularCodec {
                 width = weight.shape[1]
             case "relu":
                 built.append(ReLU<Float>())
+            case "phase_invariant":
+                guard let symbols = layer.options["symbols"].flatMap(Int.init), symbols >= 1, 2 * symbols == width
+                else {
+                    throw TabularCodecError(
+                        code: .sectionMismatch,
+                        message: "\(role) layer \(index) (phase_invariant) needs option symbols = \(width / 2) for \(width) inputs, got '\(layer.options["symbols"] ?? "")'",
+                        section: KnowledgeBase.manifestSectionName)
+                }
+                let features = PhaseInvariantFeatures(symbolCount: symbols)
+                built.append(features)
+                width = features.outputSize
             default:
                 throw TabularCodecError(
                     code: .sectionMismatch, message: "\(role) layer \(index) has unknown kind '\(layer.kind)'",
@@ -274,6 +300,6 @@ extension TabularCodec {
     }
 }
 
-private func missing(_ section: String, _ what: String) -> TabularCodecError {
+func missing(_ section: String, _ what: String) -> TabularCodecError {
     TabularCodecError(code: .missingSection, message: "the knowledge base lacks \(what) '\(section)'", section: section)
 }

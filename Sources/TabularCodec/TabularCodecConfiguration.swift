@@ -66,6 +66,16 @@ public struct TabularCodecConfiguration: Sendable, Hashable {
     public var evaluationSNRDecibels: [Float]
     /// Independent channel realizations per test record in each measurement.
     public var evaluationRepeats: Int
+    /// The validation fraction carved (stratified) out of the training records, in [0, 1): those
+    /// records are not fitted on; they measure the rate table. 0 disables validation and the table.
+    public var validationFraction: Double
+    /// Bandwidths `k` of the extra coherent heads for rate adaptation (the main codec's `k` is always
+    /// a candidate; duplicates of it are ignored).
+    public var adaptiveChannelUses: [Int]
+    /// `k` of the non-coherent head (Rayleigh block fading without CSI), or `nil` for none.
+    public var noncoherentChannelUses: Int?
+    /// The rate rule's tolerance in binomial standard errors of the validation split (``TabularRateTable``).
+    public var rateSelectionStandardErrors: Double
 
     /// Creates a configuration (defaults are those of ``default``).
     /// - Precondition: the sizes are ≥ 1, `0 < testFraction < 1`, the SNR range is finite.
@@ -74,7 +84,9 @@ public struct TabularCodecConfiguration: Sendable, Hashable {
         decoderHiddenSizes: [Int] = [16], scaling: NumericScaling = .standardize, testFraction: Double = 0.2,
         epochs: Int = 150, batchSize: Int = 32, learningRate: Double = 3e-3,
         trainingSNRDecibels: ClosedRange<Float> = -5...20, semanticNoise: TabularSemanticNoise? = TabularSemanticNoise(),
-        evaluationSNRDecibels: [Float] = [-10, -5, 0, 5, 10, 20], evaluationRepeats: Int = 50
+        evaluationSNRDecibels: [Float] = [-10, -5, 0, 5, 10, 20], evaluationRepeats: Int = 50,
+        validationFraction: Double = 0.2, adaptiveChannelUses: [Int] = [1, 2], noncoherentChannelUses: Int? = 4,
+        rateSelectionStandardErrors: Double = 1
     ) {
         precondition(channelUsesPerSample >= 1, "channelUsesPerSample must be ≥ 1, got \(channelUsesPerSample)")
         precondition(
@@ -87,6 +99,14 @@ public struct TabularCodecConfiguration: Sendable, Hashable {
             trainingSNRDecibels.lowerBound.isFinite && trainingSNRDecibels.upperBound.isFinite,
             "Training SNR range must be finite, got \(trainingSNRDecibels)")
         precondition(evaluationRepeats >= 1, "evaluationRepeats must be ≥ 1, got \(evaluationRepeats)")
+        precondition(
+            validationFraction >= 0 && validationFraction < 1, "validationFraction must be in [0, 1), got \(validationFraction)")
+        precondition(
+            adaptiveChannelUses.allSatisfy { $0 >= 1 } && (noncoherentChannelUses ?? 1) >= 1,
+            "Head bandwidths must be ≥ 1, got \(adaptiveChannelUses) / \(noncoherentChannelUses.map(String.init) ?? "nil")")
+        precondition(
+            rateSelectionStandardErrors.isFinite && rateSelectionStandardErrors >= 0,
+            "rateSelectionStandardErrors must be finite and ≥ 0, got \(rateSelectionStandardErrors)")
         self.name = name
         self.seed = seed
         self.channelUsesPerSample = channelUsesPerSample
@@ -101,13 +121,18 @@ public struct TabularCodecConfiguration: Sendable, Hashable {
         self.semanticNoise = semanticNoise
         self.evaluationSNRDecibels = evaluationSNRDecibels
         self.evaluationRepeats = evaluationRepeats
+        self.validationFraction = validationFraction
+        self.adaptiveChannelUses = adaptiveChannelUses
+        self.noncoherentChannelUses = noncoherentChannelUses
+        self.rateSelectionStandardErrors = rateSelectionStandardErrors
     }
 
     /// The configuration of the shipped `KnowledgeBases/bcwd-tabular.semkb` and of `semcom kb build`:
-    /// k = 4, encoder 16, decoder 16 hidden ReLU units, standardization, 80/20 split, 150 epochs of
-    /// Adam (3·10⁻³, batch 32), training SNR −5…20 dB, semantic-noise augmentation (jitter 0.3, one
-    /// missing field, a swap, each with probability 0.5), metrics at −10, −5, 0, 5, 10, 20 dB with
-    /// 50 repeats, seed 0.
+    /// k = 4, encoder 16, decoder 16 hidden ReLU units, standardization, 80/20 split and 20 % of the
+    /// training records held out for validation, 150 epochs of Adam (3·10⁻³, batch 32), training
+    /// SNR −5…20 dB, semantic-noise augmentation (jitter 0.3, one missing field, a swap, each with
+    /// probability 0.5), coherent heads k = 1 and 2 and a non-coherent head k = 4, a rate table
+    /// with a one-standard-error rule, metrics at −10, −5, 0, 5, 10, 20 dB with 50 repeats, seed 0.
     public static let `default` = TabularCodecConfiguration()
 
     /// A small, fast configuration for tests (8 hidden units, 20 epochs, 2 evaluation SNRs, 2 repeats).

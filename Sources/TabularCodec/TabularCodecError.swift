@@ -49,6 +49,9 @@ public struct TabularCodecError: Error, Sendable, CustomStringConvertible {
         public static let sectionMismatch = Code("sectionMismatch")
         /// Symbols given to the decoder do not have the knowledge base's `[records, 2·k]` shape.
         public static let incompatibleSymbols = Code("incompatibleSymbols")
+        /// A semantic-noise spec names a noise the table cannot have (e.g. `swap` with fewer than
+        /// two numeric features) or one that is not tabular.
+        public static let unsupportedNoise = Code("unsupportedNoise")
     }
 
     /// What went wrong.

@@ -92,6 +92,18 @@ public struct TabularDataset: Sendable, Equatable {
     public static func parse(_ bytes: [UInt8], source: String, schema: TableSchema) throws(TabularCodecError)
         -> TabularDataset
     {
+        let records = try parseRecords(bytes, source: source, schema: schema, labelColumn: .required)
+        return TabularDataset(
+            schema: schema, values: records.values, labels: records.labels ?? [], ids: records.ids,
+            lineNumbers: records.lineNumbers, sourceRowCount: records.sourceRowCount,
+            droppedRowCount: records.droppedRowCount)
+    }
+
+    /// The CSV parser behind ``parse(_:source:schema:)-(String,_,_)`` and ``TabularRecords``: the
+    /// label column is required, absent, or either (decided by the header or the first data line).
+    static func parseRecords(
+        _ bytes: [UInt8], source: String, schema: TableSchema, labelColumn: TabularLabelColumn
+    ) throws(TabularCodecError) -> TabularRecords {
         try schema.validate(file: nil)
         let delimiter = schema.csv.delimiter.utf8.first!
         let quote = schema.csv.quote.utf8.first!
@@ -99,7 +111,17 @@ public struct TabularDataset: Sendable, Equatable {
         let categoryIndex: [[String: Int]] = schema.columns.map { column in
             Dictionary(uniqueKeysWithValues: (column.categories ?? []).enumerated().map { ($1, $0) })
         }
-        var dataset = TabularDataset(
+        // The schema columns as they appear in the file: all of them, or all but the label column.
+        let withLabel = Array(schema.columns.indices)
+        let withoutLabel = schema.columns.indices.filter { schema.columns[$0].role != .label }
+        let labelName = schema.labelColumnName ?? "label"
+        var layout: [Int]? =
+            switch labelColumn {
+            case .required: withLabel
+            case .absent: withoutLabel
+            case .optional: nil
+            }
+        var records = TabularRecords(
             schema: schema, values: [], labels: [], ids: [], lineNumbers: [], sourceRowCount: 0, droppedRowCount: 0)
         var headerPending = schema.csv.header
         var lineNumber = 0
@@ -109,28 +131,49 @@ public struct TabularDataset: Sendable, Equatable {
             if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
             let cells = try splitCells(line, delimiter: delimiter, quote: quote, source: source, line: lineNumber)
-            guard cells.count == schema.columns.count else {
+            if layout == nil {
+                // The first line (header or data) decides whether the file has the label column.
+                if cells.count == withLabel.count {
+                    layout = withLabel
+                } else if cells.count == withoutLabel.count {
+                    layout = withoutLabel
+                } else {
+                    throw TabularCodecError(
+                        code: .wrongColumnCount,
+                        message: "expected \(withLabel.count) cells separated by '\(schema.csv.delimiter)' (with the label column '\(labelName)') or \(withoutLabel.count) (without it), found \(cells.count)",
+                        file: source, line: lineNumber, column: min(cells.count, withoutLabel.count) + 1)
+                }
+            }
+            let columns = layout!
+            guard cells.count == columns.count else {
+                var message = "expected \(columns.count) cells separated by '\(schema.csv.delimiter)', found \(cells.count)"
+                if labelColumn != .required {
+                    message += columns.count == withLabel.count
+                        ? " (the file's layout includes the label column '\(labelName)')"
+                        : " (the file's layout has no label column '\(labelName)')"
+                }
                 throw TabularCodecError(
-                    code: .wrongColumnCount,
-                    message: "expected \(schema.columns.count) cells separated by '\(schema.csv.delimiter)', found \(cells.count)",
-                    file: source, line: lineNumber, column: min(cells.count, schema.columns.count) + 1,
-                    field: cells.count < schema.columns.count ? schema.columns[cells.count].name : nil)
+                    code: .wrongColumnCount, message: message, file: source, line: lineNumber,
+                    column: min(cells.count, columns.count) + 1,
+                    field: cells.count < columns.count ? schema.columns[columns[cells.count]].name : nil)
             }
             if headerPending {
                 headerPending = false
-                for (index, (cell, column)) in zip(cells, schema.columns).enumerated() where cell != column.name {
+                for (index, (cell, c)) in zip(cells, columns).enumerated() where cell != schema.columns[c].name {
                     throw TabularCodecError(
-                        code: .headerMismatch, message: "header cell '\(cell)' should be the column name '\(column.name)'",
-                        file: source, line: lineNumber, column: index + 1, field: column.name)
+                        code: .headerMismatch,
+                        message: "header cell '\(cell)' should be the column name '\(schema.columns[c].name)'",
+                        file: source, line: lineNumber, column: index + 1, field: schema.columns[c].name)
                 }
                 continue
             }
-            dataset.sourceRowCount += 1
+            records.sourceRowCount += 1
             var features: [Double?] = []
             var label: Int?
             var id: String?
             var dropped = false
-            for (index, column) in schema.columns.enumerated() {
+            for (index, c) in columns.enumerated() {
+                let column = schema.columns[c]
                 let cell = cells[index]
                 func failure(_ code: TabularCodecError.Code, _ message: String) -> TabularCodecError {
                     TabularCodecError(
@@ -174,7 +217,7 @@ public struct TabularDataset: Sendable, Equatable {
                         }
                         features.append(value)
                     case .categorical:
-                        guard let code = categoryIndex[index][cell] else {
+                        guard let code = categoryIndex[c][cell] else {
                             throw failure(
                                 .unknownCategory,
                                 "'\(cell)' is not one of the \((column.categories ?? []).count) categories \((column.categories ?? []).map { "'\($0)'" }.joined(separator: ", "))"
@@ -185,22 +228,22 @@ public struct TabularDataset: Sendable, Equatable {
                 }
             }
             if dropped {
-                dataset.droppedRowCount += 1
+                records.droppedRowCount += 1
                 continue
             }
-            dataset.values.append(features)
-            dataset.labels.append(label!)
-            dataset.ids.append(id)
-            dataset.lineNumbers.append(lineNumber)
+            records.values.append(features)
+            if let label { records.labels?.append(label) } else { records.labels = nil }
+            records.ids.append(id)
+            records.lineNumbers.append(lineNumber)
         }
-        guard !dataset.labels.isEmpty else {
+        guard !records.values.isEmpty else {
             throw TabularCodecError(
                 code: .emptyData,
-                message: dataset.sourceRowCount == 0
-                    ? "no data rows" : "all \(dataset.sourceRowCount) data rows were dropped for missing values",
+                message: records.sourceRowCount == 0
+                    ? "no data rows" : "all \(records.sourceRowCount) data rows were dropped for missing values",
                 file: source)
         }
-        return dataset
+        return records
     }
 
     /// Splits one line into trimmed cells (RFC 4180 quoting).

@@ -18,7 +18,7 @@ import Foundation
 public struct TabularBuildReport: Sendable {
     /// Records loaded (after the schema's drop policy), training and test records.
     public var recordCount: Int
-    /// Training records.
+    /// Training records fitted on (the training split without the validation records).
     public var trainCount: Int
     /// Test records.
     public var testCount: Int
@@ -39,15 +39,24 @@ public struct TabularBuildReport: Sendable {
 ///
 /// 1. load the CSV through the schema (``TabularDataset``) and hash the file (SHA-256, FIPS 180-4);
 /// 2. split it by `DataSplit.stratifiedHoldOut` (HealthData) with `Xoshiro256(seed: seed, stream: 1)`;
-///    the test indices are stored in the `split.test_indices` section;
-/// 3. fit the preprocessing on the training rows only;
+///    the test indices are stored in the `split.test_indices` section; then hold out a stratified
+///    ``TabularCodecConfiguration/validationFraction`` of the training records (stream 6, section
+///    `split.validation_indices`), which nothing is fitted on;
+/// 3. fit the preprocessing on the remaining training rows only;
 /// 4. initialize the MLPs (stream 2) and train encoder + channel + decoder end to end over AWGN with
 ///    a per-record Es/N0 drawn uniformly from the training range (SemanticCodec's `ChannelLayer`,
 ///    `ClassificationTrainer`, Adam; stream 3), with one BLAS thread so the weights are bit-reproducible;
-/// 5. measure the test split (stream 4) over AWGN at each evaluation SNR, and over Rayleigh block
-///    fading (one coefficient per record) with zero-forcing equalization (CSI) and without CSI;
-/// 6. store manifest (schema, architecture, provenance, metrics), weights, normalizers, imputation
-///    values, the table schema and the split.
+///    then each head the same way (forks `1, 2, …` of streams 2 and 3): coherent heads with other
+///    bandwidths `k` over AWGN, and a non-coherent head over Rayleigh block fading without CSI
+///    (``TabularCodecHead``);
+/// 5. measure the ``TabularRateTable`` on the **validation** records: every coherent `k` over
+///    `awgn` and `rayleigh` (MMSE, CSI) at each evaluation SNR, channel `c`, SNR `s`, bandwidth `u`
+///    drawing from `Xoshiro256(seed: seed, stream: 7).fork(stream: c << 32 | s << 16 | u)`;
+/// 6. measure the test split (stream 4) over AWGN at each evaluation SNR, over Rayleigh block
+///    fading (one coefficient per record) with MMSE equalization (CSI) and without CSI, the
+///    non-coherent head without CSI, and the rate-adaptive link (`adaptive_*` metrics);
+/// 7. store manifest (schema, architecture of the main codec, provenance, metrics), weights,
+///    normalizers, imputation values, the table schema, the splits, the heads and the rate table.
 ///
 /// ```swift
 /// let schema = try TableSchema(contentsOfFile: "Samples/bcwd/bcwd.schema.json")
@@ -111,32 +120,40 @@ public enum TabularKnowledgeBase {
         BLAS.setThreadCount(1)
         defer { BLAS.setThreadCount(savedThreads) }
 
-        // 1. Split.
+        // 1. Split: test (stream 1), then validation out of the training rows (stream 6).
         var splitRNG = Xoshiro256(seed: configuration.seed, stream: 1)
         let split = DataSplit.stratifiedHoldOut(
             labels: dataset.labels, testFraction: configuration.testFraction, using: &splitRNG)
+        var fitRows = split.trainIndices
+        var validationRows: [Int] = []
+        if configuration.validationFraction > 0 {
+            let validationCount = Int((configuration.validationFraction * Double(fitRows.count)).rounded(.up))
+            guard validationCount < fitRows.count else {
+                throw TabularCodecError(
+                    code: .emptyData,
+                    message: "\(fitRows.count) training records are too few for a \(configuration.validationFraction) validation split",
+                    file: dataSource)
+            }
+            var validationRNG = Xoshiro256(seed: configuration.seed, stream: 6)
+            let inner = DataSplit.stratifiedHoldOut(
+                labels: split.trainIndices.map { dataset.labels[$0] }, testFraction: configuration.validationFraction,
+                using: &validationRNG)
+            fitRows = inner.trainIndices.map { split.trainIndices[$0] }
+            validationRows = inner.testIndices.map { split.trainIndices[$0] }.sorted()
+        }
 
-        // 2. Preprocessing (training rows only).
-        let preprocessor = TabularPreprocessor.fit(
-            dataset, trainingRows: split.trainIndices, scaling: configuration.scaling)
+        // 2. Preprocessing (fitting rows only).
+        let preprocessor = TabularPreprocessor.fit(dataset, trainingRows: fitRows, scaling: configuration.scaling)
         let train = LabeledBatch(
-            inputs: preprocessor.transform(dataset, rows: split.trainIndices),
-            labels: split.trainIndices.map { dataset.labels[$0] })
+            inputs: preprocessor.transform(dataset, rows: fitRows), labels: fitRows.map { dataset.labels[$0] })
+        let validation = LabeledBatch(
+            inputs: preprocessor.transform(dataset, rows: validationRows),
+            labels: validationRows.map { dataset.labels[$0] })
         let testInputs = preprocessor.transform(dataset, rows: split.testIndices)
         let testLabels = split.testIndices.map { dataset.labels[$0] }
-
-        // 3. Networks.
-        let k = configuration.channelUsesPerSample
-        var initRNG = Xoshiro256(seed: configuration.seed, stream: 2)
-        var pipeline = TabularCodec.Pipeline(
-            encoder: NetworkEncoder(
-                inputSize: preprocessor.width, hiddenSizes: configuration.encoderHiddenSizes, channelUsesPerSample: k,
-                using: &initRNG),
-            decoder: NetworkDecoder(
-                channelUsesPerSample: k, hiddenSizes: configuration.decoderHiddenSizes,
-                outputSize: schema.labels.count, using: &initRNG))
+        var perturbations: [any SemanticPerturbation] = []
         if let noise = configuration.semanticNoise {
-            var perturbations: [any SemanticPerturbation] = [
+            perturbations = [
                 TabularValueJitter(
                     preprocessor: preprocessor, fraction: noise.jitterFraction, probability: noise.probability),
                 TabularMissingFields(
@@ -147,43 +164,98 @@ public enum TabularKnowledgeBase {
             if preprocessor.fields.filter({ $0.kind == .numeric }).count >= 2 {
                 perturbations.append(TabularFieldSwap(preprocessor: preprocessor, probability: noise.probability))
             }
-            pipeline.perturbations = perturbations
         }
 
-        // 4. Training.
-        var trainer = ClassificationTrainer(
-            configuration: TrainingConfiguration(epochs: configuration.epochs, batchSize: configuration.batchSize),
-            channel: ChannelLayer(AWGN(snrDecibels: 10), trainingSNRDecibels: configuration.trainingSNRDecibels),
-            optimizer: Adam<Float>(learningRate: configuration.learningRate))
-        var trainRNG = Xoshiro256(seed: configuration.seed, stream: 3)
-        let history = trainer.fit(&pipeline, on: train, using: &trainRNG) { report in
-            progress(
-                "epoch \(report.epoch)/\(configuration.epochs): loss \(format(report.trainingLoss)), accuracy \(format(report.trainingAccuracy))"
-            )
+        // 3–4. Networks and training: the main codec (streams 2, 3), then each head (forks of them).
+        let k = configuration.channelUsesPerSample
+        let trainer = HeadTrainer(
+            configuration: configuration, inputSize: preprocessor.width, classes: schema.labels.count,
+            perturbations: perturbations, train: train)
+        let (pipeline, history) = trainer.train(k: k, receiver: .coherent, fork: nil) { line in
+            progress("epoch \(line)")
         }
-        pipeline.perturbations = []
         var codec = TabularCodec(schema: schema, preprocessor: preprocessor, pipeline: pipeline)
+        var headSpecs: [(name: String, receiver: TabularCodecHead.Receiver, k: Int)] =
+            configuration.adaptiveChannelUses.filter { $0 != k }.map { ("k\($0)", .coherent, $0) }
+        if let noCSI = configuration.noncoherentChannelUses { headSpecs.append(("nocsi-k\(noCSI)", .noncoherent, noCSI)) }
+        for (index, spec) in headSpecs.enumerated() {
+            let (headPipeline, _) = trainer.train(k: spec.k, receiver: spec.receiver, fork: UInt64(index + 1)) { line in
+                progress("head \(spec.name) epoch \(line)")
+            }
+            codec.heads.append(TabularCodecHead(name: spec.name, receiver: spec.receiver, pipeline: headPipeline))
+        }
 
-        // 5. Test metrics.
+        // 5. The rate table on the validation split (stream 7).
+        let candidateUses = Array(Set(codec.heads.filter { $0.receiver == .coherent }.map(\.channelUsesPerSample) + [k]))
+            .sorted()
+        if !validationRows.isEmpty && candidateUses.count > 1 {
+            var channels: [TabularRateTable.Channel] = []
+            for (c, name) in ["awgn", "rayleigh"].enumerated() {
+                var points: [TabularRateTable.Point] = []
+                for (s, snr) in configuration.evaluationSNRDecibels.enumerated() {
+                    var accuracies: [Double] = []
+                    for (u, uses) in candidateUses.enumerated() {
+                        var rng = Xoshiro256(seed: configuration.seed, stream: 7)
+                            .fork(stream: UInt64(c) << 32 | UInt64(s) << 16 | UInt64(u))
+                        let channel = Self.coherentChannel(name, snrDecibels: snr)
+                        accuracies.append(
+                            evaluateAny(
+                                codec.coherentPipeline(channelUses: uses)!, validation.inputs, validation.labels,
+                                channel, repeats: configuration.evaluationRepeats, classes: schema.labels.count, &rng
+                            ).accuracy)
+                    }
+                    let selected = TabularRateTable.select(
+                        accuracies: accuracies, channelUses: candidateUses, validationRecords: validationRows.count,
+                        standardErrors: configuration.rateSelectionStandardErrors)
+                    points.append(.init(snrDecibels: Double(snr), accuracies: accuracies, selected: selected))
+                    progress(
+                        "rate table \(name) \(snrKey(snr)) dB: validation accuracy \(zip(candidateUses, accuracies).map { "k=\($0) \(format($1))" }.joined(separator: ", ")) → k = \(selected)"
+                    )
+                }
+                channels.append(.init(name: name, points: points))
+            }
+            codec.rateTable = TabularRateTable(
+                channelUses: candidateUses, validationRecords: validationRows.count,
+                repeats: configuration.evaluationRepeats, standardErrors: configuration.rateSelectionStandardErrors,
+                channels: channels)
+        }
+
+        // 6. Test metrics (stream 4, one fork per setting; stream 5 for the noiseless check).
         var metrics: [String: Double] = [:]
         var evaluations: [(channel: String, snrDecibels: Float, evaluation: TabularEvaluation)] = []
-        let settings: [(name: String, snr: Float, channel: any ChannelModel)] =
-            configuration.evaluationSNRDecibels.map { ("awgn", $0, AWGN(snrDecibels: $0)) }
-            + configuration.evaluationSNRDecibels.map {
-                ("rayleigh_csi", $0, RayleighFading(equalization: .zeroForcing, noise: .snr(decibels: $0)))
+        let snrs = configuration.evaluationSNRDecibels
+        var settings: [(name: String, snr: Float, pipeline: TabularCodec.Pipeline, channel: any ChannelModel)] =
+            snrs.map { ("awgn", $0, pipeline, AWGN(snrDecibels: $0)) }
+            + snrs.map { ("rayleigh_csi", $0, pipeline, Self.coherentChannel("rayleigh", snrDecibels: $0)) }
+            + snrs.map { ("rayleigh_no_csi", $0, pipeline, Self.noncoherentChannel(snrDecibels: $0)) }
+        if let head = codec.noncoherentHead {
+            settings += snrs.map {
+                ("\(head.name)_rayleigh_no_csi", $0, head.pipeline, Self.noncoherentChannel(snrDecibels: $0))
             }
-            + configuration.evaluationSNRDecibels.map {
-                ("rayleigh_no_csi", $0, RayleighFading(equalization: .none, noise: .snr(decibels: $0)))
+        }
+        var adaptiveUses: [String: Double] = [:]
+        if let table = codec.rateTable {
+            for (channel, metric) in [("awgn", "adaptive_awgn"), ("rayleigh", "adaptive_rayleigh_csi")] {
+                for snr in snrs {
+                    guard let uses = table.channelUses(channel: channel, snrDecibels: Double(snr)),
+                        let chosen = codec.coherentPipeline(channelUses: uses)
+                    else { continue }
+                    settings.append((metric, snr, chosen, Self.coherentChannel(channel, snrDecibels: snr)))
+                    adaptiveUses["\(metric)_\(snrKey(snr))db"] = Double(uses)
+                }
             }
+        }
         for (index, setting) in settings.enumerated() {
             var evalRNG = Xoshiro256(seed: configuration.seed, stream: 4).fork(stream: UInt64(index))
             let evaluation = evaluateAny(
-                codec, testInputs, testLabels, setting.channel, repeats: configuration.evaluationRepeats, &evalRNG)
+                setting.pipeline, testInputs, testLabels, setting.channel, repeats: configuration.evaluationRepeats,
+                classes: schema.labels.count, &evalRNG)
             evaluations.append((setting.name, setting.snr, evaluation))
             let key = "\(setting.name)_\(snrKey(setting.snr))db"
             metrics[key + "_accuracy"] = evaluation.accuracy
             metrics[key + "_balanced_accuracy"] = evaluation.balancedAccuracy
             if let auc = evaluation.auc { metrics[key + "_auc"] = auc }
+            if let uses = adaptiveUses[key] { metrics[key + "_channel_uses"] = uses }
             progress(
                 "\(setting.name) \(snrKey(setting.snr)) dB: accuracy \(format(evaluation.accuracy)), balanced \(format(evaluation.balancedAccuracy))\(evaluation.auc.map { ", AUC \(format($0))" } ?? "")"
             )
@@ -194,10 +266,11 @@ public enum TabularKnowledgeBase {
         metrics["channel_uses_per_sample"] = Double(k)
         metrics["evaluation_repeats"] = Double(configuration.evaluationRepeats)
         metrics["test_records"] = Double(split.testIndices.count)
-        metrics["train_records"] = Double(split.trainIndices.count)
+        metrics["train_records"] = Double(fitRows.count)
+        metrics["validation_records"] = Double(validationRows.count)
         metrics["final_training_loss"] = history.epochs.last?.trainingLoss ?? .nan
 
-        // 6. The knowledge base.
+        // 7. The knowledge base.
         var sections: [Section] = [
             Section(name: TabularCodec.SectionName.schema, content: .raw(schema.jsonBytes())),
             Section(name: TabularCodec.SectionName.normalizers, content: .normalizers(preprocessor.normalizers)),
@@ -209,16 +282,42 @@ public enum TabularKnowledgeBase {
                 name: TabularCodec.SectionName.testIndices,
                 content: .tensor(Tensor(shape: [split.testIndices.count], scalars: split.testIndices.map(Float.init)))),
         ]
+        if !validationRows.isEmpty {
+            sections.append(
+                Section(
+                    name: TabularCodec.validationIndicesSectionName,
+                    content: .tensor(Tensor(shape: [validationRows.count], scalars: validationRows.map(Float.init)))))
+        }
         let encoderLayers = describe(
-            pipeline.encoder.network, prefix: "encoder", sizes: [preprocessor.width] + configuration.encoderHiddenSizes + [2 * k],
-            sections: &sections)
-        let decoderLayers = describe(
-            pipeline.decoder.network, prefix: "decoder",
-            sizes: [2 * k] + configuration.decoderHiddenSizes + [schema.labels.count], sections: &sections)
+            pipeline.encoder.network, prefix: "encoder", inputSize: preprocessor.width, sections: &sections)
+        let decoderLayers = describe(pipeline.decoder.network, prefix: "decoder", inputSize: 2 * k, sections: &sections)
+        if !codec.heads.isEmpty {
+            var descriptions: [TabularCodecHead.Description] = []
+            for head in codec.heads {
+                let uses = head.channelUsesPerSample
+                descriptions.append(
+                    .init(
+                        name: head.name, receiver: head.receiver, channelUsesPerSample: uses,
+                        encoder: describe(
+                            head.pipeline.encoder.network, prefix: "head.\(head.name).encoder",
+                            inputSize: preprocessor.width, sections: &sections),
+                        decoder: describe(
+                            head.pipeline.decoder.network, prefix: "head.\(head.name).decoder", inputSize: 2 * uses,
+                            sections: &sections)))
+            }
+            sections.append(Section(name: TabularCodec.headsSectionName, content: .raw(try sortedJSON(descriptions))))
+        }
+        if let table = codec.rateTable {
+            sections.append(Section(name: TabularCodec.rateTableSectionName, content: .raw(try sortedJSON(table))))
+        }
         let range = configuration.trainingSNRDecibels
+        let validationText =
+            validationRows.isEmpty
+            ? ""
+            : "; validation: \(validationRows.count) of those training records (stratified, fraction \(configuration.validationFraction), Xoshiro256 seed \(configuration.seed) stream 6; indices in section '\(TabularCodec.validationIndicesSectionName)'), not used for fitting"
         let provenance = TrainingProvenance(
             dataSHA256: dataSHA256, dataSource: dataSource,
-            split: "stratified hold-out by class, test fraction \(configuration.testFraction) (HealthData DataSplit.stratifiedHoldOut, Xoshiro256 seed \(configuration.seed) stream 1): \(split.trainIndices.count) train / \(split.testIndices.count) test records; test record indices in section '\(TabularCodec.SectionName.testIndices)'",
+            split: "stratified hold-out by class, test fraction \(configuration.testFraction) (HealthData DataSplit.stratifiedHoldOut, Xoshiro256 seed \(configuration.seed) stream 1): \(split.trainIndices.count) train / \(split.testIndices.count) test records; test record indices in section '\(TabularCodec.SectionName.testIndices)'\(validationText)",
             seed: configuration.seed,
             snrTrainingRangeDecibels: ValueRange(minimum: Double(range.lowerBound), maximum: Double(range.upperBound)),
             adversarial: configuration.semanticNoise.map {
@@ -227,6 +326,14 @@ public enum TabularKnowledgeBase {
                     fraction: $0.probability, target: "input")
             },
             threads: 1, epochs: history.epochs.count)
+        let headText =
+            codec.heads.isEmpty
+            ? ""
+            : " Heads (section '\(TabularCodec.headsSectionName)', same preprocessing and training): \(codec.heads.map { "\($0.name) (k = \($0.channelUsesPerSample), \($0.receiver.rawValue))" }.joined(separator: ", ")); coherent heads train over AWGN like the main codec, the noncoherent head over Rayleigh block fading without CSI (one CN(0,1) coefficient per record) with phase-invariant features (energies, relative phases) before its decoder MLP."
+        let rateText =
+            codec.rateTable == nil
+            ? ""
+            : " Rate table (section '\(TabularCodec.rateTableSectionName)'): per channel and SNR, the smallest k whose validation accuracy is within \(format(configuration.rateSelectionStandardErrors)) binomial standard error(s) of k = \(candidateUses.last ?? k)'s; adaptive_* metrics use it on the test split."
         let manifest = Manifest(
             name: configuration.name ?? "\(schema.name)-tabular", modality: .tabular, task: schema.task,
             labelNames: schema.labelNames, schema: schema.manifestSchema,
@@ -234,47 +341,68 @@ public enum TabularKnowledgeBase {
                 encoder: encoderLayers, decoder: decoderLayers, channelUsesPerSample: k,
                 powerNormalization: "average_power"),
             provenance: provenance, metrics: metrics, createdBy: createdBy,
-            notes: "Tabular semantic codec: \(preprocessor.width) preprocessed inputs → MLP encoder → \(k) complex channel uses per record (channel_uses_per_sample counts complex symbols; the encoder outputs 2·k reals) → unit average power → MLP decoder → \(schema.labels.count) class logits. Trained end to end over AWGN, Es/N0 uniform in \(range.lowerBound)…\(range.upperBound) dB per record, Adam lr \(configuration.learningRate), batch \(configuration.batchSize), scaling \(configuration.scaling.rawValue). Metrics: test split, \(configuration.evaluationRepeats) channel realizations per record; rayleigh = block fading, one CN(0,1) coefficient per record; csi = zero-forcing equalization."
+            notes: "Tabular semantic codec: \(preprocessor.width) preprocessed inputs → MLP encoder → \(k) complex channel uses per record (channel_uses_per_sample counts complex symbols; the encoder outputs 2·k reals) → unit average power → MLP decoder → \(schema.labels.count) class logits. Trained end to end over AWGN, Es/N0 uniform in \(range.lowerBound)…\(range.upperBound) dB per record, Adam lr \(configuration.learningRate), batch \(configuration.batchSize), scaling \(configuration.scaling.rawValue).\(headText)\(rateText) Metrics: test split, \(configuration.evaluationRepeats) channel realizations per record; rayleigh = block fading, one CN(0,1) coefficient per record; csi = MMSE equalization; no_csi = no equalization."
         )
         let kb = KnowledgeBase(manifest: manifest, sections: sections)
         codec.knowledgeBaseFingerprint = kb.fingerprint
         let report = TabularBuildReport(
-            recordCount: dataset.count, trainCount: split.trainIndices.count, testCount: split.testIndices.count,
+            recordCount: dataset.count, trainCount: fitRows.count, testCount: split.testIndices.count,
             history: history, evaluations: evaluations, fingerprint: kb.fingerprint, codec: codec)
         return (kb, report)
     }
 
-    /// Describes a `Dense`/`ReLU` MLP and appends its parameters as tensor sections
-    /// `<prefix>.<layer index>.weight|bias`.
+    /// The coherent evaluation channel `awgn`, or `rayleigh` (block fading, one coefficient per
+    /// record, MMSE equalization: the receiver has CSI) at Es/N0 `snrDecibels`.
+    static func coherentChannel(_ name: String, snrDecibels: Float) -> any ChannelModel {
+        name == "awgn"
+            ? AWGN(snrDecibels: snrDecibels)
+            : RayleighFading(coherence: .perExample, equalization: .mmse, noise: .snr(decibels: snrDecibels))
+    }
+
+    /// Rayleigh block fading without CSI (one coefficient per record, no equalization).
+    static func noncoherentChannel(snrDecibels: Float) -> RayleighFading {
+        RayleighFading(coherence: .perExample, equalization: .none, noise: .snr(decibels: snrDecibels))
+    }
+
+    /// Describes a `Dense`/`ReLU`/`PhaseInvariantFeatures` chain and appends its parameters as
+    /// tensor sections `<prefix>.<layer index>.weight|bias`.
     private static func describe(
-        _ network: Sequential<Float>, prefix: String, sizes: [Int], sections: inout [Section]
+        _ network: Sequential<Float>, prefix: String, inputSize: Int, sections: inout [Section]
     ) -> [CodecArchitecture.Layer] {
         var layers: [CodecArchitecture.Layer] = []
-        let parameters = network.parameters
-        var p = 0
-        for i in 0..<(sizes.count - 1) {
-            let index = 2 * i
-            let weight = "\(prefix).\(index).weight"
-            let bias = "\(prefix).\(index).bias"
-            sections.append(Section(name: weight, content: .tensor(parameters[p])))
-            sections.append(Section(name: bias, content: .tensor(parameters[p + 1])))
-            p += 2
-            layers.append(
-                CodecArchitecture.Layer(kind: "dense", inputSize: sizes[i], outputSize: sizes[i + 1], tensors: [weight, bias]))
-            if i < sizes.count - 2 {
-                layers.append(CodecArchitecture.Layer(kind: "relu", inputSize: sizes[i + 1], outputSize: sizes[i + 1]))
+        var width = inputSize
+        for (index, layer) in network.layers.enumerated() {
+            if let dense = layer as? Dense<Float> {
+                let weight = "\(prefix).\(index).weight"
+                let bias = "\(prefix).\(index).bias"
+                sections.append(Section(name: weight, content: .tensor(dense.parameters[0])))
+                sections.append(Section(name: bias, content: .tensor(dense.parameters[1])))
+                layers.append(
+                    CodecArchitecture.Layer(
+                        kind: "dense", inputSize: dense.inputSize, outputSize: dense.outputSize, tensors: [weight, bias]))
+                width = dense.outputSize
+            } else if layer is ReLU<Float> {
+                layers.append(CodecArchitecture.Layer(kind: "relu", inputSize: width, outputSize: width))
+            } else if let features = layer as? PhaseInvariantFeatures {
+                layers.append(
+                    CodecArchitecture.Layer(
+                        kind: "phase_invariant", inputSize: width, outputSize: features.outputSize,
+                        options: ["symbols": String(features.symbolCount)]))
+                width = features.outputSize
+            } else {
+                preconditionFailure("Cannot describe layer \(type(of: layer)) of a tabular codec network")
             }
         }
-        precondition(p == parameters.count, "MLP has \(parameters.count) parameter tensors, described \(p)")
         return layers
     }
 
     private static func evaluateAny<G: RandomNumberGenerator>(
-        _ codec: TabularCodec, _ inputs: Tensor<Float>, _ labels: [Int], _ channel: any ChannelModel, repeats: Int,
-        _ rng: inout G
+        _ pipeline: TabularCodec.Pipeline, _ inputs: Tensor<Float>, _ labels: [Int], _ channel: any ChannelModel,
+        repeats: Int, classes: Int, _ rng: inout G
     ) -> TabularEvaluation {
         func run<C: ChannelModel>(_ c: C) -> TabularEvaluation {
-            codec.evaluate(inputs, labels: labels, over: c, repeats: repeats, using: &rng)
+            TabularCodec.evaluate(
+                pipeline, inputs, labels: labels, classes: classes, over: c, repeats: repeats, using: &rng)
         }
         return run(channel)
     }
@@ -308,6 +436,33 @@ public enum TabularKnowledgeBase {
         }
         let train = (0..<recordCount).filter { !seen.contains($0) }
         return DataSplit(trainIndices: train, testIndices: test.sorted())
+    }
+
+    /// The validation records recorded in a tabular knowledge base (section
+    /// `split.validation_indices`; empty for a knowledge base built without validation). They lie
+    /// in the training split and were not fitted on.
+    /// - Throws: ``TabularCodecError`` `sectionMismatch` if an index is not an integer in
+    ///   `0..<recordCount`, repeats, or belongs to the test split.
+    public static func recordedValidationIndices(of kb: KnowledgeBase, recordCount: Int) throws(TabularCodecError)
+        -> [Int]
+    {
+        let name = TabularCodec.validationIndicesSectionName
+        guard let tensor = kb.tensor(named: name) else { return [] }
+        let test = Set(try recordedSplit(of: kb, recordCount: recordCount).testIndices)
+        var seen = Set<Int>()
+        var indices: [Int] = []
+        for value in tensor.scalars {
+            guard value.isFinite, value == value.rounded(), value >= 0, Int(value) < recordCount,
+                !test.contains(Int(value)), seen.insert(Int(value)).inserted
+            else {
+                throw TabularCodecError(
+                    code: .sectionMismatch,
+                    message: "validation index \(value) is not a distinct training-record index in 0..<\(recordCount)",
+                    section: name)
+            }
+            indices.append(Int(value))
+        }
+        return indices.sorted()
     }
 
     /// The recorded test split of a tabular knowledge base's own training data.
@@ -383,6 +538,24 @@ public enum TabularKnowledgeBase {
             if let adv = p.adversarial { training += ", augmentation \(adv.method) ε=\(format(adv.epsilon)) p=\(format(adv.fraction))" }
             lines.append("training:     \(training)")
         }
+        if let codec = try? TabularCodec(knowledgeBase: kb) {
+            for head in codec.heads {
+                lines.append(
+                    "head:         \(head.name): k = \(head.channelUsesPerSample), \(head.receiver.rawValue) receiver")
+            }
+            if let table = codec.rateTable {
+                lines.append(
+                    "rate table:   validation split (\(table.validationRecords) records × \(table.repeats) channel draws), smallest k within \(format(table.standardErrors)) standard error(s) of k = \(table.channelUses.last ?? 0)"
+                )
+                for channel in table.channels {
+                    for point in channel.points {
+                        let accuracies = zip(table.channelUses, point.accuracies).map { "k=\($0) \(format($1))" }
+                        lines.append(
+                            "  \(channel.name) \(format(point.snrDecibels)) dB: \(accuracies.joined(separator: ", ")) → k = \(point.selected)")
+                    }
+                }
+            }
+        }
         if !m.metrics.isEmpty {
             lines.append("metrics:")
             for key in m.metrics.keys.sorted() { lines.append("  \(key): \(format(m.metrics[key]!))") }
@@ -416,6 +589,7 @@ public enum TabularKnowledgeBase {
             "format version \(report.formatVersion.map(String.init) ?? "?"), \(report.fileLength) bytes, \(report.checkedSectionCount) sections checked",
             "fingerprint \(kb.fingerprint.hexString) (frames carry \(codec.frameFingerprint?.description ?? "-"))",
             "tabular codec: \(codec.preprocessor.width) inputs → \(codec.channelUsesPerSample) complex channel uses → \(codec.labelNames.count) classes",
+            "heads: \(codec.heads.isEmpty ? "none" : codec.heads.map { "\($0.name) (k = \($0.channelUsesPerSample), \($0.receiver.rawValue))" }.joined(separator: ", ")); rate table: \(codec.rateTable == nil ? "none" : "\(codec.rateTable!.channels.count) channels")",
         ].joined(separator: "\n")
     }
 }

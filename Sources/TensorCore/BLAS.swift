@@ -1,4 +1,5 @@
 internal import CBLAS
+internal import CSemComKernels
 
 /// Process-wide controls of the BLAS library (OpenBLAS) behind ``Tensor`` products.
 public enum BLAS {
@@ -10,11 +11,12 @@ public enum BLAS {
         Int(openblas_get_num_threads())
     }
 
-    /// Sets the number of OpenBLAS threads.
+    /// Sets the number of OpenBLAS threads, and of ``SmallDense`` (which uses at most 2).
     /// - Precondition: `count >= 1`.
     public static func setThreadCount(_ count: Int) {
         precondition(count >= 1, "BLAS thread count must be at least 1, got \(count)")
         openblas_set_num_threads(Int32(count))
+        semcom_dense_set_threads(Int32(Swift.min(count, 2)))
     }
 }
 

@@ -12,6 +12,13 @@ internal import CSemComKernels
 /// order otherwise (the fused multiply-adds can change the last bits). Results differ from BLAS by
 /// floating-point reassociation only.
 ///
+/// Batch-1 inference is bound by reading the weights from the L2 cache (each weight is used once).
+/// With ``BLAS/setThreadCount(_:)`` ≥ 2, a product with at least 64 outputs and 16,384
+/// multiply-adds is split by columns: one persistent helper thread computes the upper half while the
+/// caller computes the lower half, so each core streams half of the weights from its own L2. Every
+/// output is computed exactly as on one thread: results do not depend on the thread count. The
+/// helper spins for about 50 µs after a product (back-to-back calls find it awake) and then sleeps.
+///
 /// Use it for few rows (``preferredMaximumRows``); for larger batches BLAS `gemm` is faster.
 ///
 /// ```swift
@@ -59,13 +66,18 @@ public enum SmallDense {
 
     static func forward(
         x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, rows: Int,
-        inputSize: Int, outputSize: Int, relu: Bool, into y: UnsafeMutablePointer<Float>, path: Path
+        inputSize: Int, outputSize: Int, relu: Bool, into y: UnsafeMutablePointer<Float>, path: Path,
+        threads: Int? = nil
     ) {
         precondition(
             rows >= 0 && inputSize >= 0 && outputSize >= 0,
             "SmallDense sizes must be ≥ 0, got rows \(rows), \(inputSize) → \(outputSize)")
         guard rows > 0, outputSize > 0 else { return }
         let avx2: Int32 = path == .automatic ? hasAVX2FMA : 0
-        semcom_dense_f32(y, x, weight, bias, rows, inputSize, outputSize, relu ? 1 : 0, avx2)
+        if let threads {
+            semcom_dense_f32_threads(y, x, weight, bias, rows, inputSize, outputSize, relu ? 1 : 0, avx2, Int32(threads))
+        } else {
+            semcom_dense_f32(y, x, weight, bias, rows, inputSize, outputSize, relu ? 1 : 0, avx2)
+        }
     }
 }

@@ -8,5 +8,8 @@ struct SemCom: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "semcom",
         abstract: "Semantic communication of health data: codecs, channels, raw baseline, federated DP.",
-        subcommands: [Demo.self, Bench.self, BER.self, KB.self, Eval.self, Samples.self])
+        subcommands: [
+            Demo.self, Bench.self, BER.self, KB.self, Eval.self, Encode.self, Transmit.self, Decode.self,
+            PrivacyTools.self, Samples.self, Notes.self, Keygen.self, FederatedCommand.self,
+        ])
 }

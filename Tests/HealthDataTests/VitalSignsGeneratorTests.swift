@@ -88,10 +88,10 @@ import TensorCore
         let out = StreamingResampler.resample(constant, from: 360, to: 250)
         #expect(out.count == 695)
         #expect(out.allSatisfy { Swift.abs($0 - 0.7) < 1e-3 })
-        let sine = (0..<2000).map { Float(sin(2 * Double.pi * 5 * Double($0) / 500)) }
+        let sine = (0..<2000).map { (n: Int) -> Float in Float(Foundation.sin(2 * Double.pi * 5 * Double(n) / 500)) }
         let down = StreamingResampler.resample(sine, from: 500, to: 250)
         for (n, v) in down.enumerated() where n > 50 && n < down.count - 50 {
-            #expect(Swift.abs(v - Float(sin(2 * Double.pi * 5 * Double(n) / 250))) < 0.01)
+            #expect(Swift.abs(v - Float(Foundation.sin(2 * Double.pi * 5 * Double(n) / 250))) < 0.01)
         }
         var streaming = StreamingResampler(inputRateHertz: 500, outputRateHertz: 250)
         var pieces: [Float] = []

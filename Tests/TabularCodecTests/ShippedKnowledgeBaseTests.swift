@@ -19,6 +19,15 @@ import Testing
         for snr in [0, 5, 10, 20] { #expect(m.metrics["awgn_\(snr)db_accuracy"]! >= 0.95) }
         #expect(m.metrics["awgn_-5db_accuracy"]! >= 0.90)
         #expect(m.metrics["awgn_-10db_accuracy"]! < m.metrics["awgn_0db_accuracy"]!)
+        // The rate-adaptive link (k from the validation-split rate table) keeps the targets with ≤ 4 uses,
+        // and the non-coherent head carries the link over Rayleigh fading without CSI.
+        for snr in [0, 5, 10, 20] {
+            #expect(m.metrics["adaptive_awgn_\(snr)db_accuracy"]! >= 0.95)
+            #expect(m.metrics["adaptive_awgn_\(snr)db_channel_uses"]! <= 4)
+        }
+        #expect(m.metrics["adaptive_awgn_20db_channel_uses"]! < 4)
+        #expect(m.metrics["rayleigh_no_csi_20db_accuracy"]! < 0.6)
+        #expect(m.metrics["nocsi-k4_rayleigh_no_csi_20db_accuracy"]! > 0.85)
         // Inference only: the stored codec decodes the recorded test split at 10 dB.
         let codec = try TabularCodec(knowledgeBase: kb)
         let test = try TabularKnowledgeBase.recordedTestSet(of: kb, dataPath: Repository.bcwdData)

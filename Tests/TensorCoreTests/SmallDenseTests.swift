@@ -17,7 +17,8 @@ import Testing
     }
 
     static func run(
-        _ x: [Float], _ w: [Float], _ b: [Float]?, rows: Int, n: Int, m: Int, relu: Bool, path: SmallDense.Path
+        _ x: [Float], _ w: [Float], _ b: [Float]?, rows: Int, n: Int, m: Int, relu: Bool, path: SmallDense.Path,
+        threads: Int? = nil
     ) -> [Float] {
         var y = [Float](repeating: .nan, count: rows * m)
         x.withUnsafeBufferPointer { xp in
@@ -27,12 +28,12 @@ import Testing
                         b.withUnsafeBufferPointer { bp in
                             SmallDense.forward(
                                 x: xp.baseAddress!, weight: wp.baseAddress!, bias: bp.baseAddress!, rows: rows,
-                                inputSize: n, outputSize: m, relu: relu, into: yp.baseAddress!, path: path)
+                                inputSize: n, outputSize: m, relu: relu, into: yp.baseAddress!, path: path, threads: threads)
                         }
                     } else {
                         SmallDense.forward(
                             x: xp.baseAddress!, weight: wp.baseAddress!, bias: nil, rows: rows, inputSize: n,
-                            outputSize: m, relu: relu, into: yp.baseAddress!, path: path)
+                            outputSize: m, relu: relu, into: yp.baseAddress!, path: path, threads: threads)
                     }
                 }
             }
@@ -59,6 +60,47 @@ import Testing
                     // Float sums of n terms of size ~1: error ≲ n·2⁻²⁴·√n-ish; allow 1e-5·(n + 1).
                     #expect(worst <= 1e-5 * Double(n + 1), "\(shape) bias \(bias) relu \(relu) \(path): \(worst)")
                     if relu { #expect(y.allSatisfy { $0 >= 0 }) }
+                }
+            }
+        }
+    }
+
+    /// Two threads (columns split with a helper thread) give bit-identical results to one, for
+    /// shapes that split (≥ 64 outputs, ≥ 16,384 multiply-adds) with even and odd column counts and
+    /// weights at every alignment, on both paths; repeated calls reuse the spinning or sleeping helper.
+    @Test(arguments: [(1, 64, 256), (1, 256, 256), (4, 300, 70), (2, 129, 200), (1, 256, 64)])
+    func twoThreadsGiveTheSameBits(shape: (Int, Int, Int)) {
+        let (rows, n, m) = shape
+        var rng = Xoshiro256(seed: UInt64(7 + rows * 1000 + n * 10 + m))
+        let x = Tensor<Float>.gaussian(shape: [rows, n], using: &rng).scalars
+        let storage = Tensor<Float>.gaussian(shape: [n * m + 16], using: &rng).scalars
+        let b = Tensor<Float>.gaussian(shape: [m], using: &rng).scalars
+        // The weights start 0, 3 and 8 floats into one buffer: every 64-byte alignment case.
+        func product(offset: Int, path: SmallDense.Path, relu: Bool, threads: Int) -> [UInt32] {
+            var y = [Float](repeating: .nan, count: rows * m)
+            x.withUnsafeBufferPointer { xp in
+                storage.withUnsafeBufferPointer { sp in
+                    b.withUnsafeBufferPointer { bp in
+                        y.withUnsafeMutableBufferPointer { yp in
+                            SmallDense.forward(
+                                x: xp.baseAddress!, weight: sp.baseAddress! + offset, bias: bp.baseAddress!, rows: rows,
+                                inputSize: n, outputSize: m, relu: relu, into: yp.baseAddress!, path: path,
+                                threads: threads)
+                        }
+                    }
+                }
+            }
+            return y.map(\.bitPattern)
+        }
+        for offset in [0, 3, 8] {
+            for path in [SmallDense.Path.automatic, .portable] {
+                for relu in [false, true] {
+                    let one = product(offset: offset, path: path, relu: relu, threads: 1)
+                    #expect(!one.contains(Float.nan.bitPattern))
+                    for _ in 0..<3 {
+                        let two = product(offset: offset, path: path, relu: relu, threads: 2)
+                        #expect(two == one, "\(shape) offset \(offset) \(path) relu \(relu)")
+                    }
                 }
             }
         }

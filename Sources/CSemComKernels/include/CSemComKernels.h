@@ -40,8 +40,22 @@ void semcom_gaussian_f64(double *out, const double *base, size_t count, double s
 /// `x` is [rows, in], `w` is [in, out], `b` is [out] or NULL, `y` is [rows, out] and must not
 /// overlap the inputs. Meant for a few rows (batch-1 inference), where it avoids BLAS call and
 /// threading overhead; `use_avx2` selects the AVX2+FMA path (see semcom_kernels_have_avx2_fma).
+/// With semcom_dense_set_threads(n ≥ 2), a product with at least 64 columns and 16384
+/// multiply-adds gives the upper half of its columns to one persistent helper thread; every column
+/// is computed as on one thread, so the result does not depend on the thread count. Thread-safe:
+/// concurrent callers that find the helper busy compute on their own thread.
 void semcom_dense_f32(float *y, const float *x, const float *w, const float *b, size_t rows, size_t in,
                       size_t out, int relu, int use_avx2);
+
+/// semcom_dense_f32 with an explicit thread count instead of the one set by semcom_dense_set_threads.
+void semcom_dense_f32_threads(float *y, const float *x, const float *w, const float *b, size_t rows,
+                              size_t in, size_t out, int relu, int use_avx2, int threads);
+
+/// Sets how many threads semcom_dense_f32 may use (1 or 2; values < 1 mean 1).
+void semcom_dense_set_threads(int threads);
+
+/// The thread count set by semcom_dense_set_threads (default 1).
+int semcom_dense_threads(void);
 
 #ifdef __cplusplus
 }

@@ -136,7 +136,7 @@ public enum EvaluationOutputs {
             title: "Accuracy vs channel uses — \(channel.displayName), \(csvNumber(snrDecibels)) dB",
             xLabel: "complex channel uses per sample", yLabel: "accuracy", xScale: .logarithmic)
         let point = { (row: EvaluationRow) in SVGPlot.Point(x: row.channelUsesPerSample, y: row.accuracy) }
-        for scheme in [EvaluationScheme.semantic, .eavesdropperNaive, .eavesdropperAdaptive] {
+        for scheme in [EvaluationScheme.semantic, .semanticAdaptive, .eavesdropperNaive, .eavesdropperAdaptive] {
             let rows = result.rows.filter { $0.scheme == scheme && here($0) }
             let noises = Set(rows.map(\.noise))
             for row in rows {

@@ -1,7 +1,11 @@
 /// The scheme a row of an evaluation measures.
 public enum EvaluationScheme: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
-    /// The semantic link: encoder → power normalization → channel → decoder (shared KB).
+    /// The semantic link: encoder → power normalization → channel → decoder (shared KB), with the
+    /// knowledge base's fixed bandwidth `k` (its non-coherent head over fading without CSI).
     case semantic = "semantic"
+    /// The rate-adaptive semantic link: the transmitter picks `k` per channel and SNR from the
+    /// knowledge base's rate table (measured on its validation split) and sends with that head.
+    case semanticAdaptive = "semantic-adaptive"
     /// The best practical raw configuration at this SNR (quantize → CRC → FEC → modulate).
     case raw = "raw"
     /// The Shannon-ideal digital bound: error-free delivery of the raw payload at capacity.
@@ -10,6 +14,12 @@ public enum EvaluationScheme: String, Sendable, Hashable, Codable, CaseIterable,
     case eavesdropperNaive = "eavesdropper-naive"
     /// An eavesdropper that fits its own decoder on intercepted symbols of records whose labels it knows.
     case eavesdropperAdaptive = "eavesdropper-adaptive"
+    /// The semantic link with keyed per-frame scrambling of its symbols (`semcom eval --seal`).
+    case sealedSemantic = "sealed-semantic"
+    /// The naive eavesdropper on the scrambled symbols (no key).
+    case sealedEavesdropperNaive = "sealed-eve-naive"
+    /// The adaptive eavesdropper on the scrambled symbols (no key, known labels).
+    case sealedEavesdropperAdaptive = "sealed-eve-adaptive"
 
     /// The row spelling, e.g. `raw-ideal`.
     public var description: String { rawValue }
@@ -97,8 +107,11 @@ public struct EvaluationRow: Sendable, Hashable, Codable {
 /// `raw_channel_uses` is the fewest channel uses per sample among the raw candidates whose accuracy
 /// is at least `semantic_accuracy − tolerance`; `ratio` is that over the semantic link's channel
 /// uses. `status` is `reached`, or `unreached` when no candidate got there (then the raw fields are
-/// absent).
+/// absent). The tolerance follows ``AccuracyTolerance`` (by default one binomial standard error
+/// of the test set, `tolerance_rule` says which).
 public struct EvaluationComparison: Sendable, Hashable, Codable {
+    /// The semantic scheme compared (`semantic` or `semantic-adaptive`).
+    public var scheme: EvaluationScheme = .semantic
     /// The channel's canonical spec.
     public var channel: String
     /// Es/N0, dB.
@@ -111,6 +124,8 @@ public struct EvaluationComparison: Sendable, Hashable, Codable {
     public var semanticChannelUses: Double
     /// The accuracy tolerance used.
     public var tolerance: Double
+    /// How the tolerance was set, e.g. `1 binomial standard error of 137 test records`.
+    public var toleranceRule: String = ""
     /// `reached` or `unreached`.
     public var status: String
     /// The fewest raw channel uses per sample reaching the semantic accuracy.
@@ -128,12 +143,14 @@ public struct EvaluationComparison: Sendable, Hashable, Codable {
     public var rawCleanAccuracy: Double
 
     enum CodingKeys: String, CodingKey {
-        case channel
+        case scheme, channel
         case snrDecibels = "snr_db"
         case noise
         case semanticAccuracy = "semantic_accuracy"
         case semanticChannelUses = "semantic_channel_uses"
-        case tolerance, status
+        case tolerance
+        case toleranceRule = "tolerance_rule"
+        case status
         case rawChannelUses = "raw_channel_uses"
         case rawAccuracy = "raw_accuracy"
         case rawModulation = "raw_modulation"

@@ -1,4 +1,5 @@
 import Foundation
+import TabularCodec
 
 /// Plain-text tables of an evaluation, for the terminal (`semcom eval`, `semcom demo`).
 public enum EvaluationTable {
@@ -14,12 +15,25 @@ public enum EvaluationTable {
                 "data: \(setup.dataPath) — \(setup.testCount) test records; semantic codec: "
                     + "\(setup.channelUsesPerSample) channel uses per record")
             if let clean = setup.rawTaskModelCleanAccuracy {
-                lines.append("raw task model (trained on \(setup.trainCount) clean records): accuracy \(fixed(clean)) on clean test records")
+                lines.append(
+                    "raw task model (fitted on \(setup.trainCount) clean records): \(setup.rawTaskModel ?? "mlp-16"); "
+                        + "accuracy \(fixed(clean)) on clean test records (semantic codec without channel: \(fixed(setup.semanticCleanAccuracy)))")
+            }
+            if let table = setup.rateTable {
+                for channel in table.channels {
+                    let choices = channel.points.map { "\(String(format: "%g", $0.snrDecibels)) dB → k=\($0.selected)" }
+                    lines.append(
+                        "rate table \(channel.name) (validation split, \(table.validationRecords) records): "
+                            + choices.joined(separator: ", "))
+                }
             }
             lines.append("naive eavesdropper: \(setup.eavesdropper)")
             lines.append("")
         }
-        let header = [pad("scheme", 22), pad("SNR dB", 7), pad("uses/record", 11), pad("accuracy", 8), pad("balanced", 8), "raw failures / scheme"]
+        // A noise column only when some condition adds semantic noise (`--noise`).
+        let noiseWidth = result.rows.contains { $0.noise != "none" } ? max(5, result.rows.map(\.noise.count).max() ?? 0) : 0
+        var header = [pad("scheme", 22), pad("SNR dB", 7), pad("uses/record", 11), pad("accuracy", 8), pad("balanced", 8), "raw failures / scheme"]
+        if noiseWidth > 0 { header.insert(pad("noise", noiseWidth), at: 1) }
         for channel in result.channels.map(\.description) {
             lines.append("channel \(channel)")
             lines.append(header.joined(separator: "  "))
@@ -28,22 +42,27 @@ public enum EvaluationTable {
                 if let failures = row.decodeFailureRate {
                     extra = "\(fixed(failures)) \(row.modulation ?? "") \(row.code ?? "")"
                 }
-                lines.append(
-                    [
-                        pad(row.scheme.rawValue, 22), pad(String(format: "%6.1f", row.snrDecibels), 7),
-                        pad(String(format: "%11.1f", row.channelUsesPerSample), 11), pad(fixed(row.accuracy), 8),
-                        pad(fixed(row.balancedAccuracy), 8), extra,
-                    ].joined(separator: "  "))
+                var cells = [
+                    pad(row.scheme.rawValue, 22), pad(String(format: "%6.1f", row.snrDecibels), 7),
+                    pad(String(format: "%11.1f", row.channelUsesPerSample), 11), pad(fixed(row.accuracy), 8),
+                    pad(fixed(row.balancedAccuracy), 8), extra,
+                ]
+                if noiseWidth > 0 { cells.insert(pad(row.noise, noiseWidth), at: 1) }
+                lines.append(cells.joined(separator: "  "))
             }
             let comparisons = result.comparisons.filter { $0.channel == channel }
-            if !comparisons.isEmpty {
-                lines.append("raw channel uses needed to match the semantic accuracy (within \(fixed(comparisons[0].tolerance))):")
+            if let first = comparisons.first {
+                lines.append(
+                    "raw channel uses needed to reach the semantic accuracy (raw ≥ semantic − tolerance; tolerance = \(first.toleranceRule)):")
                 for c in comparisons {
                     let ratio = c.ratio.map { String(format: "%.1f×", $0) } ?? "unreached"
                     let uses = c.rawChannelUses.map { String(format: "%.0f", $0) } ?? "-"
+                    let noise = noiseWidth > 0 ? " [\(c.noise)]" : ""
+                    let rawScheme = c.rawModulation.map { " (\($0) \(c.rawCode ?? ""), \(fixed(c.rawAccuracy ?? 0)))" } ?? ""
                     lines.append(
-                        "  \(String(format: "%6.1f", c.snrDecibels)) dB: semantic \(fixed(c.semanticAccuracy)) with "
-                            + "\(String(format: "%.0f", c.semanticChannelUses)) uses; raw \(uses) uses → \(ratio)")
+                        "  \(pad(c.scheme.rawValue, 17)) \(String(format: "%6.1f", c.snrDecibels)) dB\(noise): "
+                            + "\(fixed(c.semanticAccuracy)) with \(String(format: "%.0f", c.semanticChannelUses)) uses, "
+                            + "tolerance \(fixed(c.tolerance)); raw \(uses) uses\(rawScheme) → \(ratio)")
                 }
             }
             lines.append("")

@@ -20,36 +20,61 @@ import TensorCore
 ///     fallbackClass: 0, classify: { record in svm(record.map { $0 / 10 }) })
 /// ```
 public struct RawBaseline: Sendable {
-    /// One record per test sample, in the order of the semantic test set, in source units.
-    public var records: [[Double]]
+    /// One sample per test record, in the order of the semantic test set (values in source units,
+    /// or text).
+    public var samples: [RawSample]
     /// Quantization (choose a bit depth that represents the records exactly) and compression.
     public var source: RawSourceCoding
     /// The class predicted when a frame fails (the training-set majority class).
     public var fallbackClass: Int
-    /// The task model trained on clean raw records: record (source units) → class.
-    public var classify: @Sendable ([Double]) -> Int
+    /// The task model trained on clean raw samples: sample → class.
+    public var classifySample: @Sendable (RawSample) -> Int
     /// The (modulation, code) pairs tried at every SNR.
     public var candidates: [DigitalScheme]
     /// Times every record is sent per candidate and SNR (independent channel draws).
     public var passes: Int
 
-    /// Creates a raw baseline.
+    /// Creates a raw baseline of value records.
     /// - Precondition: records non-empty, `candidates` non-empty, `passes ≥ 1`, `fallbackClass ≥ 0`.
     public init(
         records: [[Double]], source: RawSourceCoding, fallbackClass: Int,
         candidates: [DigitalScheme] = DigitalScheme.standardCandidates, passes: Int = 1,
         classify: @escaping @Sendable ([Double]) -> Int
     ) {
-        precondition(!records.isEmpty, "RawBaseline needs at least one record")
+        self.init(
+            samples: records.map { .values($0) }, source: source, fallbackClass: fallbackClass, candidates: candidates,
+            passes: passes,
+            classifySample: { sample in
+                guard case .values(let values) = sample else { preconditionFailure("a value baseline received text") }
+                return classify(values)
+            })
+    }
+
+    /// Creates a raw baseline of any samples (e.g. clinical notes as `.text`).
+    /// - Precondition: samples non-empty, `candidates` non-empty, `passes ≥ 1`, `fallbackClass ≥ 0`.
+    public init(
+        samples: [RawSample], source: RawSourceCoding, fallbackClass: Int,
+        candidates: [DigitalScheme] = DigitalScheme.standardCandidates, passes: Int = 1,
+        classifySample: @escaping @Sendable (RawSample) -> Int
+    ) {
+        precondition(!samples.isEmpty, "RawBaseline needs at least one record")
         precondition(!candidates.isEmpty, "RawBaseline needs at least one (modulation, code) candidate")
         precondition(passes >= 1, "RawBaseline passes must be ≥ 1, got \(passes)")
         precondition(fallbackClass >= 0, "fallbackClass must be ≥ 0, got \(fallbackClass)")
-        self.records = records
+        self.samples = samples
         self.source = source
         self.fallbackClass = fallbackClass
         self.candidates = candidates
         self.passes = passes
-        self.classify = classify
+        self.classifySample = classifySample
+    }
+
+    /// The value records (empty entries for text samples).
+    public var records: [[Double]] {
+        samples.map { sample in
+            if case .values(let values) = sample { return values }
+            return []
+        }
     }
 
     /// The payload bits of one record after source coding: `values × bits` for fixed or adaptive
@@ -57,13 +82,20 @@ public struct RawBaseline: Sendable {
     /// the compressed payload's bytes × 8.
     /// - Throws: `RawTransmissionError` for a record the source coder cannot encode.
     public func payloadBits(of record: [Double]) throws -> Int {
-        if case .none = source.compression {
+        try payloadBits(of: .values(record))
+    }
+
+    /// The payload bits of one sample after source coding (text: its UTF-8 bytes × 8, or the
+    /// compressed payload's bytes × 8).
+    /// - Throws: `RawTransmissionError` for a sample the source coder cannot encode.
+    public func payloadBits(of sample: RawSample) throws -> Int {
+        if case .none = source.compression, case .values(let record) = sample {
             switch source.quantization {
             case .fixed(let quantizer): return record.count * quantizer.bitsPerValue
             case .adaptive(let bits): return 128 + record.count * bits
             }
         }
-        return try source.encode(.values(record)).count * 8
+        return try source.encode(sample).count * 8
     }
 }
 
@@ -113,6 +145,35 @@ public struct AdaptiveEavesdropperConfiguration: Sendable, Hashable {
     }
 }
 
+/// How close raw accuracy must come to the semantic accuracy to count as "the same accuracy".
+public enum AccuracyTolerance: Sendable, Hashable {
+    /// A fixed margin: raw accuracy ≥ semantic accuracy − `margin`.
+    case fixed(Double)
+    /// `m` binomial standard errors of the test set: raw accuracy ≥ `a − m·√(a(1 − a)/n)`, with `a`
+    /// the semantic accuracy and `n` the **test records** (not records × passes: the records are
+    /// the sample, channel passes only average the noise).
+    case standardErrors(Double)
+
+    /// The margin for semantic accuracy `accuracy` on `records` test records.
+    public func margin(accuracy: Double, records: Int) -> Double {
+        switch self {
+        case .fixed(let margin): return margin
+        case .standardErrors(let m):
+            let a = Swift.min(Swift.max(accuracy, 0), 1)
+            return m * (a * (1 - a) / Double(Swift.max(records, 1))).squareRoot()
+        }
+    }
+
+    /// A sentence for reports and the JSON `tolerance_rule`.
+    public func rule(records: Int) -> String {
+        switch self {
+        case .fixed(let margin): return "fixed margin \(margin)"
+        case .standardErrors(let m):
+            return "\(m == m.rounded() ? String(Int(m)) : String(m)) binomial standard error(s) of the \(records) test records, sqrt(a(1-a)/n) at the semantic accuracy a"
+        }
+    }
+}
+
 /// What to sweep and how.
 public struct EvaluationConfiguration: Sendable {
     /// The channels.
@@ -127,25 +188,32 @@ public struct EvaluationConfiguration: Sendable {
     public var noiseConditions: [SemanticNoiseCondition]
     /// The adaptive eavesdropper, or `nil` to skip it.
     public var adaptiveEavesdropper: AdaptiveEavesdropperConfiguration?
-    /// The accuracy tolerance of the comparison summary (default 0.01).
-    public var accuracyTolerance: Double
+    /// The accuracy tolerance of the comparison summary (default: one binomial standard error of
+    /// the test set).
+    public var accuracyTolerance: AccuracyTolerance
     /// Samples per forward pass of the semantic pipeline (default 256).
     public var batchSize: Int
+    /// When set, every point also measures the link with keyed per-frame scrambling
+    /// (``SealedLink``): rows `sealed-semantic`, `sealed-eve-naive`, `sealed-eve-adaptive`.
+    public var sealing: SealedLink? = nil
 
     /// Creates a configuration.
     /// - Precondition: channels, SNRs and noise conditions non-empty, SNRs finite, `semanticPasses ≥ 1`,
-    ///   `accuracyTolerance ≥ 0`, `batchSize ≥ 1`.
+    ///   a tolerance ≥ 0, `batchSize ≥ 1`.
     public init(
         channels: [ChannelSpec], snrDecibels: [Double], semanticPasses: Int = 5,
         noiseConditions: [SemanticNoiseCondition] = [.none],
         adaptiveEavesdropper: AdaptiveEavesdropperConfiguration? = AdaptiveEavesdropperConfiguration(),
-        accuracyTolerance: Double = 0.01, batchSize: Int = 256
+        accuracyTolerance: AccuracyTolerance = .standardErrors(1), batchSize: Int = 256
     ) {
         precondition(!channels.isEmpty, "An evaluation needs at least one channel")
         precondition(!snrDecibels.isEmpty && snrDecibels.allSatisfy(\.isFinite), "SNRs must be finite and non-empty")
         precondition(!noiseConditions.isEmpty, "An evaluation needs at least one noise condition (e.g. .none)")
         precondition(semanticPasses >= 1, "semanticPasses must be ≥ 1, got \(semanticPasses)")
-        precondition(accuracyTolerance >= 0, "accuracyTolerance must be ≥ 0, got \(accuracyTolerance)")
+        switch accuracyTolerance {
+        case .fixed(let t), .standardErrors(let t):
+            precondition(t.isFinite && t >= 0, "accuracyTolerance must be finite and ≥ 0, got \(accuracyTolerance)")
+        }
         precondition(batchSize >= 1, "batchSize must be ≥ 1, got \(batchSize)")
         self.channels = channels
         self.snrDecibels = snrDecibels
@@ -234,8 +302,8 @@ public enum LinkEvaluation {
         precondition(test.count > 0, "The test set is empty")
         if let raw {
             precondition(
-                raw.records.count == test.count,
-                "RawBaseline has \(raw.records.count) records for \(test.count) test samples")
+                raw.samples.count == test.count,
+                "RawBaseline has \(raw.samples.count) records for \(test.count) test samples")
         }
         let base = Xoshiro256(seed: rng.next())
         let k = Double(pipeline.channelUsesPerSample)
@@ -247,10 +315,10 @@ public enum LinkEvaluation {
         var cleanBalanced: Double?
         var payloadBits: [Int] = []
         if let raw {
-            let predictions = raw.records.map(raw.classify)
+            let predictions = raw.samples.map(raw.classifySample)
             cleanAccuracy = Metrics.accuracy(predictions: predictions, labels: test.labels)
             cleanBalanced = Metrics.balancedAccuracy(predictions: predictions, labels: test.labels)
-            payloadBits = try raw.records.map(raw.payloadBits(of:))
+            payloadBits = try raw.samples.map { try raw.payloadBits(of: $0) }
         }
         for (c, spec) in configuration.channels.enumerated() {
             for (s, snr) in configuration.snrDecibels.enumerated() {
@@ -262,7 +330,7 @@ public enum LinkEvaluation {
                     var semanticRNG = base.fork(stream: point | UInt64(n) << 16 | 1)
                     var perturbed = pipeline
                     perturbed.perturbations += condition.perturbations
-                    let semantic = runSemantic(
+                    let semantic = try runSemantic(
                         pipeline: perturbed, test: test, channel: channel, naive: naiveEavesdropper,
                         adaptive: configuration.adaptiveEavesdropper, passes: configuration.semanticPasses,
                         batchSize: configuration.batchSize, classCount: classCount, using: &semanticRNG)
@@ -275,6 +343,17 @@ public enum LinkEvaluation {
                     rows.append(row(.semantic, semantic.legitimate))
                     if let naive = semantic.naive { rows.append(row(.eavesdropperNaive, naive)) }
                     if let adaptive = semantic.adaptive { rows.append(row(.eavesdropperAdaptive, adaptive)) }
+                    if let sealing = configuration.sealing {
+                        var sealedRNG = base.fork(stream: point | UInt64(n) << 16 | 2)
+                        let sealed = try runSemantic(
+                            pipeline: perturbed, test: test, channel: channel, naive: naiveEavesdropper,
+                            adaptive: configuration.adaptiveEavesdropper, passes: configuration.semanticPasses,
+                            batchSize: configuration.batchSize, classCount: classCount, sealing: sealing,
+                            firstFrame: UInt64(c) << 48 | UInt64(s) << 36 | UInt64(n) << 28, using: &sealedRNG)
+                        rows.append(row(.sealedSemantic, sealed.legitimate))
+                        if let naive = sealed.naive { rows.append(row(.sealedEavesdropperNaive, naive)) }
+                        if let adaptive = sealed.adaptive { rows.append(row(.sealedEavesdropperAdaptive, adaptive)) }
+                    }
                     semanticAccuracies.append((condition.name, semantic.legitimate.accuracy))
                     line += " semantic[\(condition.name)] \(format(semantic.legitimate.accuracy))"
                 }
@@ -312,8 +391,8 @@ public enum LinkEvaluation {
                         comparisons.append(
                             compare(
                                 semantic: accuracy, channelUses: k, candidates: pointCandidates,
-                                tolerance: configuration.accuracyTolerance, spec: spec, snr: snr, noise: noise,
-                                rawCleanAccuracy: cleanAccuracy))
+                                tolerance: configuration.accuracyTolerance, records: test.count, spec: spec, snr: snr,
+                                noise: noise, rawCleanAccuracy: cleanAccuracy))
                     }
                     line += ", raw \(format(best.accuracy)) (\(best.modulation ?? "")/\(best.code ?? ""))"
                 }
@@ -344,21 +423,30 @@ public enum LinkEvaluation {
     static func runSemantic<E: SemanticEncoder, D: SemanticDecoder, G: RandomNumberGenerator>(
         pipeline: SemanticPipeline<E, D>, test: LabeledBatch, channel: EvaluationChannel,
         naive: (@Sendable (Tensor<Float>) -> Tensor<Float>)?, adaptive: AdaptiveEavesdropperConfiguration?,
-        passes: Int, batchSize: Int, classCount: Int, using rng: inout G
-    ) -> (legitimate: Measured, naive: Measured?, adaptive: Measured?) {
+        passes: Int, batchSize: Int, classCount: Int, sealing: SealedLink? = nil, firstFrame: UInt64 = 0,
+        using rng: inout G
+    ) throws -> (legitimate: Measured, naive: Measured?, adaptive: Measured?) {
         var legitimate: [Int] = []
         var naivePredictions: [Int] = []
         var adaptivePredictions: [Int] = []
         var adaptiveLabels: [Int] = []
         var labels: [Int] = []
         let twoK = 2 * pipeline.channelUsesPerSample
-        for _ in 0..<passes {
+        for pass in 0..<passes {
             var intercepted: [Float] = []
             intercepted.reserveCapacity(test.count * twoK)
             var start = 0
             while start < test.count {
                 let end = Swift.min(start + batchSize, test.count)
-                let transmission = pipeline.transmit(test.inputs.rows(start..<end), over: channel, using: &rng)
+                let transmission: (symbols: Tensor<Float>, output: Tensor<Float>)
+                if let sealing {  // scrambled symbols on the air, unscrambled after equalization
+                    transmission = try sealing.transmit(
+                        pipeline, test.inputs.rows(start..<end), over: channel,
+                        firstSequence: firstFrame + UInt64(pass * test.count + start), using: &rng)
+                } else {
+                    let clear = pipeline.transmit(test.inputs.rows(start..<end), over: channel, using: &rng)
+                    transmission = (clear.symbols, clear.output)
+                }
                 precondition(
                     transmission.output.rank == 2,
                     "A classifier's decoder outputs [batch, classes], got \(transmission.output.shape)")
@@ -444,21 +532,24 @@ public enum LinkEvaluation {
     ) throws -> EvaluationRow {
         let configuration = RawLinkConfiguration(source: raw.source, modulation: scheme.modulation, code: scheme.code)
         // The fallback sample is never classified: a failed frame predicts `fallbackClass`.
-        var link = RawLink(
-            configuration: configuration,
-            fallback: .fixed(.values([Double](repeating: 0, count: raw.records.first?.count ?? 1))))
+        let fallback: RawSample
+        switch raw.samples.first {
+        case .values(let values)?: fallback = .values([Double](repeating: 0, count: values.count))
+        default: fallback = .text(" ")
+        }
+        var link = RawLink(configuration: configuration, fallback: .fixed(fallback))
         var predictions: [Int] = []
         var truth: [Int] = []
         var failures = 0
         var uses = 0
         var payload = 0
         for _ in 0..<raw.passes {
-            for (record, label) in zip(raw.records, labels) {
-                let report = try link.transmit(.values(record), over: channel, using: &rng)
+            for (sample, label) in zip(raw.samples, labels) {
+                let report = try link.transmit(sample, over: channel, using: &rng)
                 uses += report.channelUses
                 payload += report.payloadBits
-                if report.frameSucceeded, case .values(let received) = report.output {
-                    predictions.append(raw.classify(received))
+                if report.frameSucceeded {
+                    predictions.append(raw.classifySample(report.output))
                 } else {
                     failures += 1
                     predictions.append(raw.fallbackClass)
@@ -477,14 +568,17 @@ public enum LinkEvaluation {
 
     /// The comparison summary at one point.
     static func compare(
-        semantic accuracy: Double, channelUses: Double, candidates: [EvaluationRow], tolerance: Double,
-        spec: ChannelSpec, snr: Double, noise: String, rawCleanAccuracy: Double
+        semantic accuracy: Double, channelUses: Double, candidates: [EvaluationRow], tolerance rule: AccuracyTolerance,
+        records: Int, spec: ChannelSpec, snr: Double, noise: String, rawCleanAccuracy: Double,
+        scheme: EvaluationScheme = .semantic
     ) -> EvaluationComparison {
+        let tolerance = rule.margin(accuracy: accuracy, records: records)
         let reaching = candidates.filter { $0.accuracy >= accuracy - tolerance - 1e-12 }
         let cheapest = reaching.min { $0.channelUsesPerSample < $1.channelUsesPerSample }
         return EvaluationComparison(
-            channel: spec.description, snrDecibels: snr, noise: noise, semanticAccuracy: accuracy,
-            semanticChannelUses: channelUses, tolerance: tolerance, status: cheapest == nil ? "unreached" : "reached",
+            scheme: scheme, channel: spec.description, snrDecibels: snr, noise: noise, semanticAccuracy: accuracy,
+            semanticChannelUses: channelUses, tolerance: tolerance, toleranceRule: rule.rule(records: records),
+            status: cheapest == nil ? "unreached" : "reached",
             rawChannelUses: cheapest?.channelUsesPerSample, rawAccuracy: cheapest?.accuracy,
             rawModulation: cheapest?.modulation, rawCode: cheapest?.code,
             ratio: cheapest.map { $0.channelUsesPerSample / channelUses }, rawCleanAccuracy: rawCleanAccuracy)

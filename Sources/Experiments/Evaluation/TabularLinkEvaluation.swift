@@ -15,8 +15,11 @@ import TensorCore
 /// - the **raw baseline**: every record quantized exactly (integer-valued fields spanning at most
 ///   16 values use 4-bit cells centred on the integers; otherwise 8 bits over the schema's range),
 ///   CRC-32C, FEC and modulation from `DigitalScheme.standardCandidates`; received records are
-///   classified by a task model (``RawTaskModel``, a small MLP) trained on the **clean training
-///   split**; a failed frame predicts the training majority class;
+///   classified by the task model that ``RawTaskModelSelection`` picks on the KB's **validation
+///   split** among classifiers of clean records — the semantic codec's own networks without a
+///   channel, an MLP and a logistic regression fitted on the clean training records — so raw is
+///   as strong as the semantic decoder on clean data; a failed frame predicts the training
+///   majority class;
 /// - the **naive eavesdropper**: the decoder of another KB (`eavesdropperKnowledgeBase`), or, by
 ///   default, of a KB trained on the same data and split with seed + 1;
 /// - the **adaptive eavesdropper** of ``EvaluationConfiguration`` (5 % known labels).
@@ -27,7 +30,8 @@ public enum TabularLinkEvaluation {
         public var dataPath: String
         /// Test records.
         public var testCount: Int
-        /// Training records (for the raw task model).
+        /// Training records the raw task models were fitted on (the KB's training split without its
+        /// validation records).
         public var trainCount: Int
         /// Channel uses per record of the semantic codec.
         public var channelUsesPerSample: Int
@@ -35,6 +39,13 @@ public enum TabularLinkEvaluation {
         public var eavesdropper: String
         /// The raw task model's accuracy on the clean test records.
         public var rawTaskModelCleanAccuracy: Double?
+        /// Which raw task model was chosen and why (validation accuracies of the candidates).
+        public var rawTaskModel: String?
+        /// The semantic link's accuracy on the clean test records (no channel): what the raw task
+        /// model is matched against.
+        public var semanticCleanAccuracy: Double
+        /// The rate table's rule and choices, if the KB has one.
+        public var rateTable: TabularRateTable?
     }
 
     /// Runs the evaluation.
@@ -47,6 +58,10 @@ public enum TabularLinkEvaluation {
     ///   - configuration: channels, SNRs, passes, eavesdropper settings.
     ///   - rng: the generator.
     ///   - progress: progress lines.
+    /// - Returns: the result — per channel, the `semantic` rows of the KB's fixed-`k` codec (over
+    ///   `rayleigh-nocsi`, its non-coherent head), `semantic-adaptive` rows (the `k` the KB's rate
+    ///   table picks for `awgn` and `rayleigh` at each SNR), eavesdroppers (against the fixed-`k`
+    ///   link), raw and raw-ideal, and the comparisons of both semantic schemes with raw.
     /// - Throws: `TabularCodecError` for unreadable data or an unusable KB, `RawTransmissionError`
     ///   for a record the raw path cannot encode.
     public static func run<G: RandomNumberGenerator>(
@@ -62,6 +77,10 @@ public enum TabularLinkEvaluation {
         }
         let trainingData = try TabularDataset.load(contentsOfFile: trainingPath, schema: codec.schema)
         let split = try TabularKnowledgeBase.recordedSplit(of: knowledgeBase, recordCount: trainingData.count)
+        let validationRows = try TabularKnowledgeBase.recordedValidationIndices(
+            of: knowledgeBase, recordCount: trainingData.count)
+        let validationSet = Set(validationRows)
+        let fitRows = split.trainIndices.filter { !validationSet.contains($0) }
         let testData: TabularDataset
         let testPath: String
         if let dataPath {
@@ -72,18 +91,22 @@ public enum TabularLinkEvaluation {
             testPath = trainingPath
         }
         let test = LabeledBatch(inputs: codec.inputs(for: testData), labels: testData.labels)
+        let semanticClean = Metrics.accuracy(
+            predictions: SemanticNetworkClassifier(codec: codec).predict(test.inputs), labels: test.labels)
 
         var raw: RawBaseline?
         var cleanAccuracy: Double?
+        var rawChoice: String?
         if compareRaw {
-            let trainRecords = split.trainIndices.map { record(trainingData, $0) }
-            let trainLabels = split.trainIndices.map { trainingData.labels[$0] }
-            let (quantizer, scale) = rawQuantizer(codec.schema, records: trainRecords)
+            let (quantizer, scale) = rawQuantizer(
+                codec.schema, records: split.trainIndices.map { record(trainingData, $0) })
             var modelRNG = Xoshiro256(seed: rng.next())
-            let model = RawTaskModel.train(
-                records: trainRecords, labels: trainLabels, inputScale: scale, using: &modelRNG)
+            let model = RawTaskModelSelection.choose(
+                codec: codec, trainingData: trainingData, fitRows: fitRows, validationRows: validationRows,
+                inputScale: scale, using: &modelRNG)
+            rawChoice = model.description
             let testRecords = (0..<testData.count).map { record(testData, $0) }
-            let correct = zip(testRecords, testData.labels).filter { model.predict($0) == $1 }.count
+            let correct = zip(testRecords, testData.labels).filter { model.classify($0) == $1 }.count
             cleanAccuracy = Double(correct) / Double(testData.count)
             raw = RawBaseline(
                 records: testRecords, source: RawSourceCoding(quantization: .fixed(quantizer)),
@@ -99,6 +122,8 @@ public enum TabularLinkEvaluation {
             var eveConfiguration = TabularCodecConfiguration.default
             eveConfiguration.seed = (knowledgeBase.manifest.provenance?.seed ?? 0) &+ 1
             eveConfiguration.channelUsesPerSample = codec.channelUsesPerSample
+            eveConfiguration.adaptiveChannelUses = []
+            eveConfiguration.noncoherentChannelUses = codec.noncoherentHead?.channelUsesPerSample
             eveConfiguration.evaluationSNRDecibels = [10]
             eveConfiguration.evaluationRepeats = 1
             progress("training the naive eavesdropper's own codec (seed \(eveConfiguration.seed)) …")
@@ -107,20 +132,87 @@ public enum TabularLinkEvaluation {
             ).report.codec
             eavesdropperSource = "own codec trained on the same data with seed \(eveConfiguration.seed)"
         }
-        let naive: (@Sendable (Tensor<Float>) -> Tensor<Float>)? =
-            eavesdropperCodec.channelUsesPerSample == codec.channelUsesPerSample
-            ? LinkEvaluation.receiver(of: eavesdropperCodec.pipeline) : nil
 
-        let result = try LinkEvaluation.run(
-            pipeline: codec.pipeline, test: test, raw: raw, naiveEavesdropper: naive, configuration: configuration,
-            using: &rng, progress: progress)
+        let base = Xoshiro256(seed: rng.next())
+        var rows: [EvaluationRow] = []
+        var candidates: [EvaluationRow] = []
+        var comparisons: [EvaluationComparison] = []
+        for (c, spec) in configuration.channels.enumerated() {
+            var single = configuration
+            single.channels = [spec]
+            let noncoherent = spec.kind == .rayleighNoCSI
+            let pipeline = noncoherent ? (codec.noncoherentHead?.pipeline ?? codec.pipeline) : codec.pipeline
+            let evePipeline =
+                noncoherent ? (eavesdropperCodec.noncoherentHead?.pipeline ?? eavesdropperCodec.pipeline)
+                : eavesdropperCodec.pipeline
+            let naive: (@Sendable (Tensor<Float>) -> Tensor<Float>)? =
+                evePipeline.channelUsesPerSample == pipeline.channelUsesPerSample
+                ? LinkEvaluation.receiver(of: evePipeline) : nil
+            var channelRNG = base.fork(stream: UInt64(c))
+            let fixed = try LinkEvaluation.run(
+                pipeline: pipeline, test: test, raw: raw, naiveEavesdropper: naive, configuration: single,
+                using: &channelRNG, progress: progress)
+            candidates += fixed.rawCandidates
+            comparisons += fixed.comparisons
+            let tableChannel: String? = spec.kind == .awgn ? "awgn" : spec.kind == .rayleigh ? "rayleigh" : nil
+            for (s, snr) in configuration.snrDecibels.enumerated() {
+                let here = fixed.rows.filter { $0.snrDecibels == snr }
+                let semanticRows = here.filter { $0.scheme != .raw && $0.scheme != .rawIdeal }
+                rows += semanticRows
+                guard let tableChannel, coherentSpec(spec),
+                    let k = codec.rateTable?.channelUses(channel: tableChannel, snrDecibels: snr),
+                    let adaptivePipeline = codec.coherentPipeline(channelUses: k)
+                else {
+                    rows += here.filter { $0.scheme == .raw || $0.scheme == .rawIdeal }
+                    continue
+                }
+                let channel = spec.channel(snrDecibels: snr)
+                for (n, condition) in configuration.noiseConditions.enumerated() {
+                    var adaptiveRNG = base.fork(stream: UInt64(c) << 32 | UInt64(s) << 8 | UInt64(n) << 20 | 0xA)
+                    var perturbed = adaptivePipeline
+                    perturbed.perturbations += condition.perturbations
+                    let measured = try LinkEvaluation.runSemantic(
+                        pipeline: perturbed, test: test, channel: channel, naive: nil, adaptive: nil,
+                        passes: configuration.semanticPasses, batchSize: configuration.batchSize,
+                        classCount: codec.labelNames.count, using: &adaptiveRNG
+                    ).legitimate
+                    rows.append(
+                        EvaluationRow(
+                            scheme: .semanticAdaptive, channel: spec.description, snrDecibels: snr,
+                            noise: condition.name, channelUsesPerSample: Double(k), accuracy: measured.accuracy,
+                            balancedAccuracy: measured.balancedAccuracy, samples: measured.samples))
+                    progress(
+                        "\(spec) \(snr) dB: semantic-adaptive[\(condition.name)] k = \(k) "
+                            + formatFixed(measured.accuracy, decimals: 3))
+                    if let cleanAccuracy {
+                        comparisons.append(
+                            LinkEvaluation.compare(
+                                semantic: measured.accuracy, channelUses: Double(k),
+                                candidates: fixed.rawCandidates.filter { $0.snrDecibels == snr },
+                                tolerance: configuration.accuracyTolerance, records: test.count, spec: spec, snr: snr,
+                                noise: condition.name, rawCleanAccuracy: cleanAccuracy, scheme: .semanticAdaptive))
+                    }
+                }
+                rows += here.filter { $0.scheme == .raw || $0.scheme == .rawIdeal }
+            }
+        }
+        let result = EvaluationResult(
+            rows: rows, rawCandidates: candidates, comparisons: comparisons, rawCleanAccuracy: cleanAccuracy,
+            channels: configuration.channels, snrDecibels: configuration.snrDecibels)
         return (
             result,
             Setup(
-                dataPath: testPath, testCount: testData.count, trainCount: split.trainIndices.count,
+                dataPath: testPath, testCount: testData.count, trainCount: fitRows.count,
                 channelUsesPerSample: codec.channelUsesPerSample, eavesdropper: eavesdropperSource,
-                rawTaskModelCleanAccuracy: cleanAccuracy)
+                rawTaskModelCleanAccuracy: cleanAccuracy, rawTaskModel: rawChoice,
+                semanticCleanAccuracy: semanticClean, rateTable: codec.rateTable)
         )
+    }
+
+    /// Whether the KB's coherent heads apply: AWGN and fading with CSI (the rate table covers
+    /// `awgn` and `rayleigh` with one coefficient per record).
+    static func coherentSpec(_ spec: ChannelSpec) -> Bool {
+        spec.kind == .awgn || (spec.kind == .rayleigh && spec.coherenceSymbols == nil)
     }
 
     /// One record's feature values in source units (a missing value is sent as NaN, which the

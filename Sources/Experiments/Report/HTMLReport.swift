@@ -15,7 +15,7 @@ public struct ReportFile: Sendable, Hashable {
 }
 
 /// One section of an ``HTMLReport``: each modality or experiment contributes its own (the tabular
-/// evaluation now; vital signs, pose and federated runs later).
+/// link, pose, clinical notes, key generation, and so on).
 public protocol ReportSection: Sendable {
     /// The section heading (plain text; escaped by the report).
     var title: String { get }
@@ -168,9 +168,16 @@ public struct EvaluationReportSection: ReportSection {
         html += """
             <p>Every scheme is measured over the same channel at the same SNR (Es/N0 per complex channel \
             use). <em>semantic</em>: the encoder sends a few task-specific symbols that the decoder \
-            sharing the knowledge base turns into a diagnosis. <em>raw</em>: the record is quantized \
+            sharing the knowledge base turns into a diagnosis, with the knowledge base's fixed \
+            bandwidth (over fading without CSI, its non-coherent head, trained with that channel in \
+            the loop). <em>semantic-adaptive</em>: the transmitter picks the bandwidth k per channel \
+            and SNR from the knowledge base's rate table (the smallest k whose accuracy on the \
+            validation split is within one standard error of the largest k), as raw picks its \
+            modulation and code. <em>raw</em>: the record is quantized \
             exactly, protected by a CRC-32C and a convolutional code, modulated, and the received \
-            record is classified by a model trained on clean records; the row shows the best \
+            record is classified by a model of clean records chosen on the validation split (the \
+            semantic codec's own networks without a channel, an MLP or a logistic regression), so \
+            raw is as strong as the semantic decoder on clean data; the row shows the best \
             (modulation, code) at each SNR, and a frame that fails its CRC falls back to the \
             training-set majority class. <em>raw-ideal</em>: the Shannon bound — the record delivered \
             without error at channel capacity.</p>
@@ -180,19 +187,22 @@ public struct EvaluationReportSection: ReportSection {
             html += "<h3>Channel uses needed by raw transmission to match the semantic accuracy</h3>\n"
             html += table(
                 header: [
-                    "channel", "SNR (dB)", "semantic accuracy", "semantic uses", "raw uses", "raw scheme", "ratio",
+                    "scheme", "channel", "SNR (dB)", "semantic accuracy", "semantic uses", "tolerance", "raw uses",
+                    "raw scheme", "ratio",
                 ],
-                textColumns: [0, 5],
+                textColumns: [0, 1, 7],
                 rows: result.comparisons.map { c in
                     [
-                        c.channel, csvNumber(c.snrDecibels), fixed(c.semanticAccuracy), fixed(c.semanticChannelUses, 1),
-                        c.rawChannelUses.map { fixed($0, 1) } ?? "unreached",
+                        c.scheme.rawValue, c.channel, csvNumber(c.snrDecibels), fixed(c.semanticAccuracy),
+                        fixed(c.semanticChannelUses, 1),
+                        fixed(c.tolerance), c.rawChannelUses.map { fixed($0, 1) } ?? "unreached",
                         c.rawModulation.map { "\($0)/\(c.rawCode ?? "")" } ?? "—",
                         c.ratio.map { fixed($0, 1) + "×" } ?? "unreached",
                     ]
                 })
             html += "<p>Raw uses: the fewest channel uses per record among the raw candidates whose accuracy is "
-            html += "at least the semantic accuracy minus \(fixed(result.comparisons[0].tolerance))."
+            html += "at least the semantic accuracy minus the tolerance: "
+            html += "\(escapeXML(result.comparisons[0].toleranceRule))."
             if let clean = result.rawCleanAccuracy {
                 html += " The raw task model classifies clean records with accuracy \(fixed(clean)); raw "
                 html += "transmission can do no better, so a semantic accuracy above that is unreached at any SNR."
@@ -219,8 +229,9 @@ public struct EvaluationReportSection: ReportSection {
                 legitimate receiver's, the message is plain: <strong>a shared knowledge base alone is \
                 weak secrecy</strong> — the symbols are a learnable code, not a cipher, and an attacker \
                 who can collect labelled examples learns to read them. Confidentiality needs \
-                cryptography or physical-layer keys derived from the legitimate channel (a later \
-                issue), not the obscurity of the KB.</p>
+                cryptography or physical-layer keys derived from the legitimate channel (the key-generation \
+                section of this report, and the sealed rows of <code>semcom eval --seal</code>), not the \
+                obscurity of the KB.</p>
 
                 """
         }

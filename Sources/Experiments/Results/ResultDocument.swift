@@ -22,11 +22,17 @@ public struct ResultDocument<Row: Encodable & Sendable>: Encodable, Sendable {
 
     /// The document as pretty-printed JSON with sorted keys (stable across runs).
     public func jsonData() throws -> Data {
+        try Self.encoder().encode(self)
+    }
+
+    /// The encoder of every result document: pretty-printed, sorted keys, non-finite numbers as
+    /// the strings `"inf"`, `"-inf"`, `"nan"`.
+    static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try encoder.encode(self)
+        return encoder
     }
 
     /// Writes the JSON document to `path` (replacing the file; the directory must exist).

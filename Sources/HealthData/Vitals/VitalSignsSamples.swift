@@ -1,7 +1,7 @@
 import Foundation
 import TensorCore
 
-/// Sample files of synthetic vital signs: what `semcom samples generate ecg` writes.
+/// Sample files of synthetic vital signs: what `semcom samples generate --kind ecg` writes.
 public enum VitalSignsSamples {
     /// Named artefact presets for sample files.
     public enum NoisePreset: String, Sendable, CaseIterable {

@@ -58,6 +58,9 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
     private var installed: [any Layer<Scalar>]
     /// `installed[i]` when it is a ``Dense`` (cast once per relink, not once per call).
     private var installedDense: [Dense<Scalar>?]
+    /// The layers of ``denseChain`` (from ``installedDense``), kept so that small-batch inference
+    /// builds no array per call; empty when there is no chain.
+    private var chainLayers: [Dense<Scalar>]
     /// The flat parameter list (the source of truth).
     private var storage: [Tensor<Scalar>]
     /// The slice of ``parameters`` owned by each layer.
@@ -70,6 +73,8 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
     /// followed by a ``ReLU``, with matching sizes (all ≥ 1); `nil` otherwise. Such a chain runs
     /// small Float batches through ``SmallDense`` without intermediate tensors.
     private let denseChain: [Int]?
+    /// Whether each layer of ``denseChain`` is followed by a fused ReLU.
+    private let chainReLU: [Bool]
     /// Scratch arrays for the intermediate activations of inference (shared by copies).
     private let pool = BufferPool<Scalar>()
 
@@ -87,6 +92,7 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
         _modify {
             installed = detached
             installedDense = Self.denseView(detached)
+            chainLayers = Self.chainLayers(installedDense, denseChain)
             defer { relink() }
             yield &storage
         }
@@ -104,6 +110,7 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
             installed[i].parameters = Array(storage[ranges[i]])
         }
         installedDense = Self.denseView(installed)
+        chainLayers = Self.chainLayers(installedDense, denseChain)
     }
 
     /// Each layer as a ``Dense`` when it is one.
@@ -132,6 +139,13 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
         }
         self.fusesReLU = fuses
         self.denseChain = Self.plainDenseChain(layers, fusesReLU: fuses)
+        self.chainReLU = denseChain.map { $0.map { fuses[$0] } } ?? []
+        self.chainLayers = Self.chainLayers(installedDense, denseChain)
+    }
+
+    /// The ``Dense`` layers at the indices of `chain` (empty without a chain).
+    private static func chainLayers(_ dense: [Dense<Scalar>?], _ chain: [Int]?) -> [Dense<Scalar>] {
+        chain.map { $0.map { dense[$0]! } } ?? []
     }
 
     /// The ``denseChain`` of `layers`.
@@ -277,12 +291,12 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
     /// A ``Dense`` followed by ``ReLU`` is fused, and the intermediate activations of one call are
     /// recycled for the next (a call allocates little beyond its output once warmed up).
     public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
-        if Scalar.self == Float.self, let chain = denseChain, let first = installedDense[chain[0]],
+        if Scalar.self == Float.self, let first = chainLayers.first,
             input.rank >= 1, input.shape[input.rank - 1] == first.inputSize
         {
             let rows = input.count / first.inputSize
             if rows >= 1 && rows <= SmallDense.preferredMaximumRows {
-                return smallBatch(input, rows: rows, chain: chain)
+                return smallBatch(input, rows: rows)
             }
         }
         var x = input
@@ -314,16 +328,8 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
 
     /// Inference of a plain dense chain (``denseChain``) on a few Float rows (see
     /// ``smallBatchDenseChain(_:layers:relu:rows:)``).
-    private func smallBatch(_ input: Tensor<Scalar>, rows: Int, chain: [Int]) -> Tensor<Scalar> {
-        var layers: [Dense<Scalar>] = []
-        var relu: [Bool] = []
-        layers.reserveCapacity(chain.count)
-        relu.reserveCapacity(chain.count)
-        for i in chain {
-            layers.append(installedDense[i]!)
-            relu.append(fusesReLU[i])
-        }
-        return smallBatchDenseChain(input, layers: layers, relu: relu, rows: rows)
+    private func smallBatch(_ input: Tensor<Scalar>, rows: Int) -> Tensor<Scalar> {
+        smallBatchDenseChain(input, layers: chainLayers, relu: chainReLU, rows: rows)
     }
 
     /// Runs every layer and returns a pullback that also yields per-example parameter gradients.

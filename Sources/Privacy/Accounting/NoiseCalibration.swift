@@ -33,14 +33,6 @@ public enum NoiseCalibration {
         try PrivacyValidation.delta(delta)
         try PrivacyValidation.samplingRate(samplingRate)
         try PrivacyValidation.steps(steps)
-        guard bounds.lowerBound > 0, bounds.upperBound.isFinite else {
-            throw PrivacyError(
-                code: .invalidParameter, message: "noise multiplier bounds must be finite and > 0, got \(bounds)")
-        }
-        guard relativeTolerance > 0, relativeTolerance < 1 else {
-            throw PrivacyError(
-                code: .invalidParameter, message: "relative tolerance must be in (0, 1), got \(relativeTolerance)")
-        }
         guard pldValueDiscretizationInterval > 0, pldValueDiscretizationInterval <= 1 else {
             throw PrivacyError(
                 code: .invalidParameter,
@@ -54,6 +46,39 @@ public enum NoiseCalibration {
                 }
             try tracker.record(noiseMultiplier: sigma, samplingRate: samplingRate, steps: steps)
             return try tracker.epsilon(delta: delta)
+        }
+        return try smallestNoise(
+            targetEpsilon: targetEpsilon, bounds: bounds, relativeTolerance: relativeTolerance,
+            context: "q = \(samplingRate), steps = \(steps), delta = \(delta), \(accountant) accountant",
+            epsilonOf: spent)
+    }
+
+    /// The smallest noise parameter σ in `bounds` (within `relativeTolerance`) whose spent ε,
+    /// given by `epsilonOf`, is ≤ `targetEpsilon`, for any mechanism whose ε decreases in σ
+    /// (the search behind ``noiseMultiplier(targetEpsilon:delta:samplingRate:steps:accountant:bounds:relativeTolerance:pldValueDiscretizationInterval:)``,
+    /// also used for the distributed discrete Gaussian).
+    /// - Parameters:
+    ///   - targetEpsilon: ε > 0.
+    ///   - bounds: the allowed range of σ (finite, > 0).
+    ///   - relativeTolerance: the relative width of the final bracket, in (0, 1).
+    ///   - context: a description of the schedule for the unreachable-target message.
+    ///   - epsilonOf: ε spent with noise σ.
+    /// - Returns: σ with ε(σ) ≤ `targetEpsilon` (`bounds.lowerBound` if that already meets it).
+    /// - Throws: ``PrivacyError`` `.invalidEpsilon`/`.invalidParameter` for bad arguments,
+    ///   `.unreachableTarget` (naming the smallest reachable ε) when `bounds.upperBound` spends
+    ///   more than the target, and whatever `epsilonOf` throws.
+    public static func smallestNoise(
+        targetEpsilon: Double, bounds: ClosedRange<Double>, relativeTolerance: Double = 1e-6, context: String,
+        epsilonOf spent: (Double) throws -> Double
+    ) throws -> Double {
+        try PrivacyValidation.epsilon(targetEpsilon)
+        guard bounds.lowerBound > 0, bounds.upperBound.isFinite else {
+            throw PrivacyError(
+                code: .invalidParameter, message: "noise multiplier bounds must be finite and > 0, got \(bounds)")
+        }
+        guard relativeTolerance > 0, relativeTolerance < 1 else {
+            throw PrivacyError(
+                code: .invalidParameter, message: "relative tolerance must be in (0, 1), got \(relativeTolerance)")
         }
         var low = Swift.min(Swift.max(1, bounds.lowerBound), bounds.upperBound)
         var high = low
@@ -78,8 +103,8 @@ public enum NoiseCalibration {
                         code: .unreachableTarget,
                         message:
                             "target epsilon \(targetEpsilon) is unreachable with noise multiplier ≤ \(bounds.upperBound) "
-                            + "(q = \(samplingRate), steps = \(steps), delta = \(delta), \(accountant) accountant); "
-                            + "the smallest reachable epsilon is \(best)")
+                            + "(\(context)); the smallest reachable epsilon is \(best): targets ≥ \(best) are reachable "
+                            + "(or allow more noise, fewer steps or a smaller sampling rate)")
                 }
                 let next = Swift.min(bounds.upperBound, high * 2)
                 if try spent(next) <= targetEpsilon {

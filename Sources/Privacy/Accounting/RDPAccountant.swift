@@ -47,9 +47,24 @@ public struct RDPAccountant: PrivacyAccountant, Sendable, Hashable {
         concentratedRho += rho * Double(steps)
     }
 
+    /// Records `steps` applications of a Laplace mechanism (its RDP curve, Mironov 2017,
+    /// Proposition 6; see ``LaplaceMechanism/renyiDivergence(order:)``).
+    /// - Throws: ``PrivacyError`` with `.invalidSteps` for steps < 1.
+    public mutating func recordLaplace(_ mechanism: LaplaceMechanism, steps: Int = 1) throws {
+        try PrivacyValidation.steps(steps)
+        if laplaceRDP.isEmpty { laplaceRDP = [Double](repeating: 0, count: orders.count) }
+        for i in orders.indices {
+            laplaceRDP[i] += Double(steps) * mechanism.renyiDivergence(order: orders[i])
+        }
+    }
+
+    /// Σ of the recorded Laplace mechanisms' RDP at each of ``orders`` (empty when none).
+    public private(set) var laplaceRDP: [Double] = []
+
     /// The total RDP at each of ``orders``, `[orders.count]`.
     public var rdp: [Double] {
         var total = orders.map { concentratedRho * $0 }
+        for i in laplaceRDP.indices { total[i] += laplaceRDP[i] }
         for entry in history {
             let values = RDPAnalysis.subsampledGaussian(
                 samplingRate: entry.samplingRate, noiseMultiplier: entry.noiseMultiplier, steps: entry.steps,

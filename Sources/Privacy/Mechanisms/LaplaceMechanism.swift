@@ -1,3 +1,4 @@
+import RealModule
 import TensorCore
 
 /// The Laplace mechanism: add Laplace(0, b) noise with b = Δ₁/ε to each coordinate of a query
@@ -31,6 +32,26 @@ public struct LaplaceMechanism: Sendable, Hashable {
 
     /// ε-DP.
     public var privacy: PrivacyGuarantee { .pure(epsilon: epsilon) }
+
+    /// Rényi DP of order α (Mironov 2017, "Rényi Differential Privacy", Proposition 6), with
+    /// λ = b/Δ₁ = 1/ε:
+    ///
+    ///     ε(α) = 1/(α−1) · log( α/(2α−1)·e^{(α−1)/λ} + (α−1)/(2α−1)·e^{−α/λ} )
+    ///
+    /// It increases from the KL divergence 1/λ + e^{−1/λ} − 1 (α → 1) to ε (α → ∞); composing
+    /// Laplace mechanisms through RDP (``RDPAccountant/recordLaplace(_:steps:)``) is much tighter
+    /// than adding up the ε's when there are many of them.
+    /// - Parameter order: α > 1 (`.infinity` gives ε).
+    /// - Returns: ε(α) in nats.
+    public func renyiDivergence(order alpha: Double) -> Double {
+        precondition(alpha > 1, "Rényi order must be > 1, got \(alpha)")
+        if alpha.isInfinite { return epsilon }
+        let inverseLambda = epsilon  // 1/λ = Δ₁/b = ε
+        // log of the first term, plus log(1 + ratio of the second to the first) for stability.
+        let first = Double.log(alpha / (2 * alpha - 1)) + (alpha - 1) * inverseLambda
+        let ratio = (alpha - 1) / alpha * Double.exp(-(2 * alpha - 1) * inverseLambda)
+        return (first + Double.log(onePlus: ratio)) / (alpha - 1)
+    }
 
     /// Adds independent Laplace(0, b) noise to every element.
     /// - Parameters:

@@ -27,8 +27,9 @@ public struct SecureAggregationClient: Sendable {
     /// The session's public parameters.
     public let parameters: SecureAggregationParameters
 
-    private let encryptionKey: Curve25519.KeyAgreement.PrivateKey
-    private let maskingKey: Curve25519.KeyAgreement.PrivateKey
+    /// The two key pairs (and any X25519 agreements cached for the federation).
+    private let keyring: SecureAggregationKeyring
+    private var maskingKey: Curve25519.KeyAgreement.PrivateKey { keyring.maskingKey }
     private let graph: SecureAggregationGraph
     private var peers: [Int: SecureAggregationKeyAdvertisement] = [:]
     /// Peer ID → the key that opens the shares that peer encrypted for this client.
@@ -47,18 +48,28 @@ public struct SecureAggregationClient: Sendable {
     public init<G: RandomNumberGenerator>(id: Int, parameters: SecureAggregationParameters, using rng: inout G) {
         precondition(
             id >= 0 && id < parameters.clientCount, "Client ID \(id) is outside 0..<\(parameters.clientCount)")
+        self.init(id: id, parameters: parameters, keyring: SecureAggregationKeyring(using: &rng))
+    }
+
+    /// Creates a client with the long-term keys of a federation (see ``SecureAggregationKeyring``):
+    /// agreements cached in the keyring (``SecureAggregationKeyring/agree(with:clientID:parameters:)``)
+    /// are not recomputed; the session's keys are derived from them with this session's salt.
+    /// - Parameters:
+    ///   - id: the client's ID, in `0..<parameters.clientCount`.
+    ///   - parameters: the session parameters (a new `sessionID` per round).
+    ///   - keyring: the client's keys, rotated after any session it dropped out of.
+    public init(id: Int, parameters: SecureAggregationParameters, keyring: SecureAggregationKeyring) {
+        precondition(
+            id >= 0 && id < parameters.clientCount, "Client ID \(id) is outside 0..<\(parameters.clientCount)")
         self.id = id
         self.parameters = parameters
         graph = SecureAggregationGraph(parameters: parameters)
-        encryptionKey = SecureAggregationKeys.makePrivateKey(using: &rng)
-        maskingKey = SecureAggregationKeys.makePrivateKey(using: &rng)
+        self.keyring = keyring
     }
 
     /// Round 0: the public keys to send to the server.
     public func advertisement() -> SecureAggregationKeyAdvertisement {
-        SecureAggregationKeyAdvertisement(
-            clientID: id, encryptionPublicKey: Array(encryptionKey.publicKey.rawRepresentation),
-            maskingPublicKey: Array(maskingKey.publicKey.rawRepresentation))
+        keyring.advertisement(clientID: id)
     }
 
     /// Round 1: shares this client's masking secret key and a fresh self-mask seed with its neighbours
@@ -136,9 +147,9 @@ public struct SecureAggregationClient: Sendable {
                 continue
             }
             let peerKey = try SecureAggregationKeys.publicKey(ad.encryptionPublicKey, field: "encryption key")
-            let (key, openingKey) = try SecureAggregationKeys.shareEncryptionKeys(
-                privateKey: encryptionKey, peerPublicKey: peerKey, ownID: id, peerID: ad.clientID,
-                parameters: parameters)
+            let (key, openingKey) = SecureAggregationKeys.shareEncryptionKeys(
+                sharedSecret: try keyring.encryptionSecret(peerKey, raw: ad.encryptionPublicKey), ownID: id,
+                peerID: ad.clientID, parameters: parameters)
             openingKeys[ad.clientID] = openingKey
             var plaintext: [UInt8] = []
             SecureAggregationBytes.append(UInt32(id), to: &plaintext)
@@ -222,9 +233,11 @@ public struct SecureAggregationClient: Sendable {
             subtract: false, mask: modulusMask)
         for peer in u2 where peer != id {
             // Peers are in U1 (checked above), so their masking keys parsed in shareKeys.
-            let peerKey = try SecureAggregationKeys.publicKey(peers[peer]?.maskingPublicKey ?? [], field: "masking key")
-            let key = try SecureAggregationKeys.pairwiseMaskKey(
-                privateKey: maskingKey, peerPublicKey: peerKey, ownID: id, peerID: peer, parameters: parameters)
+            let raw = peers[peer]?.maskingPublicKey ?? []
+            let peerKey = try SecureAggregationKeys.publicKey(raw, field: "masking key")
+            let key = SecureAggregationKeys.pairwiseMaskKey(
+                sharedSecret: try keyring.maskingSecret(peerKey, raw: raw), ownID: id, peerID: peer,
+                parameters: parameters)
             SecureAggregationModular.accumulate(
                 &masked, SecureAggregationKeys.mask(key: key, count: length, modulusMask: modulusMask),
                 subtract: peer < id, mask: modulusMask)

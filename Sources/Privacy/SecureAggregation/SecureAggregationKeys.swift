@@ -76,11 +76,27 @@ enum SecureAggregationKeys {
         privateKey: Curve25519.KeyAgreement.PrivateKey, peerPublicKey: Curve25519.KeyAgreement.PublicKey,
         ownID: Int, peerID: Int, parameters: SecureAggregationParameters
     ) throws -> SymmetricKey {
+        pairwiseMaskKey(
+            sharedSecret: try agreement(privateKey, peerPublicKey), ownID: ownID, peerID: peerID,
+            parameters: parameters)
+    }
+
+    /// The pairwise mask key from an X25519 shared secret already computed (e.g. cached for a
+    /// federation by ``SecureAggregationKeyring``); identical to the one derived from the key pair.
+    static func pairwiseMaskKey(
+        sharedSecret: SymmetricKey, ownID: Int, peerID: Int, parameters: SecureAggregationParameters
+    ) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: sharedSecret, salt: sessionSalt(parameters),
+            info: info("SemCom SecAgg v1 pairwise mask", min(ownID, peerID), max(ownID, peerID)), outputByteCount: 32)
+    }
+
+    /// The raw X25519 shared secret X25519(private, peer) as HKDF input key material.
+    static func agreement(
+        _ privateKey: Curve25519.KeyAgreement.PrivateKey, _ peerPublicKey: Curve25519.KeyAgreement.PublicKey
+    ) throws -> SymmetricKey {
         let secret = try privateKey.sharedSecretFromKeyAgreement(with: peerPublicKey)
-        return secret.hkdfDerivedSymmetricKey(
-            using: SHA256.self, salt: sessionSalt(parameters),
-            sharedInfo: info("SemCom SecAgg v1 pairwise mask", min(ownID, peerID), max(ownID, peerID)),
-            outputByteCount: 32)
+        return secret.withUnsafeBytes { SymmetricKey(data: $0) }
     }
 
     /// The self-mask key of client u: HKDF(b_u, salt, "self mask" ‖ u ‖ u).
@@ -90,20 +106,19 @@ enum SecureAggregationKeys {
             info: info("SemCom SecAgg v1 self mask", clientID, clientID), outputByteCount: 32)
     }
 
-    /// The keys encrypting shares between two clients, from one X25519 agreement: the key for
-    /// `ownID → peerID` (sealing) and for `peerID → ownID` (opening), each
-    /// HKDF(X25519(c_own, c_peer), salt, "share encryption" ‖ sender ‖ recipient).
+    /// The keys encrypting shares between two clients, from one X25519 agreement (already
+    /// computed, possibly cached for the federation): the key for `ownID → peerID` (sealing) and
+    /// for `peerID → ownID` (opening), each HKDF(X25519(c_own, c_peer), salt, "share encryption" ‖
+    /// sender ‖ recipient).
     static func shareEncryptionKeys(
-        privateKey: Curve25519.KeyAgreement.PrivateKey, peerPublicKey: Curve25519.KeyAgreement.PublicKey,
-        ownID: Int, peerID: Int, parameters: SecureAggregationParameters
-    ) throws -> (sealing: SymmetricKey, opening: SymmetricKey) {
-        let secret = try privateKey.sharedSecretFromKeyAgreement(with: peerPublicKey)
+        sharedSecret: SymmetricKey, ownID: Int, peerID: Int, parameters: SecureAggregationParameters
+    ) -> (sealing: SymmetricKey, opening: SymmetricKey) {
         let salt = sessionSalt(parameters)
-        let sealing = secret.hkdfDerivedSymmetricKey(
-            using: SHA256.self, salt: salt, sharedInfo: info("SemCom SecAgg v1 share encryption", ownID, peerID),
+        let sealing = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: sharedSecret, salt: salt, info: info("SemCom SecAgg v1 share encryption", ownID, peerID),
             outputByteCount: 32)
-        let opening = secret.hkdfDerivedSymmetricKey(
-            using: SHA256.self, salt: salt, sharedInfo: info("SemCom SecAgg v1 share encryption", peerID, ownID),
+        let opening = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: sharedSecret, salt: salt, info: info("SemCom SecAgg v1 share encryption", peerID, ownID),
             outputByteCount: 32)
         return (sealing, opening)
     }

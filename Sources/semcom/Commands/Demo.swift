@@ -30,6 +30,12 @@ extension SemCom {
         @Option(help: "The tabular knowledge base of the end-to-end link.")
         var kb: String = "KnowledgeBases/bcwd-tabular.semkb"
 
+        @Option(help: "The pose knowledge base (skipped when missing).")
+        var poseKB: String = "KnowledgeBases/pose-activity.semkb"
+
+        @Option(help: "The clinical-text knowledge base of the notes section (skipped when absent).")
+        var textKB: String = "KnowledgeBases/clinical-triage.semkb"
+
         @Option(help: "Directory of the HTML report (index.html and SVG plots).")
         var report: String = "semcom-report"
 
@@ -59,7 +65,13 @@ extension SemCom {
                         + "  \(format(row.accuracyMean)) ± \(format(row.accuracyStd))")
             }
             print("\nReference (scikit-learn 1.5.2, same task): linear SVM 0.966 ± 0.014, logistic regression 0.965 ± 0.013")
-            try runLink(classifiers: rows)
+            print("\n" + FederatedDemo.heading)
+            let federated = try FederatedDemo.run(seed: global.seed, progress: { global.progress($0) })
+            print(federated.table)
+            var keyRNG = Xoshiro256(seed: global.seed &+ 2)
+            let keyGeneration = try KeyGenerationDemo.run(sessions: 100, using: &keyRNG)
+            print("\n" + KeyGenerationDemo.render(keyGeneration))
+            try runLink(classifiers: rows, extraSections: [federated.section, KeyGenerationDemo.section(keyGeneration)])
             if let json {
                 try ResultDocument(
                     command: "demo", seed: global.seed,
@@ -84,24 +96,41 @@ extension SemCom {
 
         /// The end-to-end semantic link of the shipped knowledge base over AWGN and Rayleigh fading,
         /// against raw transmission and eavesdroppers, printed and written as an HTML report.
-        private func runLink(classifiers: [BCWDClassifiers.Evaluation]) throws {
+        private func runLink(classifiers: [BCWDClassifiers.Evaluation], extraSections: [any ReportSection] = []) throws {
             guard FileManager.default.fileExists(atPath: kb) else {
                 print("\n(\(kb) not found: run the demo from the repository's root for the semantic-link part)")
                 return
             }
-            print("\nSemantic link — \(kb) over AWGN and Rayleigh block fading (CSI), vs raw transmission and eavesdroppers")
+            print("\nSemantic link — \(kb) over AWGN and Rayleigh block fading with and without CSI, vs raw transmission and eavesdroppers")
             let knowledgeBase = try KnowledgeBase(contentsOfFile: kb)
             let configuration = EvaluationConfiguration(
-                channels: try ChannelSpec.parseList("awgn,rayleigh"), snrDecibels: [-10, -5, 0, 5, 10, 20])
+                channels: try ChannelSpec.parseList("awgn,rayleigh,rayleigh-nocsi"), snrDecibels: [-10, -5, 0, 5, 10, 20])
             var rng = Xoshiro256(seed: global.seed &+ 1)
             let (result, setup) = try TabularLinkEvaluation.run(
                 knowledgeBase: knowledgeBase, configuration: configuration, using: &rng,
                 progress: { global.progress($0) })
             print(EvaluationTable.render(result, setup: setup))
+            var poseSections: [any ReportSection] = []
+            if FileManager.default.fileExists(atPath: poseKB) {
+                print("\nPose — \(poseKB): activity and fall detection over AWGN, privacy of the symbols")
+                var poseRNG = Xoshiro256(seed: global.seed &+ 2)
+                let pose = try PoseDemo.run(knowledgeBasePath: poseKB, using: &poseRNG, progress: { global.progress($0) })
+                print(pose.text)
+                poseSections = pose.sections
+            }
             let vitals = try vitalsSection()
             let classifierRows = classifiers.map {
                 "<tr><td>\($0.model)</td><td>\($0.folds)</td><td>\(format($0.accuracyMean)) ± \(format($0.accuracyStd))</td></tr>"
             }.joined()
+            var textSections: [any ReportSection] = []
+            if FileManager.default.fileExists(atPath: textKB) {
+                print("\nClinical notes — \(textKB) over AWGN, clean and with semantic noise, vs raw transmission and eavesdroppers")
+                let text = try ClinicalTextDemo.run(
+                    knowledgeBasePath: textKB, cleanKnowledgeBasePath: textKB.replacingOccurrences(of: ".semkb", with: "-clean.semkb"),
+                    seed: global.seed &+ 2, progress: { global.progress($0) })
+                print(text.text)
+                textSections = text.sections
+            }
             let written = try HTMLReport(
                 title: "SemCom demo report",
                 summary: """
@@ -117,9 +146,9 @@ extension SemCom {
                     EvaluationReportSection(
                         result: result, title: "Breast Cancer Wisconsin — tabular semantic link", filePrefix: "bcwd",
                         summary: "Test split recorded in the knowledge base (\(setup.testCount) records); "
-                            + "raw task model trained on \(setup.trainCount) clean records; "
+                            + "raw task model fitted on \(setup.trainCount) clean records: \(setup.rawTaskModel ?? "mlp-16"); "
                             + "naive eavesdropper: \(setup.eavesdropper)."),
-                ] + (vitals.map { [$0] } ?? [])
+                ] + poseSections + textSections + (vitals.map { [$0] } ?? []) + extraSections
             ).write(toDirectory: report)
             print("report: \(report)/index.html (\(written.count) files)")
         }

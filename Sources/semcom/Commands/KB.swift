@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
+import ClinicalTextCodec
+import HealthData
 import KnowledgeBase
+import PoseCodec
 import TabularCodec
 import VitalSignsCodec
 
@@ -23,13 +26,19 @@ extension SemCom.KB {
                 The shipped BCWD knowledge base is rebuilt by: semcom kb build --modality tabular \
                 --data Samples/bcwd/breast-cancer-wisconsin.data --schema Samples/bcwd/bcwd.schema.json \
                 --seed 0 --out KnowledgeBases/bcwd-tabular.semkb
+                The shipped pose knowledge base (generated data, no --data) is rebuilt by: semcom kb build \
+                --modality pose --seed 0 --out KnowledgeBases/pose-activity.semkb
+                The shipped clinical-triage knowledge base is rebuilt by: semcom kb build --modality text \
+                --data Samples/notes/clinical-notes.jsonl --seed 0 --channel-uses 16 --epochs 60 \
+                --out KnowledgeBases/clinical-triage.semkb (add --training-noise none for the codec trained \
+                without semantic noise).
                 The vital-sign knowledge bases (trained on synthetic ECG, no --data) are rebuilt by: \
                 semcom kb build --modality vitals-rhythm --seed 0 --out KnowledgeBases/vitals-rhythm.semkb and \
                 semcom kb build --modality vitals-waveform --seed 0 --out KnowledgeBases/vitals-waveform.semkb
                 """)
 
         enum Modality: String, ExpressibleByArgument, CaseIterable {
-            case tabular
+            case tabular, pose, text
             case vitalsRhythm = "vitals-rhythm"
             case vitalsWaveform = "vitals-waveform"
         }
@@ -39,7 +48,7 @@ extension SemCom.KB {
         @Option(help: "The modality of the data: \(Modality.allCases.map(\.rawValue).joined(separator: ", ")).")
         var modality: Modality
 
-        @Option(help: "The data file (CSV described by --schema; tabular only).")
+        @Option(help: "The data file (tabular: CSV described by --schema; text: JSONL notes; pose, vitals: none, generated).")
         var data: String?
 
         @Option(help: "The table schema (JSON; tabular only).")
@@ -48,40 +57,80 @@ extension SemCom.KB {
         @Option(help: "Where to write the knowledge base (.semkb).")
         var out: String
 
-        @Option(help: "Complex channel uses per record (tabular, default 4) or per window (vitals-rhythm 16, vitals-waveform 32).")
+        @Option(help: "Complex channel uses per record (default: 4 tabular, 8 pose, 8 text) or per window (16 vitals-rhythm, 32 vitals-waveform).")
         var channelUses: Int?
 
-        @Option(help: "Training epochs (default: tabular 150, vitals-rhythm 120, vitals-waveform 150).")
+        @Option(help: "Training epochs (default: 150 tabular, 40 pose, 40 text, 120 vitals-rhythm, 150 vitals-waveform).")
         var epochs: Int?
 
+        @Option(help: "Pose: generated subjects (default 160).")
+        var subjects: Int?
+
+        @Option(help: "Pose: clips per subject and activity (default 4).")
+        var clipsPerActivity: Int?
+
+        @Option(help: "Pose: the gradient-reversal weight λ of the height/wingspan adversary (default 0.5; 0 disables it).")
+        var adversaryWeight: Float?
+
+        @Option(help: "Text: the noise-aware-training spec (name:rate,…), or none for a codec trained on clean notes.")
+        var trainingNoise: String = ClinicalTextCodecConfiguration.defaultTrainingNoise
+
         func validate() throws {
-            if let channelUses, !(channelUses >= 1 && channelUses <= 1024) {
+            if let channelUses, !(1...1024).contains(channelUses) {
                 throw ValidationError("--channel-uses must be in 1…1024, got \(channelUses)")
             }
             if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-            if modality == .tabular && (data == nil || schema == nil) {
-                throw ValidationError("--modality tabular needs --data and --schema")
-            }
-            if modality != .tabular && (data != nil || schema != nil) {
-                throw ValidationError("--modality \(modality.rawValue) trains on synthetic ECG; it takes no --data or --schema")
+            switch modality {
+            case .text:
+                guard data != nil else { throw ValidationError("--modality text needs --data (JSONL notes)") }
+                guard schema == nil, subjects == nil, clipsPerActivity == nil, adversaryWeight == nil else {
+                    throw ValidationError("--schema, --subjects, --clips-per-activity and --adversary-weight do not apply to text")
+                }
+                if trainingNoise != "none" {
+                    do {
+                        _ = try ClinicalTextNoise(spec: trainingNoise, lexicon: .standard)
+                    } catch {
+                        throw ValidationError("--training-noise: \(error)")
+                    }
+                }
+            case .tabular:
+                guard data != nil, schema != nil else { throw ValidationError("--modality tabular needs --data and --schema") }
+                guard subjects == nil, clipsPerActivity == nil, adversaryWeight == nil else {
+                    throw ValidationError("--subjects, --clips-per-activity and --adversary-weight are pose options")
+                }
+            case .pose:
+                guard data == nil, schema == nil else {
+                    throw ValidationError("--modality pose trains on generated data; it takes no --data or --schema")
+                }
+                if let subjects, !(4...100_000).contains(subjects) { throw ValidationError("--subjects must be in 4…100000, got \(subjects)") }
+                if let clipsPerActivity, !(1...1000).contains(clipsPerActivity) {
+                    throw ValidationError("--clips-per-activity must be in 1…1000, got \(clipsPerActivity)")
+                }
+                if let adversaryWeight, !(adversaryWeight >= 0 && adversaryWeight <= 100) {
+                    throw ValidationError("--adversary-weight must be in 0…100, got \(adversaryWeight)")
+                }
+            case .vitalsRhythm, .vitalsWaveform:
+                guard data == nil, schema == nil else {
+                    throw ValidationError("--modality \(modality.rawValue) trains on synthetic ECG; it takes no --data or --schema")
+                }
+                guard subjects == nil, clipsPerActivity == nil, adversaryWeight == nil else {
+                    throw ValidationError("--subjects, --clips-per-activity and --adversary-weight are pose options")
+                }
             }
         }
 
         func run() throws {
             global.apply()
-            switch modality {
-            case .vitalsRhythm: return try buildRhythm()
-            case .vitalsWaveform: return try buildWaveform()
-            case .tabular: break
-            }
+            if modality == .pose { return try runPose() }
+            if modality == .text { return try buildText() }
+            if modality == .vitalsRhythm { return try buildRhythm() }
+            if modality == .vitalsWaveform { return try buildWaveform() }
             guard let data, let schema else { throw ValidationError("--modality tabular needs --data and --schema") }
-            let channelUses = self.channelUses ?? 4
-            let epochs = self.epochs ?? 150
             let tableSchema = try TableSchema(contentsOfFile: schema)
             var configuration = TabularCodecConfiguration.default
             configuration.seed = global.seed
-            configuration.channelUsesPerSample = channelUses
-            configuration.epochs = epochs
+            configuration.channelUsesPerSample = channelUses ?? configuration.channelUsesPerSample
+            configuration.epochs = epochs ?? configuration.epochs
             let (kb, report) = try TabularKnowledgeBase.build(
                 dataPath: data, schema: tableSchema, configuration: configuration, progress: { global.progress($0) })
             try kb.write(to: out)
@@ -92,6 +141,27 @@ extension SemCom.KB {
             }
         }
 
+        private func runPose() throws {
+            var configuration = PoseCodecConfiguration.default
+            configuration.seed = global.seed
+            configuration.channelUsesPerSample = channelUses ?? configuration.channelUsesPerSample
+            configuration.epochs = epochs ?? configuration.epochs
+            configuration.dataset.subjects = subjects ?? configuration.dataset.subjects
+            configuration.dataset.clipsPerActivity = clipsPerActivity ?? configuration.dataset.clipsPerActivity
+            configuration.adversaryWeight = adversaryWeight ?? configuration.adversaryWeight
+            let (kb, report) = PoseKnowledgeBase.build(configuration: configuration, progress: { global.progress($0) })
+            try kb.write(to: out)
+            print("wrote \(out): \(report.trainClips) train clips (\(report.trainSubjects) subjects) / \(report.testClips) test clips (\(report.testSubjects) other subjects)")
+            print("fingerprint \(report.fingerprint.hexString)")
+            for (snr, e) in report.evaluations {
+                print("  awgn \(snr) dB: accuracy \(String(format: "%.3f", e.accuracy)), fall recall \(e.fallRecall.map { String(format: "%.3f", $0) } ?? "-"), fall false alarms \(e.fallFalseAlarmRate.map { String(format: "%.3f", $0) } ?? "-")")
+            }
+            for row in report.privacy {
+                print("  privacy \(row.view) → \(row.target): attacker MAE \(String(format: "%.4f", row.result.meanAbsoluteError)) m, mean predictor \(String(format: "%.4f", row.result.meanPredictorError)) m, ratio \(String(format: "%.3f", row.result.ratio))")
+            }
+        }
+
+        /// `--modality vitals-rhythm`: the rhythm/heart-rate codec trained on synthetic ECG.
         private func buildRhythm() throws {
             var configuration = RhythmCodecConfiguration.default
             configuration.seed = global.seed
@@ -106,6 +176,7 @@ extension SemCom.KB {
             }
         }
 
+        /// `--modality vitals-waveform`: the ECG waveform codec trained on synthetic ECG.
         private func buildWaveform() throws {
             var configuration = WaveformCodecConfiguration.default
             configuration.seed = global.seed
@@ -119,6 +190,30 @@ extension SemCom.KB {
                 print("  awgn \(snr) dB: PRD mean \(String(format: "%.2f", e.meanPRD)) %, median \(String(format: "%.2f", e.medianPRD)) %, R-peak F1 \(String(format: "%.4f", e.peakF1))")
             }
         }
+
+        /// `--modality text`: a clinical-text knowledge base from JSONL notes.
+        private func buildText() throws {
+            var configuration = ClinicalTextCodecConfiguration.default
+            configuration.seed = global.seed
+            if let channelUses { configuration.channelUsesPerSample = channelUses }
+            if let epochs { configuration.epochs = epochs }
+            configuration.trainingNoise = trainingNoise == "none" ? nil : trainingNoise
+            if configuration.trainingNoise == nil { configuration.name = "clinical-triage-clean" }
+            let (kb, report) = try ClinicalTextKnowledgeBase.build(
+                dataPath: data!, configuration: configuration, progress: { global.progress($0) })
+            try kb.write(to: out)
+            if report.truncatedCount > 0 {
+                FileHandle.standardError.write(
+                    Data("warning: \(report.truncatedCount) notes longer than \(configuration.maximumBytes) bytes were truncated\n".utf8))
+            }
+            print("wrote \(out): \(report.noteCount) notes (\(report.trainCount) train / \(report.testCount) test)")
+            print("fingerprint \(report.fingerprint.hexString)")
+            for (channel, snr, noise, evaluation) in report.evaluations {
+                print(
+                    "  \(channel) \(snr) dB, noise \(noise): triage accuracy \(String(format: "%.3f", evaluation.triageAccuracy)), "
+                        + "concept F1 \(String(format: "%.3f", evaluation.conceptF1))")
+            }
+        }
     }
 
     /// `semcom kb inspect`: prints a knowledge base's manifest and sections.
@@ -129,7 +224,12 @@ extension SemCom.KB {
         var path: String
 
         func run() throws {
-            print(TabularKnowledgeBase.inspect(try KnowledgeBase(contentsOfFile: path)))
+            let kb = try KnowledgeBase(contentsOfFile: path)
+            switch kb.manifest.modality {
+            case .text: print(ClinicalTextKnowledgeBase.inspect(kb))
+            case .vitals: print(TabularKnowledgeBase.inspect(kb) + "\n" + VitalsKnowledgeBase.codecSummary(kb))
+            default: print(TabularKnowledgeBase.inspect(kb))
+            }
         }
     }
 
@@ -143,7 +243,13 @@ extension SemCom.KB {
         var path: String
 
         func run() throws {
-            print(try TabularKnowledgeBase.verify(contentsOfFile: path))
+            let modality = try? KnowledgeBase(contentsOfFile: path).manifest.modality
+            switch modality {
+            case .pose: print(try PoseKnowledgeBase.verify(contentsOfFile: path))
+            case .text: print(try ClinicalTextKnowledgeBase.verify(contentsOfFile: path))
+            case .vitals: print(try VitalsKnowledgeBase.verify(contentsOfFile: path))
+            default: print(try TabularKnowledgeBase.verify(contentsOfFile: path))
+            }
         }
     }
 }

@@ -91,6 +91,10 @@ import Testing
             #expect(high.status == "unreached")
             #expect(high.ratio == nil)
         }
+        // The tolerance is one binomial standard error of the test records at the semantic accuracy.
+        let n = Double(F.bcwd.test.count)
+        #expect(abs(high.tolerance - (semantic.accuracy * (1 - semantic.accuracy) / n).squareRoot()) < 1e-12)
+        #expect(high.toleranceRule.contains("standard error") && high.scheme == .semantic)
         let low = try #require(comparisons.first { $0.snrDecibels == -20 })
         #expect(low.semanticAccuracy == F.row(F.awgnResult, .semantic, snr: -20)?.accuracy)
     }

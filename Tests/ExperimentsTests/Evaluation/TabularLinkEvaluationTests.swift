@@ -1,6 +1,7 @@
 import Experiments
 import Foundation
 import KnowledgeBase
+import TabularCodec
 import TensorCore
 import Testing
 
@@ -21,9 +22,11 @@ import Testing
         // The KB itself stands in for the naive eavesdropper's KB, which keeps the test fast.
         let (result, setup) = try TabularLinkEvaluation.run(
             knowledgeBase: kb, eavesdropperKnowledgeBase: kb, configuration: configuration, using: &rng)
-        #expect(setup.testCount == 137 && setup.trainCount == 546 && setup.channelUsesPerSample == 4)
+        // 546 training records, of which the KB holds 110 out for validation.
+        #expect(setup.testCount == 137 && setup.trainCount == 436 && setup.channelUsesPerSample == 4)
         let clean = try #require(setup.rawTaskModelCleanAccuracy)
         #expect(clean > 0.9)
+        #expect(setup.rawTaskModel?.contains("validation") == true)
 
         func row(_ scheme: String, _ snr: Double) throws -> EvaluationRow {
             try #require(result.rows.first { $0.scheme.rawValue == scheme && $0.snrDecibels == snr })
@@ -43,5 +46,32 @@ import Testing
         #expect(try row("raw-ideal", 20).channelUsesPerSample == (36 / log2(1 + 100)).rounded(.up))
         _ = try row("eavesdropper-naive", 20)
         _ = try row("eavesdropper-adaptive", 20)
+        // The rate-adaptive link uses the k its rate table picks (validation split) for each SNR.
+        let table = try #require(setup.rateTable)
+        for snr in [-15.0, 20] {
+            let adaptive = try row("semantic-adaptive", snr)
+            #expect(Int(adaptive.channelUsesPerSample) == table.channelUses(channel: "awgn", snrDecibels: snr))
+        }
+        #expect(try row("semantic-adaptive", 20).accuracy >= 0.93)
+        #expect(result.comparisons.filter { $0.scheme == .semanticAdaptive }.count == 2)
+    }
+
+    /// Over Rayleigh fading without CSI the semantic row is the KB's non-coherent head: far above
+    /// chance at 20 dB, while the raw receiver (no pilots, gains assumed 1) fails.
+    @Test func noncoherentHeadCarriesTheLinkWithoutCSI() throws {
+        let previous = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(Self.root)
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        let kb = try KnowledgeBase(contentsOfFile: "KnowledgeBases/bcwd-tabular.semkb")
+        let configuration = EvaluationConfiguration(
+            channels: [try ChannelSpec.parse("rayleigh-nocsi")], snrDecibels: [20], semanticPasses: 2,
+            adaptiveEavesdropper: nil)
+        var rng = Xoshiro256(seed: 4)
+        let (result, _) = try TabularLinkEvaluation.run(
+            knowledgeBase: kb, eavesdropperKnowledgeBase: kb, compareRaw: false, configuration: configuration,
+            using: &rng)
+        let semantic = try #require(result.rows.first { $0.scheme == .semantic })
+        #expect(semantic.balancedAccuracy > 0.5 + 5 * (0.25 / 137).squareRoot())
+        #expect(!result.rows.contains { $0.scheme == .semanticAdaptive })
     }
 }

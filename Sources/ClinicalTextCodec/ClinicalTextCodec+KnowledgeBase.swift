@@ -1,0 +1,150 @@
+// Rebuilding a clinical-text codec from its knowledge base.
+
+import HealthData
+import KnowledgeBase
+import NeuralNet
+import SemanticCodec
+import TensorCore
+
+extension ClinicalTextCodec {
+    /// Rebuilds the codec — vocabulary, synonym sets, featurizer, encoder and decoder — from a
+    /// knowledge base written by ``ClinicalTextKnowledgeBase``.
+    /// - Throws: ``ClinicalTextCodecError`` naming the section: `missingSection` for an absent
+    ///   section or manifest entry, `sectionMismatch` for another modality, an unknown layer kind,
+    ///   or tensor shapes that do not chain (bytes → features → hidden → 2·k → 3 + 3·concepts).
+    public init(knowledgeBase kb: KnowledgeBase) throws(ClinicalTextCodecError) {
+        typealias Names = ClinicalTextKnowledgeBase.SectionName
+        let manifest = KnowledgeBase.manifestSectionName
+        guard kb.manifest.modality == .text else {
+            throw ClinicalTextCodecError(
+                code: .sectionMismatch, message: "modality is '\(kb.manifest.modality)', expected 'text'", section: manifest)
+        }
+        func vocabulary(_ name: String) throws(ClinicalTextCodecError) -> [String] {
+            guard let v = kb.vocabulary(named: name) else { throw missing(name, "vocabulary") }
+            return v.tokens
+        }
+        func sets(_ name: String) throws(ClinicalTextCodecError) -> [[String]] {
+            guard let s = kb.synonymSets(named: name) else { throw missing(name, "synonym sets") }
+            return s
+        }
+        let ids = try vocabulary(Names.concepts)
+        let categories = try sets(Names.categories)
+        let synonyms = try sets(Names.synonyms)
+        guard categories.count == ids.count, synonyms.count == ids.count else {
+            throw ClinicalTextCodecError(
+                code: .sectionMismatch,
+                message: "\(ids.count) concepts but \(categories.count) category and \(synonyms.count) synonym sets",
+                section: Names.synonyms)
+        }
+        var concepts: [ClinicalConcept] = []
+        for (index, id) in ids.enumerated() {
+            guard let category = categories[index].first.flatMap(ClinicalConceptCategory.init(rawValue:)) else {
+                throw ClinicalTextCodecError(
+                    code: .sectionMismatch, message: "concept '\(id)' has category \(categories[index]), expected one of \(ClinicalConceptCategory.allCases.map(\.rawValue))",
+                    section: Names.categories)
+            }
+            concepts.append(ClinicalConcept(id: id, category: category, synonyms: synonyms[index], heldOutSynonyms: []))
+        }
+        let vitalSets = try sets(Names.vitalMentions)
+        guard vitalSets.count == VitalSign.allCases.count else {
+            throw ClinicalTextCodecError(
+                code: .sectionMismatch, message: "\(vitalSets.count) vital-mention sets, expected \(VitalSign.allCases.count)",
+                section: Names.vitalMentions)
+        }
+        let lexicon = ClinicalLexicon(
+            concepts: concepts, negationCues: try vocabulary(Names.negationCues),
+            scopeTerminators: try vocabulary(Names.scopeTerminators), severityWords: try vocabulary(Names.severityWords),
+            bodySites: try vocabulary(Names.bodySites),
+            vitalMentions: Dictionary(uniqueKeysWithValues: zip(VitalSign.allCases, vitalSets)))
+        var grids: [VitalGrid] = []
+        for sign in VitalSign.allCases {
+            let name = Names.gridPrefix + sign.rawValue
+            guard let tensor = kb.tensor(named: name) else { throw missing(name, "vital-sign grid") }
+            guard tensor.rank == 1, tensor.scalars.allSatisfy(\.isFinite) else {
+                throw ClinicalTextCodecError(
+                    code: .sectionMismatch, message: "grid has shape \(tensor.shape) or non-finite values; expected finite [n]",
+                    section: name)
+            }
+            grids.append(VitalGrid(sign: sign, thresholds: tensor.scalars.map(Double.init)))
+        }
+        guard let architecture = kb.manifest.architecture else { throw missing(manifest, "architecture") }
+        let k = architecture.channelUsesPerSample
+        guard k >= 1, let features = architecture.encoder.first, features.kind == "clinical_text_features",
+            let buckets = features.options["hash_buckets"].flatMap(Int.init), buckets >= 1,
+            let seed = features.options["hash_seed"].flatMap(UInt64.init),
+            let maximumBytes = features.options["maximum_bytes"].flatMap(Int.init), maximumBytes >= 1
+        else {
+            throw ClinicalTextCodecError(
+                code: .sectionMismatch,
+                message: "the encoder must start with a clinical_text_features layer with hash_buckets, hash_seed and maximum_bytes options, and k ≥ 1",
+                section: manifest)
+        }
+        let featurizer = ClinicalTextFeaturizer(
+            matcher: ClinicalTermMatcher(lexicon: lexicon), conceptCount: concepts.count,
+            severityCount: lexicon.severityWords.count, hashBuckets: buckets, hashSeed: seed, grids: grids)
+        guard features.outputSize == featurizer.width else {
+            throw ClinicalTextCodecError(
+                code: .sectionMismatch,
+                message: "the feature layer outputs \(features.outputSize ?? 0) values, but the vocabulary gives \(featurizer.width)",
+                section: manifest)
+        }
+        let encoder = try denseChain(
+            Array(architecture.encoder.dropFirst()), in: kb, inputSize: featurizer.width, outputSize: 2 * k, role: "encoder")
+        let decoder = try denseChain(
+            architecture.decoder, in: kb, inputSize: 2 * k, outputSize: Self.outputWidth(conceptCount: concepts.count),
+            role: "decoder")
+        self.init(
+            lexicon: lexicon, featurizer: featurizer, maximumBytes: maximumBytes,
+            pipeline: Pipeline(
+                encoder: NetworkEncoder(
+                    network: Sequential([ClinicalTextFeatureLayer(featurizer: featurizer)] + encoder), channelUsesPerSample: k),
+                decoder: NetworkDecoder(network: Sequential(decoder), channelUsesPerSample: k)))
+        self.knowledgeBaseFingerprint = kb.fingerprint
+    }
+}
+
+/// Builds a `Dense`/`ReLU` chain from its description, checking every shape first.
+private func denseChain(
+    _ layers: [CodecArchitecture.Layer], in kb: KnowledgeBase, inputSize: Int, outputSize: Int, role: String
+) throws(ClinicalTextCodecError) -> [any Layer<Float>] {
+    var built: [any Layer<Float>] = []
+    var width = inputSize
+    for (index, layer) in layers.enumerated() {
+        switch layer.kind {
+        case "dense":
+            guard layer.tensors.count == 2,
+                let weight = kb.tensor(named: layer.tensors[0]), let bias = kb.tensor(named: layer.tensors[1])
+            else {
+                throw ClinicalTextCodecError(
+                    code: .missingSection, message: "\(role) layer \(index) (dense) needs its weight and bias tensors \(layer.tensors)",
+                    section: layer.tensors.first ?? KnowledgeBase.manifestSectionName)
+            }
+            guard weight.rank == 2, weight.shape[0] == width, bias.shape == [weight.shape[1]],
+                (weight.scalars + bias.scalars).allSatisfy(\.isFinite)
+            else {
+                throw ClinicalTextCodecError(
+                    code: .sectionMismatch,
+                    message: "\(role) layer \(index): weight \(weight.shape), bias \(bias.shape); expected finite [\(width), n] and [n]",
+                    section: layer.tensors[0])
+            }
+            built.append(Dense(weight: weight, bias: bias))
+            width = weight.shape[1]
+        case "relu":
+            built.append(ReLU<Float>())
+        default:
+            throw ClinicalTextCodecError(
+                code: .sectionMismatch, message: "\(role) layer \(index) has unknown kind '\(layer.kind)'",
+                section: KnowledgeBase.manifestSectionName)
+        }
+    }
+    guard width == outputSize, !built.isEmpty else {
+        throw ClinicalTextCodecError(
+            code: .sectionMismatch, message: "\(role) outputs \(width) values, expected \(outputSize)",
+            section: KnowledgeBase.manifestSectionName)
+    }
+    return built
+}
+
+private func missing(_ section: String, _ what: String) -> ClinicalTextCodecError {
+    ClinicalTextCodecError(code: .missingSection, message: "the knowledge base lacks the \(what) '\(section)'", section: section)
+}

@@ -1,0 +1,268 @@
+import Privacy
+import RealModule
+import TensorCore
+
+/// The server strategy of a simulated federation.
+public enum StrategyKind: Sendable, Hashable, CustomStringConvertible {
+    /// ``FedAvg`` (with server learning rate and momentum from the configuration).
+    case fedAvg
+    /// ``FedProx`` with μ.
+    case fedProx(mu: Double)
+
+    /// `fedavg` or `fedprox(μ)`.
+    public var description: String {
+        switch self {
+        case .fedAvg: "fedavg"
+        case .fedProx(let mu): "fedprox(\(mu))"
+        }
+    }
+}
+
+/// Everything that defines a simulated federation.
+public struct FederationConfiguration: Sendable {
+    /// Number of clinics n.
+    public var clinics = 20
+    /// Rounds T.
+    public var rounds = 60
+    /// The model.
+    public var model = FederatedModelKind.svm
+    /// λ of the linear models' L2 penalty.
+    public var regularization = 1e-3
+    /// Hidden units of the MLP.
+    public var hiddenUnits = 16
+    /// How records are spread over clinics.
+    public var partition = ClinicPartition.iid
+    /// Local training (non-private, client-level and local record-level rounds).
+    public var local = LocalTrainingConfiguration(epochs: 1, batchSize: 16, learningRate: 0.1, optimizer: .sgd)
+    /// η of record-level gradient rounds (central or distributed noise): `w ← w − η ḡ`.
+    public var gradientLearningRate = 1.0
+    /// The server strategy.
+    public var strategy = StrategyKind.fedAvg
+    /// η_s of FedAvg / FedProx.
+    public var serverLearningRate = 1.0
+    /// β of FedAvg's server momentum.
+    public var serverMomentum = 0.0
+    /// The privacy target (`nil`: non-private).
+    public var privacy: FederatedPrivacyConfiguration?
+    /// Whether updates are securely aggregated.
+    public var secureAggregation = false
+    /// SecAgg+ neighbours (`nil`: the complete graph up to 64 clinics, then 2⌈log₂ n⌉).
+    public var neighborCount: Int?
+    /// P(a clinic is offline in a round).
+    public var dropoutRate = 0.0
+    /// P(an online clinic's update is too late).
+    public var stragglerRate = 0.0
+    /// The link updates cross.
+    public var link = UpdateLinkConfiguration.ideal
+    /// Bits per quantized coordinate (and of the secure-aggregation modulus).
+    public var modulusBits = 48
+
+    /// The default configuration.
+    public init() {}
+
+    /// Checks the settings against a training set.
+    /// - Throws: ``FederatedError`` for clinics < 1 or more clinics than records, rounds < 1,
+    ///   rates outside [0, 1), bad local training, a bad privacy configuration, or incompatible
+    ///   settings (distributed noise without secure aggregation, analog symbols with secure
+    ///   aggregation).
+    public func validate(trainingRecords: Int) throws {
+        guard clinics >= 1 else {
+            throw FederatedError(code: .invalidParameter, message: "number of clinics must be ≥ 1, got \(clinics)")
+        }
+        guard clinics <= trainingRecords else {
+            throw FederatedError(
+                code: .insufficientData,
+                message:
+                    "\(clinics) clinics but only \(trainingRecords) training records: every clinic needs at least one record"
+            )
+        }
+        guard rounds >= 1 else {
+            throw FederatedError(code: .invalidParameter, message: "rounds must be ≥ 1, got \(rounds)")
+        }
+        guard dropoutRate >= 0, dropoutRate < 1, stragglerRate >= 0, stragglerRate < 1 else {
+            throw FederatedError(
+                code: .invalidParameter,
+                message: "dropout and straggler rates must be in [0, 1), got \(dropoutRate) and \(stragglerRate)")
+        }
+        guard gradientLearningRate > 0, serverLearningRate > 0, serverMomentum >= 0, serverMomentum < 1 else {
+            throw FederatedError(
+                code: .invalidParameter, message: "learning rates must be > 0 and server momentum in [0, 1)")
+        }
+        guard modulusBits >= 16, modulusBits <= 64 else {
+            throw FederatedError(code: .invalidParameter, message: "modulus bits must be in 16…64, got \(modulusBits)")
+        }
+        try local.validate()
+        try privacy?.validate()
+        if privacy?.noise == .distributed, !secureAggregation {
+            throw FederatedError(
+                code: .incompatibleSettings,
+                message:
+                    "distributed noise needs secure aggregation (--secure-aggregation): each clinic adds only a share")
+        }
+        if secureAggregation, case .analog = link {
+            throw FederatedError(
+                code: .incompatibleSettings,
+                message: "analog symbols cannot carry secure-aggregation masks (sums mod 2^b); use a digital link")
+        }
+        if secureAggregation, clinics < 2 {
+            throw FederatedError(code: .incompatibleSettings, message: "secure aggregation needs at least 2 clinics")
+        }
+    }
+
+    /// The SecAgg+ neighbour count used: the configured one, or `nil` (complete graph) up to 64
+    /// clinics and the even 2⌈log₂ n⌉ beyond.
+    public var effectiveNeighborCount: Int? {
+        if let neighborCount { return neighborCount }
+        guard clinics > 64 else { return nil }
+        var log = 0
+        while (1 << log) < clinics { log += 1 }
+        return Swift.min(2 * log, (clinics - 1) / 2 * 2)
+    }
+
+    /// The fewest clinics whose distributed noise shares must be in an unmasked sum: the
+    /// expected participants minus two standard deviations of the Binomial(n, p) count of
+    /// participants (p = participation × (1 − dropout) × (1 − straggler)), at least 2.
+    public var minimumShares: Int {
+        let participation = privacy?.unit == .client ? (privacy?.samplingRate ?? 1) : 1
+        let p = participation * (1 - dropoutRate) * (1 - stragglerRate)
+        let n = Double(clinics)
+        let slack = 2 * (n * p * (1 - p)).squareRoot()
+        return Swift.max(2, Swift.min(clinics, Int((n * p - slack).rounded(.down))))
+    }
+}
+
+/// The outcome of one simulated federation.
+public struct FederationResult: Sendable {
+    /// Test accuracy of the final global model.
+    public var accuracy: Double
+    /// Mean test loss of the final global model (hinge for the SVM, cross-entropy otherwise).
+    public var loss: Double
+    /// ε spent at δ (0 when non-private).
+    public var epsilonSpent: Double
+    /// σ of the plan (0 when non-private).
+    public var noiseMultiplier: Double
+    /// Rounds that updated the model.
+    public var completedRounds: Int
+    /// Rounds aborted (too few survivors).
+    public var abortedRounds: Int
+    /// Clinic-rounds offline, late, lost to the channel.
+    public var offline: Int, stragglers: Int, lostToChannel: Int
+    /// What the links did.
+    public var link: LinkStatistics
+    /// The final parameters.
+    public var parameters: [Double]
+}
+
+/// Runs a whole federation in this process: shards, clinics, the in-process transport and the
+/// server, then evaluates the global model.
+public enum FederatedSimulation {
+    /// Trains on `train` with `configuration` and evaluates on `test`.
+    /// - Parameters:
+    ///   - configuration: the federation.
+    ///   - train: the records spread over the clinics.
+    ///   - test: held-out records for the final evaluation.
+    ///   - seed: every random draw (shards, initialization, clinics' and server's generators).
+    ///   - roundCallback: called after each round with (round, server).
+    /// - Throws: ``FederatedError`` for bad settings (see ``FederationConfiguration/validate(trainingRecords:)``),
+    ///   an unreachable privacy target, or a failed secure-aggregation round.
+    public static func run(
+        _ configuration: FederationConfiguration, train: FederatedDataset, test: FederatedDataset, seed: UInt64,
+        roundCallback: (Int, FederatedServer) -> Void = { _, _ in }
+    ) throws -> FederationResult {
+        try configuration.validate(trainingRecords: train.count)
+        var root = Xoshiro256(seed: seed)
+        var shardRNG = root.fork(stream: 1)
+        let shards = try configuration.partition.split(train, clinics: configuration.clinics, using: &shardRNG)
+        var initRNG = root.fork(stream: 2)
+        let model = try configuration.model.makeModel(
+            featureCount: train.featureCount, classCount: train.classCount,
+            regularization: configuration.regularization,
+            hiddenUnits: configuration.hiddenUnits, using: &initRNG)
+        let p = model.parameterCount
+        let clinics = shards.enumerated().map { k, shard in
+            FederatedClinic(id: k, data: shard, model: model, rng: root.fork(stream: 1000 + UInt64(k)))
+        }
+
+        // Privacy plan.
+        let maxShard = shards.map(\.count).max() ?? 1
+        var plan: PrivacyPlan?
+        if let privacy = configuration.privacy {
+            let localSteps = Swift.max(1, Int((Double(configuration.local.epochs) / privacy.samplingRate).rounded()))
+            plan = try PrivacyPlan.make(
+                privacy, rounds: configuration.rounds, localSteps: localSteps, parameterCount: p,
+                minimumShares: configuration.minimumShares)
+        }
+
+        // Update codec: needed for secure aggregation and digital links.
+        var codec: UpdateCodec?
+        let digital: Bool = if case .digital = configuration.link { true } else { false }
+        if configuration.secureAggregation || digital {
+            codec = makeCodec(configuration, plan: plan, parameterCount: p, largestShard: maxShard, seed: root.next())
+        }
+
+        let strategy: any AggregationStrategy =
+            switch configuration.strategy {
+            case .fedAvg:
+                FedAvg(serverLearningRate: configuration.serverLearningRate, momentum: configuration.serverMomentum)
+            case .fedProx(let mu): FedProx(mu: mu, serverLearningRate: configuration.serverLearningRate)
+            }
+        var server = try FederatedServer(
+            initialParameters: model.parameters, strategy: strategy, plan: plan, local: configuration.local,
+            gradientLearningRate: configuration.gradientLearningRate, codec: codec,
+            secureAggregation: configuration.secureAggregation, rng: root.fork(stream: 3))
+        var transport = try InProcessTransport(
+            clinics: clinics, link: UpdateLink(configuration.link), dropoutRate: configuration.dropoutRate,
+            stragglerRate: configuration.stragglerRate, neighborCount: configuration.effectiveNeighborCount,
+            rng: root.fork(stream: 4))
+        for round in 0..<configuration.rounds {
+            try server.runRound(round, over: &transport)
+            roundCallback(round, server)
+        }
+        var final = model
+        final.parameters = server.parameters
+        return FederationResult(
+            accuracy: final.accuracy(test), loss: final.loss(test),
+            epsilonSpent: try server.ledger?.epsilonSpent() ?? 0,
+            noiseMultiplier: plan?.noiseMultiplier ?? 0, completedRounds: server.completedRounds,
+            abortedRounds: server.abortedRounds, offline: server.offline, stragglers: server.stragglers,
+            lostToChannel: server.lostToChannel, link: server.link, parameters: server.parameters)
+    }
+
+    /// The update codec for a configuration: the plan's scale for distributed noise (coordinates
+    /// clipped at the largest possible norm of a clinic's vector, so clipping never binds);
+    /// otherwise a bound from the procedure and 2^24 steps over it.
+    static func makeCodec(
+        _ configuration: FederationConfiguration, plan: PrivacyPlan?, parameterCount: Int, largestShard: Int,
+        seed: UInt64
+    ) -> UpdateCodec {
+        let bits = configuration.modulusBits
+        var bound: Double
+        var scale: Double
+        if let privacy = plan?.configuration {
+            let c = privacy.clipNorm
+            switch (privacy.unit, privacy.noise) {
+            case (.record, .local): bound = 100 * Double(largestShard)
+            case (.record, _): bound = c * Double(largestShard)
+            case (.client, .local): bound = c * (1 + 8 * (plan?.noiseMultiplier ?? 0))
+            case (.client, _): bound = c
+            }
+        } else {
+            bound = 100 * Double(largestShard)
+        }
+        if let distributed = plan?.distributed {
+            scale = distributed.scale
+            // Room for n clipped vectors plus 12 standard deviations of the summed noise.
+            let half = Double(sign: .plus, exponent: bits - 1, significand: 1)
+            let noise = 12 * distributed.localStandardDeviation * Double(configuration.clinics).squareRoot()
+            let fit = ((half - noise) / Double(configuration.clinics) - 1) / scale
+            bound = Swift.min(bound, Swift.max(fit, 1 / scale))
+        } else {
+            scale = Swift.min(
+                Double(1 << 24) / bound,
+                SecureAggregationQuantizer.maximumScale(
+                    clipBound: bound, modulusBits: bits, clientCount: configuration.clinics))
+        }
+        return UpdateCodec(
+            dimension: parameterCount, clipBound: bound, scale: scale, modulusBits: bits, rotationSeed: seed)
+    }
+}
