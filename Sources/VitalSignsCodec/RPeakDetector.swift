@@ -8,7 +8,9 @@
 /// `SPKI`/`NPKI` (updated ⅛/⅞), threshold `THR1 = NPKI + ¼(SPKI − NPKI)`, a 200 ms refractory
 /// period, T-wave discrimination (a peak within 360 ms of the previous QRS whose maximal slope is
 /// under half of that QRS's is a T wave), and search-back with `THR2 = ½ THR1` when no QRS was
-/// found for 166 % of the average RR interval. Differences from the paper: the learning phase
+/// found for 166 % of the average RR interval; when the rhythm is irregular (one of the last eight
+/// RR intervals outside 92–116 % of their mean, e.g. atrial fibrillation) `THR1` is halved, as in
+/// the paper. Differences from the paper: the learning phase
 /// uses the first 2 s of the input to initialize the levels (`SPKI = ¼ max`, `NPKI = ½ mean`),
 /// and the R peak is placed at the largest absolute deviation of the 0.5–40 Hz signal within
 /// ±80 ms of the detection (so negative and wide complexes are located too).
@@ -71,10 +73,13 @@ public struct RPeakDetector: Sendable {
         var qrs: [Int] = []
         var qrsSlopes: [Double] = []
         var rrAverage: Double?
+        var irregular = false
         var lastCandidateIndex = 0
         for (index, c) in candidates.enumerated() {
             let peak = integrated[c]
-            let thr1 = npki + 0.25 * (spki - npki)
+            // Irregular rhythm (an RR interval of the last eight outside 92–116 % of their mean):
+            // the paper halves the threshold so that beats after short RR intervals are not missed.
+            let thr1 = (irregular ? 0.5 : 1) * (npki + 0.25 * (spki - npki))
             // Search back for a missed beat before this candidate.
             if let last = qrs.last, let rr = rrAverage, Double(c - last) > 1.66 * rr {
                 let thr2 = 0.5 * thr1
@@ -86,7 +91,7 @@ public struct RPeakDetector: Sendable {
                 }
                 if let best {
                     spki = 0.25 * integrated[best] + 0.75 * spki
-                    appendBeat(best, &qrs, &qrsSlopes, &rrAverage, maxSlope(best))
+                    appendBeat(best, &qrs, &qrsSlopes, &rrAverage, &irregular, maxSlope(best))
                 }
             }
             if peak > thr1 {
@@ -97,7 +102,7 @@ public struct RPeakDetector: Sendable {
                 }
                 if let last = qrs.last, c - last < refractory { continue }
                 spki = 0.125 * peak + 0.875 * spki
-                appendBeat(c, &qrs, &qrsSlopes, &rrAverage, s)
+                appendBeat(c, &qrs, &qrsSlopes, &rrAverage, &irregular, s)
                 lastCandidateIndex = index + 1
             } else {
                 npki = 0.125 * peak + 0.875 * npki
@@ -119,14 +124,18 @@ public struct RPeakDetector: Sendable {
         return peaks
     }
 
-    private func appendBeat(_ c: Int, _ qrs: inout [Int], _ slopes: inout [Double], _ rrAverage: inout Double?, _ slope: Double) {
+    private func appendBeat(
+        _ c: Int, _ qrs: inout [Int], _ slopes: inout [Double], _ rrAverage: inout Double?, _ irregular: inout Bool, _ slope: Double
+    ) {
         let insertAt = qrs.firstIndex(where: { $0 > c }) ?? qrs.count
         qrs.insert(c, at: insertAt)
         slopes.insert(slope, at: insertAt)
         if qrs.count >= 2 {
             let recent = qrs.suffix(9)
             let intervals = zip(recent.dropFirst(), recent).map { Double($0 - $1) }
-            rrAverage = intervals.reduce(0, +) / Double(intervals.count)
+            let mean = intervals.reduce(0, +) / Double(intervals.count)
+            rrAverage = mean
+            irregular = intervals.contains { $0 < 0.92 * mean || $0 > 1.16 * mean }
         }
     }
 
