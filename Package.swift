@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "PoseCodec", targets: ["PoseCodec"]),
         .library(name: "ClinicalTextCodec", targets: ["ClinicalTextCodec"]),
         .library(name: "Federated", targets: ["Federated"]),
+        .library(name: "VitalSignsCodec", targets: ["VitalSignsCodec"]),
         .library(name: "Experiments", targets: ["Experiments"]),
         .library(name: "SecretKeyGeneration", targets: ["SecretKeyGeneration"]),
     ],
@@ -91,7 +92,12 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: settings),
-
+        .target(
+            name: "VitalSignsCodec",
+            dependencies: [
+                "TensorCore", "NeuralNet", "Channels", "KnowledgeBase", "HealthData", "SemanticCodec", realModule,
+            ],
+            swiftSettings: settings),
         .target(
             name: "PoseCodec",
             dependencies: [
@@ -118,7 +124,8 @@ let package = Package(
             name: "Experiments",
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
-                "KnowledgeBase", "TabularCodec", "Privacy", "PoseCodec", "ClinicalTextCodec", "SecretKeyGeneration", "Federated", realModule,
+                "KnowledgeBase", "TabularCodec", "Privacy", "PoseCodec", "ClinicalTextCodec", "SecretKeyGeneration", "Federated",
+                "VitalSignsCodec", realModule,
             ],
             swiftSettings: settings),
 
@@ -128,6 +135,7 @@ let package = Package(
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "Experiments",
                 "KnowledgeBase", "SemanticCodec", "TabularCodec", "Privacy", "PoseCodec", "ClinicalTextCodec", "SecretKeyGeneration", "Federated",
+                "VitalSignsCodec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings),
@@ -177,6 +185,10 @@ let package = Package(
             swiftSettings: settings),
         .testTarget(
             name: "FederatedTests", dependencies: ["Federated", "Privacy", "TensorCore", "HealthData", "Channels"],
+            swiftSettings: settings),
+        .testTarget(
+            name: "VitalSignsCodecTests",
+            dependencies: ["VitalSignsCodec", "SemanticCodec", "KnowledgeBase", "HealthData", "Channels", "TensorCore"],
             swiftSettings: settings),
         .testTarget(name: "semcomTests", dependencies: ["semcom"], swiftSettings: settings),
     ]

@@ -44,6 +44,17 @@ import Testing
         #expect(firsts.count == 64)
     }
 
+    @Test func manyJumpsAtOnceEqualSuccessiveJumps() {
+        for stream in [65, 200, 1_029] {
+            var slow = Xoshiro256(seed: 42)
+            for _ in 0..<stream { slow.jump() }
+            #expect(Xoshiro256(seed: 42, stream: stream) == slow, "stream \(stream)")
+        }
+        var a = Xoshiro256(seed: 7, stream: 3)
+        a.jump(times: 0)
+        #expect(a == Xoshiro256(seed: 7, stream: 3))
+    }
+
     @Test func splitAndForkGiveDistinctStreams() {
         var parent = Xoshiro256(seed: 9)
         let before = parent

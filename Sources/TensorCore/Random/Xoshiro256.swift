@@ -30,12 +30,17 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Hashable {
 
     /// Creates the generator of sub-stream `stream` of `seed`: the seed's generator jumped
     /// `stream` times by 2¹²⁸ draws.
-    /// - Complexity: O(stream) jumps of 256 steps each; use ``split()`` for many small streams.
+    /// - Complexity: O(stream) jumps of 256 steps each up to 64 streams, then O(log stream)
+    ///   GF(2) matrix-vector products (the same state; see `jump(times:)`).
     @inlinable
     public init(seed: UInt64, stream: Int) {
         precondition(stream >= 0, "Stream index must be non-negative, got \(stream)")
         self.init(seed: seed)
-        for _ in 0..<stream { jump() }
+        if stream <= 64 {
+            for _ in 0..<stream { jump() }
+        } else {
+            jump(times: stream)
+        }
     }
 
     /// Creates a generator from four explicit state words (at least one non-zero).

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Experiments
 import Foundation
+import KnowledgeBase
+import VitalSignsCodec
 
 extension SemCom {
     /// `semcom bench`: SemCom's side of the speed comparisons with ../shared/peers/.
@@ -13,7 +15,9 @@ extension SemCom {
                 reused buffer. awgn: AWGN at 10 dB on 2^24 unit-power float32 symbols \
                 (peers/numpy_awgn.py). federated: 20 clinics × 100 rounds on BCWD with record-level distributed \
                 DP and secure aggregation (ideal link and AWGN 10 dB). federated-scale: 10 rounds with 125, 250, \
-                500 and 1,000 simulated clinics. Build in release (`swift run -c release semcom bench …`).
+                500 and 1,000 simulated clinics. vitals-stream: --hours of 250 Hz synthetic ECG through the \
+                vitals-rhythm and vitals-waveform streaming codecs → AWGN (--snr-db) → decoders, in bounded \
+                memory. Build in release (`swift run -c release semcom bench …`).
                 """)
 
         enum Workload: String, ExpressibleByArgument, CaseIterable {
@@ -22,6 +26,7 @@ extension SemCom {
             case awgn
             case federated
             case federatedScale = "federated-scale"
+            case vitalsStream = "vitals-stream"
         }
 
         @OptionGroup var global: GlobalOptions
@@ -32,6 +37,18 @@ extension SemCom {
         @Option(help: "Write the result document (JSON) to this path as well.")
         var json: String?
 
+        @Option(help: "vitals-stream: the rhythm knowledge base.")
+        var rhythmKB = "KnowledgeBases/vitals-rhythm.semkb"
+
+        @Option(help: "vitals-stream: the waveform knowledge base.")
+        var waveformKB = "KnowledgeBases/vitals-waveform.semkb"
+
+        @Option(help: "vitals-stream: hours of ECG.")
+        var hours: Double = 24
+
+        @Option(name: .customLong("snr-db"), help: "vitals-stream: AWGN Es/N0 (dB).")
+        var snrDB: Double = 10
+
         func run() throws {
             global.apply()
             switch workload {
@@ -40,6 +57,13 @@ extension SemCom {
             case .awgn: try emit(NoiseBenchmark.awgn(threads: global.threads, seed: global.seed))
             case .federated: try emitRows(FederatedBenchmark.acceptance(seed: global.seed))
             case .federatedScale: try emitRows(FederatedBenchmark.scale(seed: global.seed))
+            case .vitalsStream:
+                guard hours > 0 && hours <= 168 else { throw ValidationError("--hours must be in (0, 168], got \(hours)") }
+                try emit(
+                    VitalsStreamBenchmark.run(
+                        rhythm: try RhythmCodec(knowledgeBase: KnowledgeBase(contentsOfFile: rhythmKB)),
+                        waveform: try WaveformCodec(knowledgeBase: KnowledgeBase(contentsOfFile: waveformKB)),
+                        hours: hours, snrDecibels: snrDB, seed: global.seed))
             }
         }
 

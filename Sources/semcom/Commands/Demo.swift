@@ -83,6 +83,17 @@ extension SemCom {
 
         private func format(_ value: Double) -> String { String(format: "%.3f", value) }
 
+        /// The vital-sign links (rhythm, waveform) when their shipped KBs are present.
+        private func vitalsSection() throws -> VitalsReportSection? {
+            let rhythm = "KnowledgeBases/vitals-rhythm.semkb", waveform = "KnowledgeBases/vitals-waveform.semkb"
+            guard FileManager.default.fileExists(atPath: rhythm), FileManager.default.fileExists(atPath: waveform) else { return nil }
+            print("\nVital signs — \(rhythm) and \(waveform) over AWGN vs raw transmission")
+            let section = try VitalsReportSection.run(
+                rhythmKB: rhythm, waveformKB: waveform, seed: global.seed &+ 2, progress: { global.progress($0) })
+            print(VitalsLinkEvaluation.table(section.rhythmRows + section.waveformRows))
+            return section
+        }
+
         /// The end-to-end semantic link of the shipped knowledge base over AWGN and Rayleigh fading,
         /// against raw transmission and eavesdroppers, printed and written as an HTML report.
         private func runLink(classifiers: [BCWDClassifiers.Evaluation], extraSections: [any ReportSection] = []) throws {
@@ -107,6 +118,7 @@ extension SemCom {
                 print(pose.text)
                 poseSections = pose.sections
             }
+            let vitals = try vitalsSection()
             let classifierRows = classifiers.map {
                 "<tr><td>\($0.model)</td><td>\($0.folds)</td><td>\(format($0.accuracyMean)) ± \(format($0.accuracyStd))</td></tr>"
             }.joined()
@@ -136,7 +148,7 @@ extension SemCom {
                         summary: "Test split recorded in the knowledge base (\(setup.testCount) records); "
                             + "raw task model fitted on \(setup.trainCount) clean records: \(setup.rawTaskModel ?? "mlp-16"); "
                             + "naive eavesdropper: \(setup.eavesdropper)."),
-                ] + poseSections + textSections + extraSections
+                ] + poseSections + textSections + (vitals.map { [$0] } ?? []) + extraSections
             ).write(toDirectory: report)
             print("report: \(report)/index.html (\(written.count) files)")
         }

@@ -32,6 +32,8 @@ extension SemCom {
                 condition is always measured), e.g. semcom eval --kb KnowledgeBases/clinical-triage.semkb \
                 --channel awgn --snr-db 5,10,20 --noise synonym:0.2,reverse:0.1 --noise synonym-heldout:0.2 \
                 --compare raw. Text noise: synonym, synonym-heldout, dropout, shuffle, reverse, swap, insert, delete.
+                Vitals KBs (vitals-rhythm, vitals-waveform; synthetic ECG test recordings, no --data, --noise, \
+                --seal or eavesdropper): rows add heart_rate_mae_bpm, mean_prd_percent, median_prd_percent and r_peak_f1.
                 """)
 
         enum Comparison: String, ExpressibleByArgument, CaseIterable { case raw, none }
@@ -104,6 +106,7 @@ extension SemCom {
             global.apply()
             let knowledgeBase = try KnowledgeBase(contentsOfFile: kb)
             if knowledgeBase.manifest.modality == .pose { return try runPose(knowledgeBase) }
+            if knowledgeBase.manifest.modality == .vitals { return try runVitals(knowledgeBase) }
             let eavesdropper = try eavesdropperKB.map { try KnowledgeBase(contentsOfFile: $0) }
             var rng = Xoshiro256(seed: global.seed)
             if knowledgeBase.manifest.modality == .text {
@@ -135,6 +138,30 @@ extension SemCom {
             }
             if let csv { try EvaluationOutputs.writeCSV(result, to: csv) }
             if let svg { try EvaluationOutputs.writeSVG(result, to: svg) }
+        }
+
+        /// A vitals-rhythm or vitals-waveform knowledge base (synthetic test data; --data is not used).
+        private func runVitals(_ knowledgeBase: KnowledgeBase) throws {
+            guard data == nil else { throw ValidationError("--data is not supported for vitals knowledge bases (synthetic test data)") }
+            guard noise.allSatisfy({ $0 == "none" }), !seal, eavesdropperKB == nil, csv == nil, svg == nil else {
+                throw ValidationError("--noise, --seal, --eavesdropper-kb, --csv and --svg are not supported for vitals knowledge bases")
+            }
+            var configuration = VitalsLinkEvaluation.Configuration()
+            configuration.channels = try ChannelSpec.parseList(channel)
+            configuration.snrDecibels = try SNRList.parse(snrDB)
+            configuration.passes = passes
+            configuration.compareRaw = compare == .raw
+            var rng = Xoshiro256(seed: global.seed)
+            let rows = try VitalsLinkEvaluation.run(
+                knowledgeBase: knowledgeBase, configuration: configuration, using: &rng, progress: { global.progress($0) })
+            print(VitalsLinkEvaluation.table(rows))
+            if let json {
+                let inputs = [
+                    "kb": kb, "channel": channel, "snr_db": snrDB, "compare": compare.rawValue, "passes": "\(passes)",
+                    "threads": "\(global.threads)",
+                ]
+                try ResultDocument(command: "eval", seed: global.seed, inputs: inputs, rows: rows).writeJSON(to: json)
+            }
         }
 
         private func runPose(_ knowledgeBase: KnowledgeBase) throws {

@@ -5,6 +5,7 @@ import HealthData
 import KnowledgeBase
 import PoseCodec
 import TabularCodec
+import VitalSignsCodec
 
 extension SemCom {
     /// `semcom kb`: build, inspect and verify knowledge bases (`.semkb`).
@@ -31,16 +32,23 @@ extension SemCom.KB {
                 --data Samples/notes/clinical-notes.jsonl --seed 0 --channel-uses 16 --epochs 120 \
                 --out KnowledgeBases/clinical-triage.semkb (the codec trained without semantic noise: \
                 --epochs 60 --training-noise none --out KnowledgeBases/clinical-triage-clean.semkb).
+                The vital-sign knowledge bases (trained on synthetic ECG, no --data) are rebuilt by: \
+                semcom kb build --modality vitals-rhythm --seed 0 --out KnowledgeBases/vitals-rhythm.semkb and \
+                semcom kb build --modality vitals-waveform --seed 0 --out KnowledgeBases/vitals-waveform.semkb
                 """)
 
-        enum Modality: String, ExpressibleByArgument, CaseIterable { case tabular, pose, text }
+        enum Modality: String, ExpressibleByArgument, CaseIterable {
+            case tabular, pose, text
+            case vitalsRhythm = "vitals-rhythm"
+            case vitalsWaveform = "vitals-waveform"
+        }
 
         @OptionGroup var global: GlobalOptions
 
         @Option(help: "The modality of the data: \(Modality.allCases.map(\.rawValue).joined(separator: ", ")).")
         var modality: Modality
 
-        @Option(help: "The data file (tabular: CSV described by --schema; text: JSONL notes; pose: none, generated).")
+        @Option(help: "The data file (tabular: CSV described by --schema; text: JSONL notes; pose, vitals: none, generated).")
         var data: String?
 
         @Option(help: "The table schema (JSON; tabular only).")
@@ -49,10 +57,10 @@ extension SemCom.KB {
         @Option(help: "Where to write the knowledge base (.semkb).")
         var out: String
 
-        @Option(help: "Complex channel uses per record (default: 4 tabular, 8 pose, 8 text).")
+        @Option(help: "Complex channel uses per record (default: 4 tabular, 8 pose, 8 text) or per window (16 vitals-rhythm, 32 vitals-waveform).")
         var channelUses: Int?
 
-        @Option(help: "Training epochs (default: 150 tabular, 40 pose, 40 text).")
+        @Option(help: "Training epochs (default: 150 tabular, 40 pose, 40 text, 120 vitals-rhythm, 150 vitals-waveform).")
         var epochs: Int?
 
         @Option(help: "Pose: generated subjects (default 160).")
@@ -101,6 +109,13 @@ extension SemCom.KB {
                 if let adversaryWeight, !(adversaryWeight >= 0 && adversaryWeight <= 100) {
                     throw ValidationError("--adversary-weight must be in 0…100, got \(adversaryWeight)")
                 }
+            case .vitalsRhythm, .vitalsWaveform:
+                guard data == nil, schema == nil else {
+                    throw ValidationError("--modality \(modality.rawValue) trains on synthetic ECG; it takes no --data or --schema")
+                }
+                guard subjects == nil, clipsPerActivity == nil, adversaryWeight == nil else {
+                    throw ValidationError("--subjects, --clips-per-activity and --adversary-weight are pose options")
+                }
             }
         }
 
@@ -108,6 +123,8 @@ extension SemCom.KB {
             global.apply()
             if modality == .pose { return try runPose() }
             if modality == .text { return try buildText() }
+            if modality == .vitalsRhythm { return try buildRhythm() }
+            if modality == .vitalsWaveform { return try buildWaveform() }
             guard let data, let schema else { throw ValidationError("--modality tabular needs --data and --schema") }
             let tableSchema = try TableSchema(contentsOfFile: schema)
             var configuration = TabularCodecConfiguration.default
@@ -141,6 +158,36 @@ extension SemCom.KB {
             }
             for row in report.privacy {
                 print("  privacy \(row.view) → \(row.target): attacker MAE \(String(format: "%.4f", row.result.meanAbsoluteError)) m, mean predictor \(String(format: "%.4f", row.result.meanPredictorError)) m, ratio \(String(format: "%.3f", row.result.ratio))")
+            }
+        }
+
+        /// `--modality vitals-rhythm`: the rhythm/heart-rate codec trained on synthetic ECG.
+        private func buildRhythm() throws {
+            var configuration = RhythmCodecConfiguration.default
+            configuration.seed = global.seed
+            if let channelUses { configuration.channelUsesPerWindow = channelUses }
+            if let epochs { configuration.epochs = epochs }
+            let (kb, report) = RhythmCodec.build(configuration: configuration, progress: { global.progress($0) })
+            try kb.write(to: out)
+            print("wrote \(out): \(report.trainCount) training / \(report.testCount) test windows of 10 s")
+            print("fingerprint \(kb.fingerprint.hexString)")
+            for (snr, e) in report.evaluations {
+                print("  awgn \(snr) dB: accuracy \(String(format: "%.3f", e.accuracy)), HR MAE \(String(format: "%.2f", e.heartRateMAE)) bpm")
+            }
+        }
+
+        /// `--modality vitals-waveform`: the ECG waveform codec trained on synthetic ECG.
+        private func buildWaveform() throws {
+            var configuration = WaveformCodecConfiguration.default
+            configuration.seed = global.seed
+            if let channelUses { configuration.channelUsesPerWindow = channelUses }
+            if let epochs { configuration.epochs = epochs }
+            let (kb, report) = WaveformCodec.build(configuration: configuration, progress: { global.progress($0) })
+            try kb.write(to: out)
+            print("wrote \(out): \(report.trainCount) training windows, \(report.testRecordings) test recordings of 20 s")
+            print("fingerprint \(kb.fingerprint.hexString)")
+            for (snr, e) in report.evaluations {
+                print("  awgn \(snr) dB: PRD mean \(String(format: "%.2f", e.meanPRD)) %, median \(String(format: "%.2f", e.medianPRD)) %, R-peak F1 \(String(format: "%.4f", e.peakF1))")
             }
         }
 
@@ -178,7 +225,11 @@ extension SemCom.KB {
 
         func run() throws {
             let kb = try KnowledgeBase(contentsOfFile: path)
-            print(kb.manifest.modality == .text ? ClinicalTextKnowledgeBase.inspect(kb) : TabularKnowledgeBase.inspect(kb))
+            switch kb.manifest.modality {
+            case .text: print(ClinicalTextKnowledgeBase.inspect(kb))
+            case .vitals: print(TabularKnowledgeBase.inspect(kb) + "\n" + VitalsKnowledgeBase.codecSummary(kb))
+            default: print(TabularKnowledgeBase.inspect(kb))
+            }
         }
     }
 
@@ -196,6 +247,7 @@ extension SemCom.KB {
             switch modality {
             case .pose: print(try PoseKnowledgeBase.verify(contentsOfFile: path))
             case .text: print(try ClinicalTextKnowledgeBase.verify(contentsOfFile: path))
+            case .vitals: print(try VitalsKnowledgeBase.verify(contentsOfFile: path))
             default: print(try TabularKnowledgeBase.verify(contentsOfFile: path))
             }
         }

@@ -1,0 +1,163 @@
+import RealModule
+import Channels
+import HealthData
+import KnowledgeBase
+import NeuralNet
+import SemanticCodec
+import TensorCore
+
+/// Hyperparameters of a waveform knowledge-base build.
+public struct WaveformCodecConfiguration: Sendable, Equatable {
+    /// Seed of every draw.
+    public var seed: UInt64 = 0
+    /// Samples per window at the internal 250 Hz.
+    public var windowLength = 256
+    /// Complex channel uses per window (`windowLength / 8` is 1/8 channel use per sample).
+    public var channelUsesPerWindow = 32
+    /// Synthetic training recordings (each 2 × 10 s).
+    public var trainingRecordings = 600
+    /// Synthetic test recordings.
+    public var testRecordings = 100
+    /// Hidden widths of the decoder MLP (the encoder is linear).
+    public var decoderHiddenSizes = [512]
+    /// Training epochs.
+    public var epochs = 150
+    /// Minibatch size.
+    public var batchSize = 64
+    /// Adam learning rate.
+    public var learningRate = 3e-3
+    /// Es/N0 range (dB) drawn per window in training.
+    public var trainingSNRDecibels: ClosedRange<Float> = 5...25
+    /// Artefact severity of the training data (0 = clean).
+    public var noiseSeverity = 0.5
+    /// SNRs (dB) measured and stored in the manifest.
+    public var evaluationSNRDecibels: [Float] = [0, 5, 10, 15, 20, 25]
+
+    /// The configuration `semcom kb build --modality vitals-waveform` uses.
+    public static let `default` = WaveformCodecConfiguration()
+
+    /// Creates the default configuration.
+    public init() {}
+}
+
+/// The ECG waveform semantic codec: reconstructs the signal from `windowLength / 8` complex channel
+/// uses per window (1/8 channel use per sample at 250 Hz, 31.25 channel uses per second).
+///
+/// Transmitter: resample to 250 Hz → per window of 256 samples, the robust scale `s` (1.4826·MAD,
+/// see ``ECGPreprocessing/robustNormalized(_:)``) → inputs `x / (8s)` and `(ln s − ln 0.05) / 2` →
+/// a **linear** encoder (a learned analog transform, as in linear joint source–channel coding) →
+/// unit average power per window. Receiver: an MLP decoder outputs the normalized waveform and the
+/// log scale, and the reconstruction is `x̂ = 8 ŝ · output`. The loss is the window's normalized
+/// squared error `‖x − x̂‖² / ‖x‖²` (its percentage root is the PRD), so training spends channel
+/// energy between the waveform and the scale where it lowers the PRD most — DeepJSCC-style
+/// end-to-end training (Bourtsoulatze, Kurka & Gündüz 2019) through SemanticCodec's `ChannelLayer`
+/// with an Es/N0 range.
+public struct WaveformCodec: Sendable {
+    /// The encoder–channel–decoder link.
+    public typealias Pipeline = SemanticPipeline<NetworkEncoder<Sequential<Float>>, NetworkDecoder<Sequential<Float>>>
+    /// The KB manifest's task string.
+    public static let task = "waveform_reconstruction"
+    /// Input and output divisor of the normalized waveform.
+    static let amplitudeDivisor: Float = 8
+    static let logScaleCentre = Float.log(0.05)
+    static let logScaleSpread: Float = 2
+
+    /// The link.
+    public var pipeline: Pipeline
+    /// Samples per window (250 Hz).
+    public let windowLength: Int
+    /// The fingerprint of the KB it came from.
+    public var knowledgeBaseFingerprint: Fingerprint?
+
+    /// Complex channel uses per window.
+    public var channelUsesPerWindow: Int { pipeline.channelUsesPerSample }
+    /// Complex channel uses per ECG sample at 250 Hz.
+    public var channelUsesPerSample: Double { Double(channelUsesPerWindow) / Double(windowLength) }
+
+    init(pipeline: Pipeline, windowLength: Int) {
+        self.pipeline = pipeline
+        self.windowLength = windowLength
+    }
+
+    /// Loads the codec from a `vitals` knowledge base whose task is ``task``.
+    /// - Throws: ``VitalSignsCodecError``.
+    public init(knowledgeBase kb: KnowledgeBase) throws(VitalSignsCodecError) {
+        let m = kb.manifest
+        guard m.modality == .vitals, m.task == Self.task else {
+            throw VitalSignsCodecError(
+                code: .wrongKnowledgeBase,
+                message: "knowledge base '\(m.name)' is \(m.modality)/\(m.task), expected vitals/\(Self.task)",
+                section: KnowledgeBase.manifestSectionName)
+        }
+        guard let architecture = m.architecture, let lengthValue = m.metrics["window_length"], lengthValue >= 16,
+            lengthValue <= 4096, lengthValue == lengthValue.rounded()
+        else {
+            throw VitalSignsCodecError(
+                code: .missingSection, message: "the manifest needs an architecture and metrics.window_length in 16…4096",
+                section: KnowledgeBase.manifestSectionName)
+        }
+        let length = Int(lengthValue)
+        let k = architecture.channelUsesPerSample
+        let encoder = try MLPSections.network(architecture.encoder, in: kb, inputSize: length + 1, outputSize: 2 * k, role: "encoder")
+        let decoder = try MLPSections.network(architecture.decoder, in: kb, inputSize: 2 * k, outputSize: length + 1, role: "decoder")
+        self.init(
+            pipeline: Pipeline(
+                encoder: NetworkEncoder(network: encoder, channelUsesPerSample: k),
+                decoder: NetworkDecoder(network: decoder, channelUsesPerSample: k)),
+            windowLength: length)
+        self.knowledgeBaseFingerprint = kb.fingerprint
+    }
+
+    /// Encoder inputs for windows of ``windowLength`` samples (mV, 250 Hz): `[windows, L + 1]`.
+    public func inputs(forWindows windows: [[Float]]) -> Tensor<Float> {
+        var scalars: [Float] = []
+        scalars.reserveCapacity(windows.count * (windowLength + 1))
+        for w in windows {
+            precondition(w.count == windowLength, "Waveform window must have \(windowLength) samples, got \(w.count)")
+            let s = ECGPreprocessing.robustNormalized(w).scale
+            let g = 1 / (Self.amplitudeDivisor * s)
+            for v in w { scalars.append(v * g) }
+            scalars.append((Float.log(s) - Self.logScaleCentre) / Self.logScaleSpread)
+        }
+        return Tensor(shape: [windows.count, windowLength + 1], scalars: scalars)
+    }
+
+    /// Decoder outputs `[windows, L + 1]` → reconstructed windows (mV).
+    public func reconstruct(_ output: Tensor<Float>) -> [[Float]] {
+        let width = windowLength + 1
+        return (0..<output.shape[0]).map { i in
+            let row = output.scalars[(i * width)..<(i * width + width)]
+            let logScale = Swift.min(Swift.max(row[i * width + windowLength], -6), 6)
+            let gain = Self.amplitudeDivisor * Float.exp(logScale * Self.logScaleSpread + Self.logScaleCentre)
+            return row.prefix(windowLength).map { $0 * gain }
+        }
+    }
+
+    /// The loss of a batch: mean over windows of `‖x − x̂‖² / ‖x‖²` and its gradient w.r.t. the
+    /// decoder outputs. `targets` are the windows in mV.
+    static func loss(output: Tensor<Float>, targets: [[Float]], windowLength: Int) -> (value: Float, gradient: Tensor<Float>) {
+        let width = windowLength + 1
+        var gradient = [Float](repeating: 0, count: output.count)
+        var total: Float = 0
+        let batch = Float(targets.count)
+        for (i, x) in targets.enumerated() {
+            let base = i * width
+            let u = Swift.min(Swift.max(output.scalars[base + windowLength], -6), 6)
+            let gain = amplitudeDivisor * Float.exp(u * logScaleSpread + logScaleCentre)
+            var energy: Float = 1e-6
+            for v in x { energy += v * v }
+            var err: Float = 0
+            var dGain: Float = 0
+            for j in 0..<windowLength {
+                let y = output.scalars[base + j]
+                let d = gain * y - x[j]
+                err += d * d
+                gradient[base + j] = 2 * d * gain / energy / batch
+                dGain += 2 * d * y
+            }
+            total += err / energy
+            gradient[base + windowLength] = dGain / energy / batch * gain * logScaleSpread
+        }
+        return (total / batch, Tensor(shape: output.shape, scalars: gradient))
+    }
+}
