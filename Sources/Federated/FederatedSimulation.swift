@@ -190,6 +190,13 @@ public struct RoundMetrics: Sendable, Hashable, Codable {
     /// The attack success rate (`nil`: no targeted attack).
     public var attackSuccessRate: Double?
 
+    /// Creates metrics.
+    public init(round: Int, cleanAccuracy: Double, attackSuccessRate: Double?) {
+        self.round = round
+        self.cleanAccuracy = cleanAccuracy
+        self.attackSuccessRate = attackSuccessRate
+    }
+
     enum CodingKeys: String, CodingKey {
         case round, cleanAccuracy = "clean_accuracy", attackSuccessRate = "attack_success_rate"
     }
