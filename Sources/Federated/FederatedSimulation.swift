@@ -56,6 +56,9 @@ public struct FederationConfiguration: Sendable {
     public var link = UpdateLinkConfiguration.ideal
     /// Bits per quantized coordinate (and of the secure-aggregation modulus).
     public var modulusBits = 48
+    /// A model to train instead of ``model`` (its parameters are the initialization), e.g. a
+    /// codec's network wrapped as a ``FederatedModel`` by a higher layer.
+    public var customModel: (any FederatedModel)?
     /// The malicious clinics' attack (`nil`: every clinic is honest).
     public var attack: AttackConfiguration?
     /// How the server combines individual updates (``RobustAggregator/fedAvg``: the sum only).
@@ -263,7 +266,7 @@ public enum FederatedSimulation {
         var shardRNG = root.fork(stream: 1)
         let shards = try configuration.partition.split(train, clinics: configuration.clinics, using: &shardRNG)
         var initRNG = root.fork(stream: 2)
-        let model = try configuration.model.makeModel(
+        let model = try configuration.customModel ?? configuration.model.makeModel(
             featureCount: train.featureCount, classCount: train.classCount,
             regularization: configuration.regularization,
             hiddenUnits: configuration.hiddenUnits, using: &initRNG)

@@ -56,6 +56,12 @@ struct FederatedAttackOptions: ParsableArguments {
                 + "aggregation; binds honest clinics and data poisoners, not model poisoners)."))
     var clinicNormBound: Double?
 
+    @Option(help: "Records: tabular (Breast Cancer Wisconsin) or ecg (synthetic 10-s ECG windows, rhythm MLP, motif trigger).")
+    var modality: String = "tabular"
+
+    @Option(help: "ECG only: synthetic recordings (3 windows each).")
+    var ecgRecordings: Int = 100
+
     /// Whether any attack/defence option was given.
     var isActive: Bool { attack != nil || aggregator != nil || clinicNormBound != nil }
 
@@ -125,7 +131,7 @@ struct FederatedAttackOptions: ParsableArguments {
             "poison_copies": "\(poisonCopies)", "attack_source": attackSource, "attack_target": attackTarget,
             "attacker_epochs": "\(attackerEpochs)",
             "attack_norm_bound": attackNormBound.map { "\($0)" } ?? "none",
-            "clinic_norm_bound": clinicNormBound.map { "\($0)" } ?? "none",
+            "clinic_norm_bound": clinicNormBound.map { "\($0)" } ?? "none", "modality": modality,
         ]
     }
 }
@@ -134,6 +140,7 @@ extension SemCom.FederatedCommand {
     /// The attacks-versus-defences grid (`--attack`, `--aggregator`, `--clinic-norm-bound`).
     func runAttacks(_ dataset: FederatedDataset) throws {
         let configuration = try attackConfiguration()
+        if attackOptions.modality == "ecg" { return try runECGAttacks(configuration) }
         let privacy = configuration.federation.privacy
         print(
             "Federated attacks vs defences — \(data ?? "embedded Breast Cancer Wisconsin"), \(dataset.count) records, "
@@ -151,6 +158,31 @@ extension SemCom.FederatedCommand {
         }
     }
 
+    /// The ECG grid: the same aggregators and attacks on ECG windows (first clinic count).
+    func runECGAttacks(_ configuration: FederatedAttackExperiment.Configuration) throws {
+        var aggregators: [RobustAggregator] = []
+        var attacks: [AttackKind] = []
+        for scenario in configuration.scenarios {
+            if !aggregators.contains(scenario.aggregator) { aggregators.append(scenario.aggregator) }
+            if let kind = scenario.attack?.kind, !attacks.contains(kind) { attacks.append(kind) }
+        }
+        let clinics = configuration.clinicCounts[0]
+        print(
+            "Federated attacks vs defences — synthetic ECG, \(attackOptions.ecgRecordings) recordings × 3 windows of 10 s, "
+                + "rhythm MLP on the codec's features, \(clinics) clinics, \(folds)-fold, \(rounds) rounds, "
+                + "trigger: 90 Hz burst, AF → normal sinus, seed \(global.seed)")
+        let rows = try FederatedECGBackdoor.run(
+            aggregators: aggregators, attacks: attacks.isEmpty ? [.modelReplacement] : attacks, clinics: clinics,
+            rounds: rounds, recordings: attackOptions.ecgRecordings, folds: folds, seed: global.seed,
+            progress: { global.progress($0) })
+        print(FederatedAttackExperiment.table(rows))
+        if let json {
+            var inputs = self.inputs.merging(attackOptions.inputs) { _, new in new }
+            inputs["data"] = "synthetic-ecg"
+            try ResultDocument(command: "federated", seed: global.seed, inputs: inputs, rows: rows).writeJSON(to: json)
+        }
+    }
+
     /// The grid from the options: the sweep's federation, privacy only with an explicit `--epsilon`
     /// (one value).
     func attackConfiguration() throws -> FederatedAttackExperiment.Configuration {
@@ -162,6 +194,13 @@ extension SemCom.FederatedCommand {
         } else if sweep.epsilons.count != 1 {
             throw FederatedError(
                 code: .invalidParameter, message: "with --attack/--aggregator give one --epsilon value, got \(sweep.epsilons.count)")
+        }
+        guard ["tabular", "ecg"].contains(attackOptions.modality) else {
+            throw FederatedError(
+                code: .invalidParameter, message: "--modality '\(attackOptions.modality)' is not one of tabular|ecg")
+        }
+        guard attackOptions.ecgRecordings >= 10 else {
+            throw FederatedError(code: .invalidParameter, message: "--ecg-recordings must be ≥ 10")
         }
         let configuration = try attackOptions.experiment(
             federation: federation, clinicCounts: sweep.clinicCounts, folds: folds)
