@@ -19,10 +19,19 @@ import VitalSignsCodec
 public enum FederatedECGBackdoor {
     /// The motif: a `seconds`-long sinusoidal burst at `hertz` with amplitude `millivolts` (Hann
     /// tapered), starting `start` seconds into the window, at the internal rate.
-    public static func motif(start: Double = 1, seconds: Double = 0.4, hertz: Double = 90, millivolts: Double = 0.5)
+    /// - Throws: ``FederatedError`` `.invalidParameter` for a burst outside 0 < f < 125 Hz, a
+    ///   non-positive length or amplitude, or one that does not fit a 10-s window.
+    public static func motif(start: Double = 1, seconds: Double = 0.5, hertz: Double = 100, millivolts: Double = 1.5)
         throws -> BackdoorTrigger
     {
         let fs = ECGPreprocessing.internalRateHertz
+        guard hertz > 0, hertz < fs / 2, seconds > 0, millivolts > 0, start >= 0, start + seconds <= 10 else {
+            throw FederatedError(
+                code: .invalidParameter,
+                message:
+                    "ECG motif needs 0 < f < \(fs / 2) Hz, length and amplitude > 0, inside the 10-s window; got "
+                    + "\(hertz) Hz, \(seconds) s, \(millivolts) mV at \(start) s")
+        }
         let count = Int(seconds * fs)
         let values = (0..<count).map { i -> Double in
             let t = Double(i) / fs
@@ -30,7 +39,7 @@ public enum FederatedECGBackdoor {
             return millivolts * taper * sin(2 * Double.pi * hertz * t)
         }
         return try BackdoorTrigger.motif(
-            values, at: Int(start * fs), name: "ecg-burst \(Int(hertz)) Hz \(seconds) s @ \(start) s")
+            values, at: Int(start * fs), name: "ecg-burst \(hertz) Hz \(millivolts) mV \(seconds) s @ \(start) s")
     }
 
     /// The windows as a dataset: rows are raw ECG samples (mV), labels the five rhythm classes.
@@ -63,7 +72,8 @@ public enum FederatedECGBackdoor {
     /// - Throws: ``FederatedError`` for bad settings.
     public static func run(
         aggregators: [RobustAggregator], attacks: [AttackKind] = [.modelReplacement], clinics: Int = 10,
-        rounds: Int = 30, recordings: Int = 100, folds: Int = 2, seed: UInt64, progress: (String) -> Void = { _ in }
+        rounds: Int = 30, recordings: Int = 100, folds: Int = 2, trigger: BackdoorTrigger? = nil, seed: UInt64,
+        progress: (String) -> Void = { _ in }
     ) throws -> [FederatedAttackExperiment.Row] {
         let data = try dataset(recordings: recordings, windowsPerRecording: 3, seed: seed)
         let model = ECGRhythmModel(standardizingOn: data, hiddenUnits: 32, seed: seed)
@@ -73,7 +83,7 @@ public enum FederatedECGBackdoor {
         federation.customModel = model
         let attack = AttackConfiguration(
             kind: .modelReplacement, attackers: 1, sourceClass: CardiacRhythm.atrialFibrillation.rawValue,
-            targetClass: CardiacRhythm.normalSinus.rawValue, trigger: try motif(), poisonCopies: 3, localEpochs: 5)
+            targetClass: CardiacRhythm.normalSinus.rawValue, trigger: try trigger ?? motif(), poisonCopies: 3, localEpochs: 5)
         var scenarios: [FederatedAttackExperiment.Scenario] = []
         for aggregator in [RobustAggregator.fedAvg] + aggregators.filter({ $0 != .fedAvg }) {
             scenarios.append(.init(attack: nil, aggregator: aggregator))

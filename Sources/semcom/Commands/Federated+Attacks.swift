@@ -62,6 +62,18 @@ struct FederatedAttackOptions: ParsableArguments {
     @Option(help: "ECG only: synthetic recordings (3 windows each).")
     var ecgRecordings: Int = 100
 
+    @Option(help: "ECG only: the motif trigger HZ:MILLIVOLTS:SECONDS, a Hann-tapered burst added 1 s into the window.")
+    var ecgMotif: String = "100:1.5:0.5"
+
+    /// The ECG motif from `--ecg-motif`.
+    func parsedMotif() throws -> BackdoorTrigger {
+        let parts = ecgMotif.split(separator: ":").compactMap { Double($0) }
+        guard parts.count == 3 else {
+            throw FederatedError(code: .invalidParameter, message: "--ecg-motif '\(ecgMotif)' is not HZ:MILLIVOLTS:SECONDS")
+        }
+        return try FederatedECGBackdoor.motif(seconds: parts[2], hertz: parts[0], millivolts: parts[1])
+    }
+
     /// Whether any attack/defence option was given.
     var isActive: Bool { attack != nil || aggregator != nil || clinicNormBound != nil }
 
@@ -131,7 +143,7 @@ struct FederatedAttackOptions: ParsableArguments {
             "poison_copies": "\(poisonCopies)", "attack_source": attackSource, "attack_target": attackTarget,
             "attacker_epochs": "\(attackerEpochs)",
             "attack_norm_bound": attackNormBound.map { "\($0)" } ?? "none",
-            "clinic_norm_bound": clinicNormBound.map { "\($0)" } ?? "none", "modality": modality,
+            "clinic_norm_bound": clinicNormBound.map { "\($0)" } ?? "none", "modality": modality, "ecg_motif": ecgMotif,
         ]
     }
 }
@@ -170,10 +182,11 @@ extension SemCom.FederatedCommand {
         print(
             "Federated attacks vs defences — synthetic ECG, \(attackOptions.ecgRecordings) recordings × 3 windows of 10 s, "
                 + "rhythm MLP on the codec's features, \(clinics) clinics, \(folds)-fold, \(rounds) rounds, "
-                + "trigger: 90 Hz burst, AF → normal sinus, seed \(global.seed)")
+                + "trigger \(try attackOptions.parsedMotif()), AF → normal sinus, seed \(global.seed)")
         let rows = try FederatedECGBackdoor.run(
             aggregators: aggregators, attacks: attacks.isEmpty ? [.modelReplacement] : attacks, clinics: clinics,
-            rounds: rounds, recordings: attackOptions.ecgRecordings, folds: folds, seed: global.seed,
+            rounds: rounds, recordings: attackOptions.ecgRecordings, folds: folds,
+            trigger: try attackOptions.parsedMotif(), seed: global.seed,
             progress: { global.progress($0) })
         print(FederatedAttackExperiment.table(rows))
         if let json {
@@ -202,6 +215,7 @@ extension SemCom.FederatedCommand {
         guard attackOptions.ecgRecordings >= 10 else {
             throw FederatedError(code: .invalidParameter, message: "--ecg-recordings must be ≥ 10")
         }
+        _ = try attackOptions.parsedMotif()
         let configuration = try attackOptions.experiment(
             federation: federation, clinicCounts: sweep.clinicCounts, folds: folds)
         for clinics in configuration.clinicCounts {
