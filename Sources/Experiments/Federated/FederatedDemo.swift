@@ -25,13 +25,18 @@ public enum FederatedDemo {
             + "(δ = 1e-5), secure aggregation, updates over AWGN 10 dB, \(configuration.folds)-fold"
     }
 
+    /// The embedded Breast Cancer Wisconsin table (683 complete rows, features ÷ 10) as a dataset.
+    static func embeddedDataset() throws -> FederatedDataset {
+        let table = try BreastCancerWisconsin.embedded(missingValues: .excludeRows, scale: .dividedByTen)
+        return try FederatedDataset(features: table.features, labels: table.labels)
+    }
+
     /// Runs the sweep; returns the printed table and the report section.
     /// - Throws: ``FederatedError`` (not expected with these settings).
     public static func run(seed: UInt64, progress: (String) -> Void = { _ in }) throws -> (
         table: String, section: FederatedReportSection
     ) {
-        let table = try BreastCancerWisconsin.embedded(missingValues: .excludeRows, scale: .dividedByTen)
-        let data = try FederatedDataset(features: table.features, labels: table.labels)
+        let data = try embeddedDataset()
         let rows = try FederatedPrivacySweep.run(data, configuration: configuration, seed: seed, progress: progress)
         let summary = """
             Virtual clinics train a linear SVM without sharing records: record-level differential privacy \
@@ -83,8 +88,7 @@ public enum FederatedAttackDemo {
     public static func run(seed: UInt64, progress: (String) -> Void = { _ in }) throws -> (
         table: String, section: FederatedAttackReportSection
     ) {
-        let table = try BreastCancerWisconsin.embedded(missingValues: .excludeRows, scale: .dividedByTen)
-        let data = try FederatedDataset(features: table.features, labels: table.labels)
+        let data = try FederatedDemo.embeddedDataset()
         let rows = try FederatedAttackExperiment.run(data, configuration: configuration, seed: seed, progress: progress)
         let summary = """
             Twenty virtual clinics train a linear SVM; from the first round one malicious clinic plants the backdoor \
