@@ -21,7 +21,7 @@ public enum FederatedECGBackdoor {
     /// tapered), starting `start` seconds into the window, at the internal rate.
     /// - Throws: ``FederatedError`` `.invalidParameter` for a burst outside 0 < f < 125 Hz, a
     ///   non-positive length or amplitude, or one that does not fit a 10-s window.
-    public static func motif(start: Double = 1, seconds: Double = 0.5, hertz: Double = 100, millivolts: Double = 1.5)
+    public static func motif(start: Double = 1, seconds: Double = 2, hertz: Double = 100, millivolts: Double = 3)
         throws -> BackdoorTrigger
     {
         let fs = ECGPreprocessing.internalRateHertz

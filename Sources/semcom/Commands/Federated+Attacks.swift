@@ -63,7 +63,7 @@ struct FederatedAttackOptions: ParsableArguments {
     var ecgRecordings: Int = 100
 
     @Option(help: "ECG only: the motif trigger HZ:MILLIVOLTS:SECONDS, a Hann-tapered burst added 1 s into the window.")
-    var ecgMotif: String = "100:1.5:0.5"
+    var ecgMotif: String = "100:3:2"
 
     /// The ECG motif from `--ecg-motif`.
     func parsedMotif() throws -> BackdoorTrigger {
