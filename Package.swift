@@ -168,7 +168,7 @@ let package = Package(
             name: "ExperimentsTests",
             dependencies: [
                 "Experiments", "TensorCore", "NeuralNet", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
-                "Privacy", "Federated",
+                "Privacy", "Federated", "PoseCodec", "Incognito",
             ],
             swiftSettings: settings),
         .testTarget(
