@@ -26,6 +26,25 @@ extension SemCom {
     }
 }
 
+/// The bounded Laplace variant named on the command line.
+private func parseVariant(_ name: String) throws -> BoundedLaplaceMechanism.Variant {
+    guard let variant = BoundedLaplaceMechanism.Variant(rawValue: name) else {
+        throw ValidationError("unknown --variant '\(name)'; expected truncated or clamped")
+    }
+    return variant
+}
+
+/// Runs `body`, turning privacy and incognito errors into validation errors (shown with usage).
+private func validating<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as PrivacyError {
+        throw ValidationError("--privacy: \(IncognitoError(error))")
+    } catch let error as IncognitoError {
+        throw ValidationError(error.description)
+    }
+}
+
 extension SemCom.IncognitoCommand {
     /// `semcom incognito apply` (default).
     struct Apply: ParsableCommand {
@@ -69,18 +88,11 @@ extension SemCom.IncognitoCommand {
         var json: String?
 
         func configuration() throws -> IncognitoConfiguration {
-            guard let variant = BoundedLaplaceMechanism.Variant(rawValue: variant) else {
-                throw ValidationError("unknown --variant '\(self.variant)'; expected truncated or clamped")
-            }
-            do {
-                let level = try PrivacyLevel(parsing: privacy)
-                return try IncognitoConfiguration(
-                    level: level, attributes: try PoseAttribute.parseList(attributes),
+            let variant = try parseVariant(variant)
+            return try validating {
+                try IncognitoConfiguration(
+                    level: try PrivacyLevel(parsing: privacy), attributes: try PoseAttribute.parseList(attributes),
                     bounds: try bounds.map(IncognitoConfiguration.parseBounds) ?? [:], variant: variant)
-            } catch let error as PrivacyError {
-                throw ValidationError("--privacy: \(IncognitoError(error))")
-            } catch let error as IncognitoError {
-                throw ValidationError(error.description)
             }
         }
 
@@ -216,18 +228,10 @@ extension SemCom.IncognitoCommand {
         var svg: String?
 
         func parsed() throws -> (epsilons: [Double], attributes: [PoseAttribute], variant: BoundedLaplaceMechanism.Variant) {
-            guard let variant = BoundedLaplaceMechanism.Variant(rawValue: variant) else {
-                throw ValidationError("unknown --variant '\(self.variant)'; expected truncated or clamped")
-            }
-            do {
-                let epsilons = try privacy.split(separator: ",").map { try PrivacyLevel(parsing: String($0)).epsilon }
-                guard !epsilons.isEmpty else { throw ValidationError("--privacy is empty") }
-                return (epsilons, try PoseAttribute.parseList(attributes), variant)
-            } catch let error as PrivacyError {
-                throw ValidationError("--privacy: \(IncognitoError(error))")
-            } catch let error as IncognitoError {
-                throw ValidationError(error.description)
-            }
+            let variant = try parseVariant(variant)
+            let epsilons = try validating { try privacy.split(separator: ",").map { try PrivacyLevel(parsing: String($0)).epsilon } }
+            guard !epsilons.isEmpty else { throw ValidationError("--privacy is empty") }
+            return (epsilons, try validating { try PoseAttribute.parseList(attributes) }, variant)
         }
 
         func validate() throws {
