@@ -34,6 +34,7 @@ let package = Package(
         .library(name: "VitalSignsCodec", targets: ["VitalSignsCodec"]),
         .library(name: "Experiments", targets: ["Experiments"]),
         .library(name: "SecretKeyGeneration", targets: ["SecretKeyGeneration"]),
+        .library(name: "Incognito", targets: ["Incognito"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -84,6 +85,11 @@ let package = Package(
             dependencies: ["TensorCore", "Channels", realModule, .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: settings),
 
+        .target(
+            name: "Incognito",
+            dependencies: ["TensorCore", "HealthData", "Privacy", realModule, .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: settings),
+
         // MARK: - Layer 4
         .target(
             name: "TabularCodec",
@@ -125,7 +131,7 @@ let package = Package(
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
                 "KnowledgeBase", "TabularCodec", "Privacy", "PoseCodec", "ClinicalTextCodec", "SecretKeyGeneration", "Federated",
-                "VitalSignsCodec", realModule,
+                "VitalSignsCodec", "Incognito", realModule,
             ],
             swiftSettings: settings),
 
@@ -135,7 +141,7 @@ let package = Package(
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "Experiments",
                 "KnowledgeBase", "SemanticCodec", "TabularCodec", "Privacy", "PoseCodec", "ClinicalTextCodec", "SecretKeyGeneration", "Federated",
-                "VitalSignsCodec",
+                "VitalSignsCodec", "Incognito",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings),
@@ -162,7 +168,7 @@ let package = Package(
             name: "ExperimentsTests",
             dependencies: [
                 "Experiments", "TensorCore", "NeuralNet", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
-                "Privacy", "Federated",
+                "Privacy", "Federated", "PoseCodec", "Incognito",
             ],
             swiftSettings: settings),
         .testTarget(
@@ -189,6 +195,10 @@ let package = Package(
         .testTarget(
             name: "VitalSignsCodecTests",
             dependencies: ["VitalSignsCodec", "SemanticCodec", "KnowledgeBase", "HealthData", "Channels", "TensorCore"],
+            swiftSettings: settings),
+        .testTarget(
+            name: "IncognitoTests",
+            dependencies: ["Incognito", "Privacy", "HealthData", "TensorCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: settings),
         .testTarget(name: "semcomTests", dependencies: ["semcom"], swiftSettings: settings),
     ]

@@ -120,6 +120,11 @@ extension SemCom {
                 let pose = try PoseDemo.run(knowledgeBasePath: poseKB, using: &poseRNG, progress: { global.progress($0) })
                 print(pose.text)
                 poseSections = pose.sections
+                print("\nIncognito mode — 100 simulated users, height and wingspan at ε = 1, 3, 5 (bounded Laplace, secondary avatar)")
+                let incognito = try IncognitoDemo.run(
+                    knowledgeBasePath: poseKB, seed: global.seed &+ 3, progress: { global.progress($0) })
+                print(incognito.text)
+                poseSections.append(incognito.section)
             }
             let vitals = try vitalsSection()
             let classifierRows = classifiers.map {
