@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "TabularCodec", targets: ["TabularCodec"]),
         .library(name: "PoseCodec", targets: ["PoseCodec"]),
         .library(name: "ClinicalTextCodec", targets: ["ClinicalTextCodec"]),
+        .library(name: "MultimodalCodec", targets: ["MultimodalCodec"]),
         .library(name: "Federated", targets: ["Federated"]),
         .library(name: "VitalSignsCodec", targets: ["VitalSignsCodec"]),
         .library(name: "Experiments", targets: ["Experiments"]),
@@ -113,6 +114,13 @@ let package = Package(
             ],
             swiftSettings: settings),
         .target(
+            name: "MultimodalCodec",
+            dependencies: [
+                "TensorCore", "NeuralNet", "Channels", "KnowledgeBase", "HealthData", "SemanticCodec",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: settings),
+        .target(
             name: "Federated",
             dependencies: [
                 "TensorCore", "NeuralNet", "Privacy", "Channels", "HealthData", realModule,
@@ -125,7 +133,7 @@ let package = Package(
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
                 "KnowledgeBase", "TabularCodec", "Privacy", "PoseCodec", "ClinicalTextCodec", "SecretKeyGeneration", "Federated",
-                "VitalSignsCodec", realModule,
+                "VitalSignsCodec", "MultimodalCodec", realModule,
             ],
             swiftSettings: settings),
 
@@ -135,7 +143,7 @@ let package = Package(
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "Experiments",
                 "KnowledgeBase", "SemanticCodec", "TabularCodec", "Privacy", "PoseCodec", "ClinicalTextCodec", "SecretKeyGeneration", "Federated",
-                "VitalSignsCodec",
+                "VitalSignsCodec", "MultimodalCodec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings),
@@ -179,6 +187,10 @@ let package = Package(
         .testTarget(
             name: "ClinicalTextCodecTests",
             dependencies: ["ClinicalTextCodec", "SemanticCodec", "KnowledgeBase", "HealthData", "Channels", "TensorCore"],
+            swiftSettings: settings),
+        .testTarget(
+            name: "MultimodalCodecTests",
+            dependencies: ["MultimodalCodec", "SemanticCodec", "KnowledgeBase", "HealthData", "Channels", "NeuralNet", "TensorCore"],
             swiftSettings: settings),
         .testTarget(
             name: "SecretKeyGenerationTests", dependencies: ["SecretKeyGeneration", "TensorCore", realModule],
