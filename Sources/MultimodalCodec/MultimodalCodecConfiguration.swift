@@ -43,10 +43,10 @@ public struct MultimodalCodecConfiguration: Sendable, Hashable {
     public init(
         name: String = "bcwd-multimodal", seed: UInt64 = 0, channelUsesPerSample: Int = 4, hashBuckets: Int = 256,
         hashSeed: UInt64 = 0x5e3c_0de7, tableHidden: Int = 32, noteHidden: Int = 32, fusionHiddenSizes: [Int] = [32],
-        decoderHiddenSizes: [Int] = [32], epochs: Int = 100, batchSize: Int = 32, learningRate: Double = 3e-3,
+        decoderHiddenSizes: [Int] = [32], epochs: Int = 60, batchSize: Int = 32, learningRate: Double = 3e-3,
         trainingSNRDecibels: ClosedRange<Float> = -5...20,
         modalityDropout: [ModalityCorruptionKind: Double] = [
-            .noteNoise: 0.2, .tableMissing: 0.2, .noteMissing: 0.1, .fieldMissing: 0.1,
+            .noteNoise: 0.3, .tableMissing: 0.35, .noteMissing: 0.05, .fieldMissing: 0.1,
         ],
         testFraction: Double = 0.2, evaluationSNRDecibels: [Float] = [0, 5, 10, 20], evaluationRepeats: Int = 20
     ) {
