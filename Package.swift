@@ -164,7 +164,7 @@ let package = Package(
             name: "RawTransmissionTests", dependencies: ["RawTransmission", "Channels", "TensorCore", "HealthData"],
             swiftSettings: settings),
         .testTarget(
-            name: "SemanticCodecTests", dependencies: ["SemanticCodec", "NeuralNet", "Channels", "TensorCore"],
+            name: "SemanticCodecTests", dependencies: ["SemanticCodec", "NeuralNet", "Channels", "KnowledgeBase", "TensorCore"],
             swiftSettings: settings),
         .testTarget(
             name: "ExperimentsTests",
