@@ -23,7 +23,8 @@ public struct MultimodalHead: Sendable {
     public var name: String
     /// What it reads.
     public var inputs: MultimodalInputs
-    /// Encoder (`ColumnBranches` per modality, then the fusion MLP), power normalization, decoder.
+    /// Encoder (`ColumnBranches` of one `Dense` per modality, `ReLU`, then the fusion MLP), power
+    /// normalization, decoder.
     public var pipeline: MultimodalCodec.Pipeline
 
     /// Creates a head.
@@ -39,9 +40,9 @@ public struct MultimodalHead: Sendable {
 ///
 /// ```
 /// record → HealthRecordFeaturizer → [table block | note block]
-///   → ColumnBranches: table block → Dense → ReLU      (per-modality encoders)
-///                     note block  → Dense → ReLU
-///   → concatenation → Dense → ReLU → Dense → 2·k reals  (fusion layer)
+///   → ColumnBranches: table block → Dense             (per-modality encoders)
+///                     note block  → Dense
+///   → concatenation → ReLU → Dense → ReLU → Dense → 2·k reals  (fusion layer)
 ///   → unit average power → channel → Dense → ReLU → Dense → class logits
 /// ```
 ///
@@ -142,7 +143,8 @@ public struct MultimodalCodec: Sendable {
 
     // MARK: - Building heads
 
-    /// A freshly initialized head: per-modality branches (`Dense → ReLU` each), fusion MLP, decoder MLP.
+    /// A freshly initialized head: per-modality branches (one `Dense` each), `ReLU` on their
+    /// concatenation, fusion MLP, decoder MLP.
     static func makeHead<G: RandomNumberGenerator>(
         _ inputs: MultimodalInputs, featurizer: HealthRecordFeaturizer, classes: Int,
         configuration c: MultimodalCodecConfiguration, using rng: inout G
@@ -161,7 +163,7 @@ public struct MultimodalCodec: Sendable {
         let decoder = multilayerPerceptron(
             inputSize: 2 * k, hiddenSizes: c.decoderHiddenSizes, outputSize: classes, using: &rng)
         let encoder = Sequential<Float>(
-            [ColumnBranches(inputWidth: featurizer.width, branches: branches)] + fusion.layers)
+            [ColumnBranches(inputWidth: featurizer.width, branches: branches), ReLU<Float>()] + fusion.layers)
         return MultimodalHead(
             name: headName(inputs), inputs: inputs,
             pipeline: Pipeline(
@@ -179,6 +181,6 @@ public struct MultimodalCodec: Sendable {
     }
 
     static func branch<G: RandomNumberGenerator>(_ input: Int, _ hidden: Int, using rng: inout G) -> Sequential<Float> {
-        Sequential<Float>(Dense<Float>(inputSize: input, outputSize: hidden, initializer: .heUniform, using: &rng), ReLU<Float>())
+        Sequential<Float>(Dense<Float>(inputSize: input, outputSize: hidden, initializer: .heUniform, using: &rng))
     }
 }

@@ -204,13 +204,15 @@ public enum MultimodalKnowledgeBase {
         let branchesLayer = CodecArchitecture.Layer(
             kind: "column_branches", inputSize: featurizer.width,
             outputSize: fusedDescription.fusion.first?.inputSize,
+            tensors: fusedDescription.branches.flatMap { $0.layers.flatMap(\.tensors) },
             options: Dictionary(uniqueKeysWithValues: fusedDescription.branches.map { ($0.modality, "\($0.columns[0])..<\($0.columns[1])") }))
         let range = c.trainingSNRDecibels
         let dropout = c.orderedDropout.map { "\($0.kind.rawValue):\($0.probability)" }.joined(separator: ",")
         let manifest = Manifest(
             name: c.name, modality: .multimodal, task: "diagnosis", labelNames: labelNames, schema: nil,
             architecture: CodecArchitecture(
-                encoder: [featureLayer, branchesLayer] + fusedDescription.fusion, decoder: fusedDescription.decoder,
+                encoder: [featureLayer, branchesLayer, CodecArchitecture.Layer(kind: "relu")] + fusedDescription.fusion,
+                decoder: fusedDescription.decoder,
                 channelUsesPerSample: c.channelUsesPerSample, powerNormalization: "average_power"),
             provenance: TrainingProvenance(
                 dataSHA256: dataSHA256, dataSource: "embedded BCWD (683 complete rows) + CytologyReportGenerator reports, seed \(c.seed)",
@@ -268,18 +270,33 @@ public enum MultimodalKnowledgeBase {
         let branches = layers[0] as! ColumnBranches<Float>
         let prefix = "head.\(head.name)"
         var described: [HeadDescription.Branch] = []
+        var concatenated = 0
         for (range, network) in zip(branches.columns, branches.networks) {
             let modality = range.lowerBound == 0 ? "table" : "note"
+            let hidden = network.parameters[0].shape[1]
+            concatenated += hidden
             described.append(
                 HeadDescription.Branch(
                     modality: modality, columns: [range.lowerBound, range.upperBound],
-                    layers: MLPStorage.describe(network, prefix: "\(prefix).\(modality)", sections: &sections)))
+                    layers: KnowledgeBaseNetwork.describe(
+                        network, prefix: "\(prefix).\(modality)", sizes: [range.count, hidden], sections: &sections)))
         }
+        // layers[1] is the ReLU on the concatenation; the fusion MLP follows.
+        let fusion = Sequential<Float>(Array(layers.dropFirst(2)))
+        let decoder = head.pipeline.decoder.network
         return HeadDescription(
             name: head.name, inputs: head.inputs, channelUsesPerSample: head.pipeline.channelUsesPerSample,
             branches: described,
-            fusion: MLPStorage.describe(Sequential(Array(layers.dropFirst())), prefix: "\(prefix).fusion", sections: &sections),
-            decoder: MLPStorage.describe(head.pipeline.decoder.network, prefix: "\(prefix).decoder", sections: &sections))
+            fusion: KnowledgeBaseNetwork.describe(
+                fusion, prefix: "\(prefix).fusion", sizes: mlpSizes(fusion, input: concatenated), sections: &sections),
+            decoder: KnowledgeBaseNetwork.describe(
+                decoder, prefix: "\(prefix).decoder", sizes: mlpSizes(decoder, input: 2 * head.pipeline.channelUsesPerSample),
+                sections: &sections))
+    }
+
+    /// The layer sizes `[input, hidden…, output]` of a `Dense → ReLU → … → Dense` chain.
+    static func mlpSizes(_ network: Sequential<Float>, input: Int) -> [Int] {
+        [input] + network.parameters.enumerated().filter { $0.offset % 2 == 1 }.map { $0.element.shape[0] }
     }
 
     // MARK: - Reading back
@@ -413,22 +430,25 @@ extension MultimodalCodec {
                     }
                     let columns = b.columns[0]..<b.columns[1]
                     branches.append(
-                        (columns, try MLPStorage.network(b.layers, in: kb, inputSize: columns.count, outputSize: hidden, role: "head \(d.name) \(b.modality) branch")))
+                        (columns, try KnowledgeBaseNetwork.network(b.layers, in: kb, inputSize: columns.count, outputSize: hidden, role: "head \(d.name) \(b.modality) branch")))
                     width += hidden
                 }
-                let fusion = try MLPStorage.network(d.fusion, in: kb, inputSize: width, outputSize: 2 * k, role: "head \(d.name) fusion")
-                let decoder = try MLPStorage.network(d.decoder, in: kb, inputSize: 2 * k, outputSize: classes, role: "head \(d.name) decoder")
+                let fusion = try KnowledgeBaseNetwork.network(d.fusion, in: kb, inputSize: width, outputSize: 2 * k, role: "head \(d.name) fusion")
+                let decoder = try KnowledgeBaseNetwork.network(d.decoder, in: kb, inputSize: 2 * k, outputSize: classes, role: "head \(d.name) decoder")
                 heads.append(
                     MultimodalHead(
                         name: d.name, inputs: d.inputs,
                         pipeline: Pipeline(
                             encoder: NetworkEncoder(
-                                network: Sequential([ColumnBranches(inputWidth: featurizer.width, branches: branches)] + fusion.layers),
+                                network: Sequential(
+                                    [ColumnBranches(inputWidth: featurizer.width, branches: branches), ReLU<Float>()] + fusion.layers),
                                 channelUsesPerSample: k),
                             decoder: NetworkDecoder(network: decoder, channelUsesPerSample: k))))
             }
-        } catch let error as SemanticCodecError {
-            throw MultimodalCodecError(code: .sectionMismatch, message: error.message, section: Names.heads, cause: error)
+        } catch let error as KnowledgeBaseNetwork.Failure {
+            throw MultimodalCodecError(
+                code: error.code == .missingSection ? .missingSection : .sectionMismatch, message: error.message,
+                section: error.section, cause: error)
         } catch let error as MultimodalCodecError {
             throw error
         } catch {

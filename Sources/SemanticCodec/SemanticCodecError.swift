@@ -47,9 +47,6 @@ public struct SemanticCodecError: Error, Sendable, CustomStringConvertible {
         /// A semantic-noise specification (`name:rate[,name:rate…]`) does not parse, names an unknown
         /// noise, a rate outside [0, 1], or a noise that does not act at the stage where it is used.
         public static let invalidNoiseSpec = Code("invalidNoiseSpec")
-        /// A knowledge-base section a codec needs is missing, or its tensors do not chain (shape,
-        /// finiteness, unknown layer kind).
-        public static let invalidKnowledgeBase = Code("invalidKnowledgeBase")
     }
 
     /// What went wrong.

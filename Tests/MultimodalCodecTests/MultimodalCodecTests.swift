@@ -111,7 +111,7 @@ struct MultimodalCodecTests {
                 $0.name == "head.fused.decoder.0.weight" ? Section(name: $0.name, content: .tensor(Tensor(zeros: [3, 3]))) : $0
             })
         #expect { try MultimodalCodec(knowledgeBase: badTensor) } throws: {
-            ($0 as? MultimodalCodecError)?.code == .sectionMismatch && ($0 as? MultimodalCodecError)?.section == MultimodalKnowledgeBase.SectionName.heads
+            ($0 as? MultimodalCodecError)?.code == .sectionMismatch && ($0 as? MultimodalCodecError)?.section == "head.fused.decoder.0.weight"
         }
         var wrongModality = kb
         wrongModality.manifest.modality = .tabular
