@@ -260,27 +260,32 @@ public enum MultimodalLinkEvaluation {
 
     /// The JSON document: `command`, `seed`, `inputs`, `rows`, `comparison`, `head_rows`, `acceptance`.
     public static func writeJSON(_ output: Output, to path: String, seed: UInt64, inputs: [String: String]) throws {
-        struct Document: Encodable {
-            var command = "eval"
-            var seed: UInt64
-            var inputs: [String: String]
-            var rows: [EvaluationRow]
-            var comparison: [EvaluationComparison]
-            var headRows: [HeadRow]
-            var acceptance: [AcceptanceRow]
-
-            enum CodingKeys: String, CodingKey {
-                case command, seed, inputs, rows, comparison, acceptance
-                case headRows = "head_rows"
-            }
-        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(
-            Document(
-                seed: seed, inputs: inputs, rows: output.result.rows, comparison: output.result.comparisons,
-                headRows: output.headRows, acceptance: output.acceptance)
-        ).write(to: URL(fileURLWithPath: path))
+        try encoder.encode(Document(output: output, seed: seed, inputs: inputs)).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// The result document, encoded key by key.
+    private struct Document: Encodable {
+        let output: Output
+        let seed: UInt64
+        let inputs: [String: String]
+
+        private enum Key: String, CodingKey {
+            case command, seed, inputs, rows, comparison, acceptance
+            case headRows = "head_rows"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode("eval", forKey: .command)
+            try container.encode(seed, forKey: .seed)
+            try container.encode(inputs, forKey: .inputs)
+            try container.encode(output.result.rows, forKey: .rows)
+            try container.encode(output.result.comparisons, forKey: .comparison)
+            try container.encode(output.headRows, forKey: .headRows)
+            try container.encode(output.acceptance, forKey: .acceptance)
+        }
     }
 }
 
