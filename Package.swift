@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "TabularCodec", targets: ["TabularCodec"]),
         .library(name: "PoseCodec", targets: ["PoseCodec"]),
         .library(name: "ClinicalTextCodec", targets: ["ClinicalTextCodec"]),
+        .library(name: "MultimodalCodec", targets: ["MultimodalCodec"]),
         .library(name: "Federated", targets: ["Federated"]),
         .library(name: "VitalSignsCodec", targets: ["VitalSignsCodec"]),
         .library(name: "Experiments", targets: ["Experiments"]),
@@ -119,6 +120,13 @@ let package = Package(
             ],
             swiftSettings: settings),
         .target(
+            name: "MultimodalCodec",
+            dependencies: [
+                "TensorCore", "NeuralNet", "Channels", "KnowledgeBase", "HealthData", "SemanticCodec",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: settings),
+        .target(
             name: "Federated",
             dependencies: [
                 "TensorCore", "NeuralNet", "Privacy", "Channels", "HealthData", realModule,
@@ -131,7 +139,7 @@ let package = Package(
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
                 "KnowledgeBase", "TabularCodec", "Privacy", "PoseCodec", "ClinicalTextCodec", "SecretKeyGeneration", "Federated",
-                "VitalSignsCodec", "Incognito", realModule,
+                "VitalSignsCodec", "Incognito", "MultimodalCodec", realModule,
             ],
             swiftSettings: settings),
 
@@ -141,7 +149,7 @@ let package = Package(
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "Experiments",
                 "KnowledgeBase", "SemanticCodec", "TabularCodec", "Privacy", "PoseCodec", "ClinicalTextCodec", "SecretKeyGeneration", "Federated",
-                "VitalSignsCodec", "Incognito",
+                "VitalSignsCodec", "Incognito", "MultimodalCodec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings),
@@ -185,6 +193,10 @@ let package = Package(
         .testTarget(
             name: "ClinicalTextCodecTests",
             dependencies: ["ClinicalTextCodec", "SemanticCodec", "KnowledgeBase", "HealthData", "Channels", "TensorCore"],
+            swiftSettings: settings),
+        .testTarget(
+            name: "MultimodalCodecTests",
+            dependencies: ["MultimodalCodec", "SemanticCodec", "KnowledgeBase", "HealthData", "Channels", "NeuralNet", "TensorCore"],
             swiftSettings: settings),
         .testTarget(
             name: "SecretKeyGenerationTests", dependencies: ["SecretKeyGeneration", "TensorCore", realModule],
