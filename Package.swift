@@ -162,7 +162,7 @@ let package = Package(
             name: "ExperimentsTests",
             dependencies: [
                 "Experiments", "TensorCore", "NeuralNet", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
-                "Privacy", "Federated",
+                "Privacy", "Federated", "VitalSignsCodec",
             ],
             swiftSettings: settings),
         .testTarget(
