@@ -21,9 +21,9 @@ public struct WaveformCodecConfiguration: Sendable, Equatable {
     /// Hidden widths of the encoder MLP (empty: a linear encoder).
     public var encoderHiddenSizes: [Int] = []
     /// Hidden widths of the decoder MLP.
-    public var decoderHiddenSizes = [512]
+    public var decoderHiddenSizes = [1024]
     /// Training epochs.
-    public var epochs = 40
+    public var epochs = 100
     /// Minibatch size.
     public var batchSize = 64
     /// Adam's initial learning rate; it decays along a cosine to ``finalLearningRate``.
