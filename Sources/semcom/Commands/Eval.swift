@@ -94,7 +94,10 @@ extension SemCom {
                 _ = try ChannelSpec.parseList(channel)
                 _ = try SNRList.parse(snrDB)
                 // The grammar here; the names are checked against the KB's modality in run().
-                for spec in noise { _ = try SemanticNoiseSpec.parse(spec) }
+                let canonical = try noise.map { try SemanticNoiseSpec.parse($0).description }
+                guard Set(canonical).count == canonical.count else {
+                    throw ValidationError("--noise lists the same condition twice: \(noise.joined(separator: " "))")
+                }
             } catch {
                 throw ValidationError("\(error)")
             }
