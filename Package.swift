@@ -176,7 +176,7 @@ let package = Package(
             name: "ExperimentsTests",
             dependencies: [
                 "Experiments", "TensorCore", "NeuralNet", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
-                "Privacy", "Federated", "PoseCodec", "Incognito",
+                "Privacy", "Federated", "PoseCodec", "Incognito", "VitalSignsCodec",
             ],
             swiftSettings: settings),
         .testTarget(

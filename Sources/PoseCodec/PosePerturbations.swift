@@ -70,6 +70,16 @@ public struct PoseTrackingPerturbation: SemanticPerturbation {
         return out
     }
 
+    /// The pose entries of the semantic-noise registry (`SemanticNoiseCatalog`), all at stage
+    /// `input`: `pose-jitter`, `pose-occlusion`, `pose-drop` (values as in ``parse(_:clipFrames:)``).
+    public static let kinds: [SemanticNoiseKind] = [
+        SemanticNoiseKind(
+            name: "pose-jitter", stage: .input, summary: "extra Gaussian tracking jitter of sigma rate metres on every joint"),
+        SemanticNoiseKind(
+            name: "pose-occlusion", stage: .input, summary: "a fraction rate (< 0.5) of joint-frames occluded, in runs"),
+        SemanticNoiseKind(name: "pose-drop", stage: .input, summary: "a fraction rate (< 1) of frames dropped"),
+    ]
+
     /// Parses a pose noise spec: `pose-jitter:σ` (metres), `pose-occlusion:fraction`,
     /// `pose-drop:fraction` (frames). Returns `nil` for other names.
     /// - Throws: ``PoseCodecError`` `invalidNoise` for a bad value.

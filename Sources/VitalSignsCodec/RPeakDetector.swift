@@ -41,6 +41,9 @@ public struct RPeakDetector: Sendable {
             slope[i] = (2 * band[i + 1] + band[i + 2] - band[i - 2] - 2 * band[i - 1]) * fs / 8
         }
         let squared = slope.map { $0 * $0 }
+        // The 0.5–40 Hz signal: the amplitude of a complex (T-wave test) and the R-peak position.
+        let wide = Biquad.lowPass(cutoffHertz: 40, sampleRateHertz: fs).applyZeroPhase(
+            Biquad.highPass(cutoffHertz: 0.5, sampleRateHertz: fs).applyZeroPhase(x))
         // Moving-window integration, 150 ms, centred.
         let half = Swift.max(1, Int(0.075 * fs))
         var integrated = [Double](repeating: 0, count: n)
@@ -67,11 +70,16 @@ public struct RPeakDetector: Sendable {
             for j in Swift.max(0, c - half)..<Swift.min(n, c + half + 1) { m = Swift.max(m, Swift.abs(slope[j])) }
             return m
         }
+        func amplitude(_ c: Int) -> Double {
+            var m = 0.0
+            for j in Swift.max(0, c - half)..<Swift.min(n, c + half + 1) { m = Swift.max(m, Swift.abs(wide[j])) }
+            return m
+        }
         let learning = Swift.min(n, Int(2 * fs))
         var spki = 0.25 * (integrated[0..<learning].max() ?? 0)
         var npki = 0.5 * integrated[0..<learning].reduce(0, +) / Double(learning)
         var qrs: [Int] = []
-        var qrsSlopes: [Double] = []
+        var qrsShapes: [(slope: Double, amplitude: Double)] = []
         var rrAverage: Double?
         var irregular = false
         var lastCandidateIndex = 0
@@ -91,26 +99,31 @@ public struct RPeakDetector: Sendable {
                 }
                 if let best {
                     spki = 0.25 * integrated[best] + 0.75 * spki
-                    appendBeat(best, &qrs, &qrsSlopes, &rrAverage, &irregular, maxSlope(best))
+                    appendBeat(best, &qrs, &qrsShapes, &rrAverage, &irregular, (maxSlope(best), amplitude(best)))
                 }
             }
             if peak > thr1 {
                 let s = maxSlope(c)
-                if let last = qrs.last, Double(c - last) < 0.36 * fs, let lastSlope = qrsSlopes.last, s < 0.5 * lastSlope {
+                // T-wave test (Pan & Tompkins): within 360 ms of the last QRS and under half its
+                // slope. A premature ventricular beat is as slow as a T wave in the 5–15 Hz band
+                // but about as large as a QRS in the 0.5–40 Hz signal, so a candidate that reaches
+                // 80 % of the last QRS's amplitude there is kept as a beat.
+                let a = amplitude(c)
+                if let last = qrs.last, Double(c - last) < 0.36 * fs, let previous = qrsShapes.last,
+                    s < 0.5 * previous.slope, a < 0.8 * previous.amplitude
+                {
                     npki = 0.125 * peak + 0.875 * npki
                     continue
                 }
                 if let last = qrs.last, c - last < refractory { continue }
                 spki = 0.125 * peak + 0.875 * spki
-                appendBeat(c, &qrs, &qrsSlopes, &rrAverage, &irregular, s)
+                appendBeat(c, &qrs, &qrsShapes, &rrAverage, &irregular, (s, a))
                 lastCandidateIndex = index + 1
             } else {
                 npki = 0.125 * peak + 0.875 * npki
             }
         }
         // Place each R at the largest deviation of the 0.5–40 Hz signal within ±80 ms.
-        let wide = Biquad.lowPass(cutoffHertz: 40, sampleRateHertz: fs).applyZeroPhase(
-            Biquad.highPass(cutoffHertz: 0.5, sampleRateHertz: fs).applyZeroPhase(x))
         let reach = Int(0.08 * fs)
         var peaks: [Int] = []
         for c in qrs {
@@ -125,11 +138,12 @@ public struct RPeakDetector: Sendable {
     }
 
     private func appendBeat(
-        _ c: Int, _ qrs: inout [Int], _ slopes: inout [Double], _ rrAverage: inout Double?, _ irregular: inout Bool, _ slope: Double
+        _ c: Int, _ qrs: inout [Int], _ shapes: inout [(slope: Double, amplitude: Double)], _ rrAverage: inout Double?,
+        _ irregular: inout Bool, _ shape: (slope: Double, amplitude: Double)
     ) {
         let insertAt = qrs.firstIndex(where: { $0 > c }) ?? qrs.count
         qrs.insert(c, at: insertAt)
-        slopes.insert(slope, at: insertAt)
+        shapes.insert(shape, at: insertAt)
         if qrs.count >= 2 {
             let recent = qrs.suffix(9)
             let intervals = zip(recent.dropFirst(), recent).map { Double($0 - $1) }

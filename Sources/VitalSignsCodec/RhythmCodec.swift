@@ -180,11 +180,20 @@ public struct RhythmCodec: Sendable {
     public func evaluate<C: ChannelModel, G: RandomNumberGenerator>(
         inputs: Tensor<Float>, labels: [Int], heartRates: [Double], over channel: C, repeats: Int = 1, using rng: inout G
     ) -> RhythmEvaluation {
+        evaluate(inputs: inputs, labels: labels, heartRates: heartRates, repeats: repeats) { pipeline($0, over: channel, using: &rng) }
+    }
+
+    /// Evaluates standardized inputs over any link — `link` maps encoder inputs `[n, 24]` to decoder
+    /// outputs `[n, 6]` (e.g. a channel with semantic noise, or a sealed link) — called `repeats` times.
+    public func evaluate<E: Error>(
+        inputs: Tensor<Float>, labels: [Int], heartRates: [Double], repeats: Int = 1,
+        link: (Tensor<Float>) throws(E) -> Tensor<Float>
+    ) throws(E) -> RhythmEvaluation {
         var correct = 0
         var absError = 0.0
         var confusion = Array(repeating: Array(repeating: 0, count: CardiacRhythm.allCases.count), count: CardiacRhythm.allCases.count)
         for _ in 0..<repeats {
-            let results = Self.interpret(pipeline(inputs, over: channel, using: &rng))
+            let results = Self.interpret(try link(inputs))
             for (i, r) in results.enumerated() {
                 if r.rhythm.rawValue == labels[i] { correct += 1 }
                 confusion[labels[i]][r.rhythm.rawValue] += 1

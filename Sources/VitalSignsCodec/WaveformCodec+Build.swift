@@ -52,6 +52,15 @@ extension WaveformCodec {
     public func transmit<C: ChannelModel, G: RandomNumberGenerator>(
         _ signal: [Float], over channel: C, using rng: inout G
     ) -> [Float] {
+        transmit(signal) { pipeline($0, over: channel, using: &rng) }
+    }
+
+    /// Sends a whole signal (mV, 250 Hz) over any link — `link` maps encoder inputs `[n, L + 1]` to
+    /// decoder outputs `[n, L + 1]`, called on batches of up to 64 consecutive windows — and returns
+    /// the reconstruction.
+    public func transmit<E: Error>(
+        _ signal: [Float], link: (Tensor<Float>) throws(E) -> Tensor<Float>
+    ) throws(E) -> [Float] {
         let windows = Self.windows(of: signal, length: windowLength)
         guard !windows.isEmpty else { return [] }
         var out: [Float] = []
@@ -60,7 +69,7 @@ extension WaveformCodec {
         var start = 0
         while start < windows.count {
             let slice = Array(windows[start..<Swift.min(windows.count, start + batch)])
-            for w in reconstruct(pipeline(inputs(forWindows: slice), over: channel, using: &rng)) { out += w }
+            for w in reconstruct(try link(inputs(forWindows: slice))) { out += w }
             start += batch
         }
         return Array(out.prefix(signal.count))
@@ -81,13 +90,24 @@ extension WaveformCodec {
     public func evaluate<C: ChannelModel, G: RandomNumberGenerator>(
         recordings: [VitalSignsTrainingData.Window], over channel: C, using rng: inout G
     ) -> WaveformEvaluation {
+        evaluate(recordings: recordings) { pipeline($0, over: channel, using: &rng) }
+    }
+
+    /// Evaluates recordings over any link (see ``transmit(_:link:)``). With `sent` (one signal per
+    /// recording, e.g. the recordings with sensor artefacts added), `sent[i]` is transmitted and the
+    /// reconstruction is still scored against the clean `recordings[i].ecg` and its R peaks.
+    public func evaluate<E: Error>(
+        recordings: [VitalSignsTrainingData.Window], sent: [[Float]]? = nil,
+        link: (Tensor<Float>) throws(E) -> Tensor<Float>
+    ) throws(E) -> WaveformEvaluation {
+        precondition(sent == nil || sent!.count == recordings.count, "one sent signal per recording")
         let detector = RPeakDetector(sampleRateHertz: ECGPreprocessing.internalRateHertz)
         let tolerance = Int(0.05 * ECGPreprocessing.internalRateHertz)
         var prds: [Double] = []
         var tp = 0, fp = 0, fn = 0
         var tpG = 0, fpG = 0, fnG = 0
-        for r in recordings {
-            let decoded = transmit(r.ecg, over: channel, using: &rng)
+        for (index, r) in recordings.enumerated() {
+            let decoded = try transmit(sent?[index] ?? r.ecg, link: link)
             prds.append(Self.prd(original: r.ecg, reconstruction: decoded))
             let peaks = detector.detect(decoded)
             let m = RPeakDetector.match(detected: peaks, reference: detector.detect(r.ecg), toleranceSamples: tolerance)
@@ -130,12 +150,26 @@ extension WaveformCodec {
         var initRNG = Xoshiro256(seed: c.seed, stream: 3_000_001)
         var codec = WaveformCodec(
             pipeline: Pipeline(
-                encoder: NetworkEncoder(inputSize: L + 1, hiddenSizes: [], channelUsesPerSample: k, using: &initRNG),
+                encoder: NetworkEncoder(
+                    inputSize: L + 1, hiddenSizes: c.encoderHiddenSizes, channelUsesPerSample: k, using: &initRNG),
                 decoder: NetworkDecoder(
                     channelUsesPerSample: k, hiddenSizes: c.decoderHiddenSizes, outputSize: L + 1, using: &initRNG)),
             windowLength: L)
         let channel = ChannelLayer(AWGN(snrDecibels: 15), trainingSNRDecibels: c.trainingSNRDecibels)
-        var adam = Adam<Float>(learningRate: c.learningRate)
+        // The decoder's log-scale output starts at 0 (gain 8 · 0.05 mV): a random start can push it
+        // to its clamp in the first steps, where the gain — and every gradient — vanishes. One epoch
+        // of linear warm-up (Goyal et al. 2017), then a cosine decay (Loshchilov & Hutter 2017).
+        var parameters = codec.pipeline.parameters
+        let lastWeight = parameters.count - 2
+        for r in 0..<parameters[lastWeight].shape[0] { parameters[lastWeight].scalars[r * (L + 1) + L] = 0 }
+        parameters[lastWeight + 1].scalars[L] = 0
+        codec.pipeline.parameters = parameters
+        let stepsPerEpoch = (train.count + c.batchSize - 1) / c.batchSize
+        var adam = Adam<Float>(
+            schedule: LinearWarmup(
+                warmupSteps: stepsPerEpoch,
+                then: CosineDecay(
+                    initial: c.learningRate, minimum: c.finalLearningRate, steps: Swift.max(1, (c.epochs - 1) * stepsPerEpoch))))
         var trainRNG = Xoshiro256(seed: c.seed, stream: 3_000_002)
         let inputs = codec.inputs(forWindows: train)
         let width = L + 1
@@ -180,7 +214,8 @@ extension WaveformCodec {
         }
         var sections: [Section] = []
         let encoderLayers = MLPSections.describe(
-            codec.pipeline.encoder.network, prefix: "encoder", sizes: [L + 1, 2 * k], sections: &sections)
+            codec.pipeline.encoder.network, prefix: "encoder", sizes: [L + 1] + c.encoderHiddenSizes + [2 * k],
+            sections: &sections)
         let decoderLayers = MLPSections.describe(
             codec.pipeline.decoder.network, prefix: "decoder", sizes: [2 * k] + c.decoderHiddenSizes + [L + 1],
             sections: &sections)
@@ -196,7 +231,7 @@ extension WaveformCodec {
                     minimum: Double(c.trainingSNRDecibels.lowerBound), maximum: Double(c.trainingSNRDecibels.upperBound)),
                 threads: 1, epochs: c.epochs),
             metrics: metrics, createdBy: RhythmCodec.createdBy,
-            notes: "Waveform codec: ECG resampled to 250 Hz, windows of \(L) samples, inputs x/(8s) and log s (s = 1.4826·MAD) → linear encoder → \(k) complex channel uses per window (\(Double(k) / Double(L)) per sample, unit average power per window) → MLP \(c.decoderHiddenSizes) → normalized waveform and log scale. Loss: per-window ‖x − x̂‖²/‖x‖² (PRD²). Trained over AWGN with Es/N0 uniform in \(c.trainingSNRDecibels) dB, Adam lr \(c.learningRate), batch \(c.batchSize), \(c.epochs) epochs. Metrics: mean/median PRD over test recordings; R-peak F1 within ±50 ms, Pan–Tompkins on decoded vs original.")
+            notes: "Waveform codec: ECG resampled to 250 Hz, windows of \(L) samples, inputs x/(8s) and log s (s = window RMS) → encoder \(c.encoderHiddenSizes) → \(k) complex channel uses per window (\(Double(k) / Double(L)) per sample, unit average power per window) → MLP \(c.decoderHiddenSizes) → normalized waveform and log scale. Loss: per-window ‖x − x̂‖²/‖x‖² (PRD²). Trained over AWGN with Es/N0 uniform in \(c.trainingSNRDecibels) dB, Adam lr \(c.learningRate) (1 epoch warm-up, cosine to \(c.finalLearningRate)), batch \(c.batchSize), \(c.epochs) epochs. Metrics: mean/median PRD over test recordings; R-peak F1 within ±50 ms, Pan–Tompkins on decoded vs original.")
         let kb = KnowledgeBase(manifest: manifest, sections: sections)
         codec.knowledgeBaseFingerprint = kb.fingerprint
         return (kb, WaveformBuildReport(trainCount: train.count, testRecordings: test.count, evaluations: evaluations, codec: codec))

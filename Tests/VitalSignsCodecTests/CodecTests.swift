@@ -28,6 +28,7 @@ import TensorCore
         c.channelUsesPerWindow = 8
         c.trainingRecordings = 3
         c.testRecordings = 2
+        c.encoderHiddenSizes = [16]
         c.decoderHiddenSizes = [16]
         c.epochs = 2
         c.evaluationSNRDecibels = [20]

@@ -2,15 +2,22 @@
 
 import ClinicalTextCodec
 import KnowledgeBase
+import PoseCodec
 import SemanticCodec
 import TabularCodec
+import VitalSignsCodec
 
 extension SemanticNoiseCatalog {
-    /// The noises of every shipped codec, keyed by modality (`tabular`: `TabularNoise`'s
-    /// `jitter`, `missing`, `swap`; `text`: `ClinicalTextNoise`'s `synonym`, `synonym-heldout`,
-    /// `dropout`, `shuffle`, `reverse`, `swap`, `insert`, `delete`), plus the symbol noises
-    /// (`blank`, `jam`) of every modality. A new modality registers its kinds here.
-    public static let standard = SemanticNoiseCatalog([.tabular: TabularNoise.kinds, .text: ClinicalTextNoise.kinds])
+    /// The noises of every shipped codec, keyed by modality — `tabular`: `TabularNoise`'s `jitter`,
+    /// `missing`, `swap`; `text`: `ClinicalTextNoise`'s `synonym`, `synonym-heldout`, `dropout`,
+    /// `shuffle`, `reverse`, `swap`, `insert`, `delete`; `vitals`: `VitalsNoise`'s `wander`, `emg`,
+    /// `powerline`, `motion`, `drop`; `pose`: `PoseTrackingPerturbation`'s `pose-jitter`,
+    /// `pose-occlusion`, `pose-drop` — plus the symbol noises (`blank`, `jam`) of every modality. A
+    /// new modality registers its kinds here.
+    public static let standard = SemanticNoiseCatalog([
+        .tabular: TabularNoise.kinds, .text: ClinicalTextNoise.kinds, .vitals: VitalsNoise.kinds,
+        .pose: PoseTrackingPerturbation.kinds,
+    ])
 }
 
 extension TabularLinkEvaluation {

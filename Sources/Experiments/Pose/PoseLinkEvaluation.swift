@@ -1,14 +1,16 @@
 // The pose semantic link: activity and fall detection over channels, and the privacy of the symbols.
 
+import Channels
 import Foundation
 import HealthData
 import KnowledgeBase
 import PoseCodec
+import RawTransmission
 import SemanticCodec
 import TensorCore
 
 /// One row of a pose evaluation (JSON and table; snake_case keys). Link rows have `scheme`
-/// `semantic` or `eavesdropper-adaptive` with the channel fields; privacy rows have `scheme`
+/// `semantic`, `eavesdropper-adaptive`, `raw` or `raw-ideal` with the channel fields; privacy rows have `scheme`
 /// `privacy-attacker` with `view`, `target` and the errors.
 public struct PoseEvaluationRow: Sendable, Hashable, Codable {
     /// `semantic`, `eavesdropper-adaptive` or `privacy-attacker`.
@@ -39,6 +41,12 @@ public struct PoseEvaluationRow: Sendable, Hashable, Codable {
     public var meanPredictorMAEMeters: Double?
     /// Privacy rows: `mae_m / mean_predictor_mae_m`.
     public var maeRatio: Double?
+    /// Raw rows: the fraction of frames that failed (CRC) and fell back.
+    public var decodeFailureRate: Double?
+    /// Raw rows: the modulation of the best raw candidate.
+    public var modulation: String?
+    /// Raw rows: the channel code of the best raw candidate.
+    public var code: String?
     /// Clips measured.
     public var samples: Int
 
@@ -55,6 +63,8 @@ public struct PoseEvaluationRow: Sendable, Hashable, Codable {
         case maeMeters = "mae_m"
         case meanPredictorMAEMeters = "mean_predictor_mae_m"
         case maeRatio = "mae_ratio"
+        case decodeFailureRate = "decode_failure_rate"
+        case modulation, code
         case samples
     }
 }
@@ -88,6 +98,11 @@ public enum PoseLinkEvaluation {
         public var rows: [PoseEvaluationRow]
         /// The activity link evaluation (for the report's plots).
         public var link: EvaluationResult
+        /// With a raw comparison: per (channel, SNR), the raw channel uses per clip needed to reach
+        /// the semantic accuracy on the raw subset of clips.
+        public var comparisons: [EvaluationComparison] = []
+        /// Clips of the raw comparison (0 without one).
+        public var rawClips = 0
     }
 
     /// Runs the evaluation.
@@ -97,6 +112,8 @@ public enum PoseLinkEvaluation {
     ///     empty for the KB's recorded test subjects.
     ///   - privacy: whether to run the privacy attacks (generated data only).
     ///   - attacker: the privacy attacker.
+    ///   - rawClips: with a value, the raw comparison on that many test clips (stratified by
+    ///     activity, see ``rawComparison(codec:clips:labels:count:configuration:using:progress:)``).
     ///   - configuration: channels, SNRs, passes, noise conditions.
     ///   - rng: the generator.
     ///   - progress: progress lines.
@@ -104,8 +121,8 @@ public enum PoseLinkEvaluation {
     ///   for unreadable JSONL.
     public static func run<G: RandomNumberGenerator>(
         knowledgeBase: KnowledgeBase, dataPaths: [String] = [], privacy: Bool = true,
-        attacker: PoseAttributeAttacker = PoseAttributeAttacker(), configuration: EvaluationConfiguration,
-        using rng: inout G, progress: (String) -> Void = { _ in }
+        attacker: PoseAttributeAttacker = PoseAttributeAttacker(), rawClips: Int? = nil,
+        configuration: EvaluationConfiguration, using rng: inout G, progress: (String) -> Void = { _ in }
     ) throws -> (result: Result, setup: Setup) {
         let codec = try PoseCodec(knowledgeBase: knowledgeBase)
         var test: [PoseRecording]
@@ -154,6 +171,16 @@ public enum PoseLinkEvaluation {
             }
             rows.append(out)
         }
+        var comparisons: [EvaluationComparison] = []
+        var rawCount = 0
+        if let rawClips {
+            let raw = try rawComparison(
+                codec: codec, inputs: inputs, labels: labels, count: rawClips, configuration: configuration, using: &rng,
+                progress: progress)
+            rows += raw.rows
+            comparisons = raw.comparisons
+            rawCount = raw.clips
+        }
         if privacy && !train.isEmpty {
             progress("privacy: training fresh attackers on the training subjects' symbols and raw pose …")
             var privacyRNG = Xoshiro256(seed: rng.next())
@@ -169,11 +196,89 @@ public enum PoseLinkEvaluation {
             }
         }
         return (
-            Result(rows: rows, link: link),
+            Result(rows: rows, link: link, comparisons: comparisons, rawClips: rawCount),
             Setup(
                 data: source, testCount: test.count, trainCount: train.count,
                 channelUsesPerSample: codec.channelUsesPerSample)
         )
+    }
+
+    /// The raw-transmission baseline of the pose link, on `count` test clips (the first clips of
+    /// each activity in turn, so every activity is represented): each clip's 30 × 17 × 3 joint
+    /// coordinates (metres; an occluded coordinate holds its last visible value, or the next one at
+    /// the start of a clip) are one `RawLink` frame — adaptive 8-bit quantization over the clip's
+    /// range, zstd (level 19), CRC-32C, then every (modulation, code) of
+    /// `DigitalScheme.standardCandidates` — and the received clip is classified by the same pose
+    /// codec over a noiseless link (the best task model we have on raw pose); a failed frame
+    /// predicts `standing` (counted in `decode_failure_rate`). The modality-independent
+    /// ``LinkEvaluation`` measures the semantic link on the same clips (clean condition) and gives,
+    /// per (channel, SNR), the cheapest raw candidate reaching the semantic accuracy within one
+    /// binomial standard error, and the Shannon-ideal `raw-ideal` bound.
+    /// - Returns: the `raw` and `raw-ideal` rows, the comparisons and the clip count.
+    /// - Throws: `RawTransmissionError` if a clip cannot be source coded.
+    public static func rawComparison<G: RandomNumberGenerator>(
+        codec: PoseCodec, inputs: Tensor<Float>, labels: [Int], count: Int, configuration: EvaluationConfiguration,
+        using rng: inout G, progress: (String) -> Void = { _ in }
+    ) throws -> (rows: [PoseEvaluationRow], comparisons: [EvaluationComparison], clips: Int) {
+        let width = inputs.shape[1]
+        // Round-robin over the activities, in test order.
+        var byClass: [[Int]] = Array(repeating: [], count: PoseActivity.allCases.count)
+        for (i, label) in labels.enumerated() { byClass[label].append(i) }
+        var chosen: [Int] = []
+        var depth = 0
+        while chosen.count < Swift.min(count, labels.count) {
+            for list in byClass where depth < list.count && chosen.count < count { chosen.append(list[depth]) }
+            depth += 1
+        }
+        chosen.sort()
+        let rows = chosen.map { i in Array(inputs.scalars[(i * width)..<(i * width + width)]) }
+        let records = rows.map { holdFilled($0, valuesPerFrame: PoseClipTensor.valuesPerFrame) }
+        let pipeline = codec.activityPipeline
+        let raw = RawBaseline(
+            records: records,
+            source: RawSourceCoding(quantization: .adaptive(bitsPerValue: 8), compression: .zstd(level: 19)),
+            fallbackClass: PoseActivity.standing.rawValue,
+            classify: { values in
+                var unused = Xoshiro256(seed: 0)  // the plain codec has no perturbations to draw
+                let x = Tensor(shape: [1, values.count], scalars: values.map(Float.init))
+                return pipeline(x, over: IdentityChannel(), using: &unused).argmaxAlongLastAxis()[0]
+            })
+        var clean = configuration
+        clean.noiseConditions = [.none]
+        clean.adaptiveEavesdropper = nil
+        clean.sealing = nil
+        progress("raw comparison on \(chosen.count) clips …")
+        let result = try LinkEvaluation.run(
+            pipeline: pipeline, test: LabeledBatch(inputs: Tensor(shape: [chosen.count, width], scalars: rows.flatMap { $0 }),
+                labels: chosen.map { labels[$0] }),
+            raw: raw, naiveEavesdropper: nil, configuration: clean, using: &rng, progress: progress)
+        let out = result.rows.filter { $0.scheme == .raw || $0.scheme == .rawIdeal }.map { row in
+            PoseEvaluationRow(
+                scheme: row.scheme.rawValue, channel: row.channel, snrDecibels: row.snrDecibels, noise: row.noise,
+                channelUsesPerSample: row.channelUsesPerSample, accuracy: row.accuracy,
+                balancedAccuracy: row.balancedAccuracy, decodeFailureRate: row.decodeFailureRate,
+                modulation: row.modulation, code: row.code, samples: row.samples)
+        }
+        return (out, result.comparisons.filter { $0.scheme == .semantic }, chosen.count)
+    }
+
+    /// A clip row with every non-finite coordinate replaced by the same coordinate's last finite
+    /// value (the next one before the first, 0 if it never is).
+    static func holdFilled(_ row: [Float], valuesPerFrame: Int) -> [Double] {
+        var out = row.map(Double.init)
+        let frames = row.count / valuesPerFrame
+        for v in 0..<valuesPerFrame {
+            let column = (0..<frames).map { $0 * valuesPerFrame + v }
+            guard let first = column.first(where: { out[$0].isFinite }) else {
+                for k in column { out[k] = 0 }
+                continue
+            }
+            var last = out[first]
+            for k in column {
+                if out[k].isFinite { last = out[k] } else { out[k] = last }
+            }
+        }
+        return out
     }
 
     /// Cuts a labelled JSONL recording into non-overlapping clips of `frames` frames; each clip's
@@ -228,6 +333,24 @@ public enum PoseLinkEvaluation {
                     fixed(row.balancedAccuracy), fixed(row.fallRecall), fixed(row.fallFalseAlarmRate),
                 ].enumerated().map { pad($1, widths[$0]) }.joined(separator: " "))
         }
+        if !result.comparisons.isEmpty {
+            lines.append("")
+            lines.append(
+                "against raw (\(result.rawClips) clips, 8-bit joints + zstd + CRC + FEC; raw uses per clip to reach the semantic accuracy within one standard error)"
+            )
+            lines.append(
+                ["channel", "SNR dB", "semantic acc", "semantic uses", "raw uses", "raw acc", "ratio"].map { pad($0, 14) }
+                    .joined(separator: " "))
+            for c in result.comparisons {
+                lines.append(
+                    [
+                        c.channel, String(format: "%.1f", c.snrDecibels), fixed(c.semanticAccuracy),
+                        String(format: "%.0f", c.semanticChannelUses),
+                        c.rawChannelUses.map { String(format: "%.0f", $0) } ?? "unreached", fixed(c.rawAccuracy),
+                        c.ratio.map { String(format: "%.0fx", $0) } ?? "-",
+                    ].map { pad($0, 14) }.joined(separator: " "))
+            }
+        }
         let privacy = result.rows.filter { $0.scheme == "privacy-attacker" }
         if !privacy.isEmpty {
             lines.append("")
@@ -248,11 +371,26 @@ public enum PoseLinkEvaluation {
         return lines.joined(separator: "\n")
     }
 
-    /// Writes `{"command", "seed", "inputs", "rows"}`.
+    /// Writes `{"command", "seed", "inputs", "rows"}`, and `"comparison"` (one entry per channel and
+    /// SNR, keys of ``EvaluationComparison``) when raw was compared.
     public static func writeJSON(
         _ result: Result, to path: String, command: String, seed: UInt64, inputs: [String: String]
     ) throws {
-        try ResultDocument(command: command, seed: seed, inputs: inputs, rows: result.rows).writeJSON(to: path)
+        guard !result.comparisons.isEmpty else {
+            return try ResultDocument(command: command, seed: seed, inputs: inputs, rows: result.rows).writeJSON(to: path)
+        }
+        struct Document: Encodable {
+            var command: String
+            var seed: UInt64
+            var inputs: [String: String]
+            var rows: [PoseEvaluationRow]
+            var comparison: [EvaluationComparison]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let document = Document(
+            command: command, seed: seed, inputs: inputs, rows: result.rows, comparison: result.comparisons)
+        try EvaluationOutputs.write(try encoder.encode(document), to: path)
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {

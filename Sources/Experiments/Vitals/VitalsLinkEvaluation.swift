@@ -10,12 +10,16 @@ import VitalSignsCodec
 
 /// One measured point of a vital-sign link evaluation (JSON keys in snake_case).
 public struct VitalsEvaluationRow: Codable, Sendable {
-    /// `semantic` or `raw` (the best raw configuration at this point, see ``rawConfiguration``).
+    /// `semantic`, `raw` (the best raw configuration at this point, see ``rawConfiguration``),
+    /// `sealed-semantic` (the keyed, scrambled link's legitimate receiver) or `sealed-eve-naive` (an
+    /// eavesdropper holding the KB but not the key).
     public var scheme: String
     /// The channel (``ChannelSpec`` description).
     public var channel: String
     /// Es/N0 (dB).
     public var snrDecibels: Double
+    /// The semantic-noise condition (a `SemanticNoiseSpec` spelling, `none` for the clean link).
+    public var noise: String = "none"
     /// Complex channel uses per second of ECG.
     public var channelUsesPerSecond: Double
     /// Rhythm accuracy (rhythm KB).
@@ -37,7 +41,7 @@ public struct VitalsEvaluationRow: Codable, Sendable {
     public var matchesSemantic: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case scheme, channel, accuracy
+        case scheme, channel, accuracy, noise
         case snrDecibels = "snr_db"
         case channelUsesPerSecond = "channel_uses_per_second"
         case heartRateMAE = "heart_rate_mae_bpm"
@@ -79,8 +83,13 @@ public enum VitalsLinkEvaluation {
         public var testRecordings = 200
         /// Of which sent over the raw path (it is slower).
         public var rawRecordings = 60
-        /// Whether to run the raw baseline.
+        /// Whether to run the raw baseline (on the clean condition only).
         public var compareRaw = true
+        /// The semantic-noise conditions, each with its own semantic rows (sensor artefacts on the
+        /// ECG sent, scored against the clean ECG; symbol noise on the air).
+        public var noises: [VitalsNoise] = [.none]
+        /// The keyed scrambled link: adds `sealed-semantic` and `sealed-eve-naive` rows.
+        public var sealing: SealedLink?
         /// Creates the defaults.
         public init() {}
     }
@@ -100,28 +109,73 @@ public enum VitalsLinkEvaluation {
 
     static let rawSchemes = DigitalScheme.standardCandidates
 
+    /// The noisy versions of the test ECGs under each condition (sensor artefacts at 250 Hz; the
+    /// clean ECG for a condition without them), one generator fork per condition.
+    private static func sentSignals<G: RandomNumberGenerator>(
+        _ ecgs: [[Float]], noises: [VitalsNoise], using rng: inout G
+    ) -> [[[Float]]] {
+        let base = Xoshiro256(seed: rng.next())
+        return noises.enumerated().map { index, noise in
+            guard !noise.sensor.isNone else { return ecgs }
+            var noiseRNG = base.fork(stream: UInt64(index))
+            return ecgs.map {
+                noise.sensor.apply(to: $0, sampleRateHertz: ECGPreprocessing.internalRateHertz, using: &noiseRNG).signal
+            }
+        }
+    }
+
+    /// The scrambled link's rows: its legitimate receiver (`sealed-semantic`) and an eavesdropper
+    /// with the same KB but no key, decoding the intercepted symbols over its own channel draw
+    /// (`sealed-eve-naive`). `score` turns a link (inputs → decoder outputs) into a row.
+    private static func sealedRows<E: SemanticEncoder, D: SemanticDecoder, C: ChannelModel, G: RandomNumberGenerator>(
+        _ sealing: SealedLink, pipeline: SemanticPipeline<E, D>, channel: C, sequence: inout UInt64, using rng: inout G,
+        score: (String, (Tensor<Float>) throws -> Tensor<Float>) throws -> VitalsEvaluationRow
+    ) throws -> [VitalsEvaluationRow] {
+        let legitimate = try score("sealed-semantic") { inputs in
+            defer { sequence &+= UInt64(inputs.shape[0]) }
+            return try sealing.transmit(pipeline, inputs, over: channel, firstSequence: sequence, using: &rng).output
+        }
+        let eavesdropper = try score("sealed-eve-naive") { inputs in
+            defer { sequence &+= UInt64(inputs.shape[0]) }
+            let onAir = try sealing.transmit(pipeline, inputs, over: channel, firstSequence: sequence, using: &rng).symbols
+            return pipeline.decode(channel.transmit(onAir, using: &rng).output)
+        }
+        return [legitimate, eavesdropper]
+    }
+
     private static func rhythm<G: RandomNumberGenerator>(
         _ codec: RhythmCodec, seed: UInt64, _ c: Configuration, _ rng: inout G, _ progress: (String) -> Void
     ) throws -> [VitalsEvaluationRow] {
         progress("synthesizing \(c.testRecordings) test windows …")
         let test = VitalSignsTrainingData.windows(
             recordings: c.testRecordings, windowsPerRecording: 1, windowSeconds: RhythmCodec.windowSeconds, seed: seed)
-        let inputs = codec.inputs(forWindows: test.map(\.ecg))
         let labels = test.map(\.rhythm.rawValue)
         let rates = test.map(\.heartRate)
         let rawTest = Array(test.prefix(c.rawRecordings))
+        let sent = sentSignals(test.map(\.ecg), noises: c.noises, using: &rng)
+        let usesPerSecond = Double(codec.channelUsesPerWindow) / RhythmCodec.windowSeconds
+        var sequence: UInt64 = 0
         var rows: [VitalsEvaluationRow] = []
         for spec in c.channels {
             for snr in c.snrDecibels {
-                let e = codec.evaluate(
-                    inputs: inputs, labels: labels, heartRates: rates, over: spec.channel(snrDecibels: snr),
-                    repeats: c.passes, using: &rng)
-                progress("semantic \(spec) \(snr) dB: accuracy \(String(format: "%.3f", e.accuracy)), HR MAE \(String(format: "%.2f", e.heartRateMAE))")
-                rows.append(
-                    VitalsEvaluationRow(
-                        scheme: "semantic", channel: spec.description, snrDecibels: snr,
-                        channelUsesPerSecond: Double(codec.channelUsesPerWindow) / RhythmCodec.windowSeconds,
-                        accuracy: e.accuracy, heartRateMAE: e.heartRateMAE))
+                let channel = spec.channel(snrDecibels: snr)
+                for (noise, signals) in zip(c.noises, sent) {
+                    var noisy = codec
+                    noisy.pipeline.perturbations += noise.symbols
+                    let inputs = noisy.inputs(forWindows: signals)
+                    func row(_ scheme: String, _ link: (Tensor<Float>) throws -> Tensor<Float>) throws -> VitalsEvaluationRow {
+                        let e = try noisy.evaluate(inputs: inputs, labels: labels, heartRates: rates, repeats: c.passes, link: link)
+                        progress("\(scheme) \(spec) \(snr) dB \(noise.name): accuracy \(String(format: "%.3f", e.accuracy)), HR MAE \(String(format: "%.2f", e.heartRateMAE))")
+                        return VitalsEvaluationRow(
+                            scheme: scheme, channel: spec.description, snrDecibels: snr, noise: noise.name,
+                            channelUsesPerSecond: usesPerSecond, accuracy: e.accuracy, heartRateMAE: e.heartRateMAE)
+                    }
+                    rows.append(try row("semantic") { noisy.pipeline($0, over: channel, using: &rng) })
+                    if let sealing = c.sealing {
+                        rows += try sealedRows(
+                            sealing, pipeline: noisy.pipeline, channel: channel, sequence: &sequence, using: &rng, score: row)
+                    }
+                }
                 guard c.compareRaw else { continue }
                 // The target: the semantic accuracy on the same windows the raw path sends.
                 let subset = codec.evaluate(
@@ -186,24 +240,40 @@ public enum VitalsLinkEvaluation {
         let test = VitalSignsTrainingData.windows(
             recordings: recordings, windowsPerRecording: 1, windowSeconds: 20, seed: seed, noiseSeverity: 0.5)
         let rawTest = Array(test.prefix(Swift.max(1, c.rawRecordings / 6)))
+        let sent = sentSignals(test.map(\.ecg), noises: c.noises, using: &rng)
         let frame = 500  // 2 s raw frames
+        let usesPerSecond = codec.channelUsesPerSample * ECGPreprocessing.internalRateHertz
+        var sequence: UInt64 = 0
         var rows: [VitalsEvaluationRow] = []
         for spec in c.channels {
             for snr in c.snrDecibels {
-                var e = codec.evaluate(recordings: test, over: spec.channel(snrDecibels: snr), using: &rng)
-                for _ in 1..<c.passes {
-                    let more = codec.evaluate(recordings: test, over: spec.channel(snrDecibels: snr), using: &rng)
-                    e.meanPRD += more.meanPRD
-                    e.peakF1 += more.peakF1
+                let channel = spec.channel(snrDecibels: snr)
+                var semanticPRD = Double.infinity
+                for (noise, signals) in zip(c.noises, sent) {
+                    var noisy = codec
+                    noisy.pipeline.perturbations += noise.symbols
+                    func row(_ scheme: String, _ link: (Tensor<Float>) throws -> Tensor<Float>) throws -> VitalsEvaluationRow {
+                        var e = try noisy.evaluate(recordings: test, sent: signals, link: link)
+                        for _ in 1..<c.passes {
+                            let more = try noisy.evaluate(recordings: test, sent: signals, link: link)
+                            e.meanPRD += more.meanPRD
+                            e.peakF1 += more.peakF1
+                        }
+                        e.meanPRD /= Double(c.passes)
+                        e.peakF1 /= Double(c.passes)
+                        progress("\(scheme) \(spec) \(snr) dB \(noise.name): PRD \(String(format: "%.2f", e.meanPRD)) %, F1 \(String(format: "%.4f", e.peakF1))")
+                        return VitalsEvaluationRow(
+                            scheme: scheme, channel: spec.description, snrDecibels: snr, noise: noise.name,
+                            channelUsesPerSecond: usesPerSecond, meanPRD: e.meanPRD, medianPRD: e.medianPRD, rPeakF1: e.peakF1)
+                    }
+                    let semantic = try row("semantic") { noisy.pipeline($0, over: channel, using: &rng) }
+                    if noise.name == "none" { semanticPRD = semantic.meanPRD ?? .infinity }
+                    rows.append(semantic)
+                    if let sealing = c.sealing {
+                        rows += try sealedRows(
+                            sealing, pipeline: noisy.pipeline, channel: channel, sequence: &sequence, using: &rng, score: row)
+                    }
                 }
-                e.meanPRD /= Double(c.passes)
-                e.peakF1 /= Double(c.passes)
-                progress("semantic \(spec) \(snr) dB: PRD \(String(format: "%.2f", e.meanPRD)) %, F1 \(String(format: "%.4f", e.peakF1))")
-                rows.append(
-                    VitalsEvaluationRow(
-                        scheme: "semantic", channel: spec.description, snrDecibels: snr,
-                        channelUsesPerSecond: codec.channelUsesPerSample * ECGPreprocessing.internalRateHertz,
-                        meanPRD: e.meanPRD, medianPRD: e.medianPRD, rPeakF1: e.peakF1))
                 guard c.compareRaw else { continue }
                 var candidates: [VitalsEvaluationRow] = []
                 let detector = RPeakDetector(sampleRateHertz: ECGPreprocessing.internalRateHertz)
@@ -255,7 +325,7 @@ public enum VitalsLinkEvaluation {
                                 rawConfiguration: "\(bits) bit adaptive, zstd 19, \(scheme)"))
                     }
                 }
-                rows.append(best(candidates, reaching: { ($0.meanPRD ?? .infinity) <= e.meanPRD }, quality: { -($0.meanPRD ?? .infinity) }))
+                rows.append(best(candidates, reaching: { ($0.meanPRD ?? .infinity) <= semanticPRD }, quality: { -($0.meanPRD ?? .infinity) }))
                 progress("raw \(spec) \(snr) dB: \(rows.last?.rawConfiguration ?? "") \(String(format: "%.1f", rows.last?.channelUsesPerSecond ?? 0)) uses/s, PRD \(String(format: "%.2f", rows.last?.meanPRD ?? 0))")
             }
         }
@@ -278,14 +348,74 @@ public enum VitalsLinkEvaluation {
         return top
     }
 
+    /// The rows as CSV (header: the JSON keys; empty cells for absent values).
+    public static func csv(_ rows: [VitalsEvaluationRow]) -> String {
+        func number(_ v: Double?) -> String { v.map { "\($0)" } ?? "" }
+        func text(_ v: String?) -> String {
+            guard let v else { return "" }
+            return v.contains(",") || v.contains("\"") ? "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : v
+        }
+        var out =
+            "scheme,channel,snr_db,noise,channel_uses_per_second,accuracy,heart_rate_mae_bpm,mean_prd_percent,"
+            + "median_prd_percent,r_peak_f1,decode_failure_rate,raw_configuration,matches_semantic\n"
+        for r in rows {
+            out += [
+                text(r.scheme), text(r.channel), number(r.snrDecibels), text(r.noise), number(r.channelUsesPerSecond),
+                number(r.accuracy), number(r.heartRateMAE), number(r.meanPRD), number(r.medianPRD), number(r.rPeakF1),
+                number(r.decodeFailureRate), text(r.rawConfiguration), r.matchesSemantic.map { "\($0)" } ?? "",
+            ].joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    /// Writes ``csv(_:)`` to `path`.
+    /// - Throws: ``ExperimentsError`` `outputFailed`.
+    public static func writeCSV(_ rows: [VitalsEvaluationRow], to path: String) throws {
+        try EvaluationOutputs.write(Data(csv(rows).utf8), to: path)
+    }
+
+    /// A metric against SNR: one series per (scheme, channel, noise) present in `rows` (raw dashed).
+    public static func plot(
+        _ rows: [VitalsEvaluationRow], title: String, y: String, logarithmic: Bool = false,
+        value: (VitalsEvaluationRow) -> Double?
+    ) -> SVGPlot {
+        var keys: [String] = []
+        var points: [String: [SVGPlot.Point]] = [:]
+        let channels = Set(rows.map(\.channel))
+        let noises = Set(rows.map(\.noise))
+        for r in rows {
+            guard let v = value(r) else { continue }
+            var key = r.scheme
+            if channels.count > 1 { key += " \(r.channel)" }
+            if noises.count > 1 && r.scheme != "raw" { key += " (\(r.noise))" }
+            if points[key] == nil { keys.append(key) }
+            points[key, default: []].append(SVGPlot.Point(x: r.snrDecibels, y: v))
+        }
+        return SVGPlot(
+            title: title, xLabel: "Es/N0 (dB)", yLabel: y, yScale: logarithmic ? .logarithmic : .linear,
+            series: keys.map { SVGPlot.Series(name: $0, points: points[$0]!, dashed: $0.hasPrefix("raw")) })  // keys come from points
+    }
+
+    /// Writes the task metric against SNR to `path`: rhythm accuracy for rhythm rows, mean PRD for
+    /// waveform rows.
+    /// - Throws: ``ExperimentsError`` `outputFailed`.
+    public static func writeSVG(_ rows: [VitalsEvaluationRow], to path: String) throws {
+        let waveform = rows.contains { $0.meanPRD != nil }
+        let svg =
+            waveform
+            ? plot(rows, title: "ECG waveform reconstruction", y: "mean PRD (%)", value: \.meanPRD)
+            : plot(rows, title: "Rhythm accuracy (5 classes, 10 s)", y: "accuracy", value: \.accuracy)
+        try EvaluationOutputs.write(Data(svg.render().utf8), to: path)
+    }
+
     /// A plain-text table of rows.
     public static func table(_ rows: [VitalsEvaluationRow]) -> String {
-        var out = "scheme    channel  snr_db  uses/s    accuracy  hr_mae  prd%    f1      config\n"
+        var out = "scheme           channel  snr_db  noise     uses/s    accuracy  hr_mae  prd%    f1      config\n"
         for r in rows {
             func f(_ v: Double?, _ format: String) -> String { v.map { String(format: format, $0) } ?? "-" }
             out += [
-                r.scheme.padding(toLength: 9, withPad: " ", startingAt: 0), r.channel.padding(toLength: 8, withPad: " ", startingAt: 0),
-                f(r.snrDecibels, "%6.1f"), f(r.channelUsesPerSecond, "%8.2f"), f(r.accuracy, "%8.3f"), f(r.heartRateMAE, "%7.2f"),
+                r.scheme.padding(toLength: 16, withPad: " ", startingAt: 0), r.channel.padding(toLength: 8, withPad: " ", startingAt: 0),
+                f(r.snrDecibels, "%6.1f"), r.noise.count >= 8 ? r.noise : r.noise.padding(toLength: 8, withPad: " ", startingAt: 0), f(r.channelUsesPerSecond, "%8.2f"), f(r.accuracy, "%8.3f"), f(r.heartRateMAE, "%7.2f"),
                 f(r.meanPRD, "%6.2f"), f(r.rPeakF1, "%6.4f"), r.rawConfiguration ?? "",
             ].joined(separator: "  ") + "\n"
         }

@@ -39,13 +39,7 @@ public struct VitalsReportSection: ReportSection {
     private func plot(_ rows: [VitalsEvaluationRow], title: String, y: String, value: (VitalsEvaluationRow) -> Double?, log: Bool = false)
         -> SVGPlot
     {
-        let series = ["semantic", "raw"].map { scheme in
-            SVGPlot.Series(
-                name: scheme,
-                points: rows.filter { $0.scheme == scheme }.compactMap { r in value(r).map { SVGPlot.Point(x: r.snrDecibels, y: $0) } },
-                dashed: scheme == "raw")
-        }
-        return SVGPlot(title: title, xLabel: "Es/N0 (dB)", yLabel: y, yScale: log ? .logarithmic : .linear, series: series)
+        VitalsLinkEvaluation.plot(rows.filter { $0.noise == "none" }, title: title, y: y, logarithmic: log, value: value)
     }
 
     public func files() -> [ReportFile] {

@@ -7,6 +7,7 @@ import KnowledgeBase
 import PoseCodec
 import SemanticCodec
 import TensorCore
+import VitalSignsCodec
 
 extension SemCom {
     /// `semcom eval`: a knowledge base's semantic link against raw transmission and eavesdroppers.
@@ -24,16 +25,21 @@ extension SemCom {
                 E.g. --noise none --noise jitter:0.1 --noise missing:0.2,swap:0.1.
                 Example: semcom eval --kb KnowledgeBases/bcwd-tabular.semkb --channel awgn \
                 --snr-db -10,-5,0,5,10,20 --compare raw --json out.json
-                Pose knowledge bases (semcom eval --kb KnowledgeBases/pose-activity.semkb --compare none): rows \
+                Pose knowledge bases (semcom eval --kb KnowledgeBases/pose-activity.semkb): rows \
                 add fall_recall and fall_false_alarm_rate, and privacy-attacker rows (view symbols|raw-pose, \
                 target height|wingspan, mae_m, mean_predictor_mae_m, mae_ratio); their --noise conditions use \
-                pose-jitter:σ_m, pose-occlusion:fraction, pose-drop:fraction; --data takes labelled JSONL files.
+                pose-jitter:σ_m, pose-occlusion:fraction, pose-drop:fraction; --data takes labelled JSONL files; \
+                --compare raw sends 128 clips (8-bit joints, zstd, CRC, FEC) and adds raw, raw-ideal rows and a comparison.
                 Text KBs (clinical notes): --noise adds a semantic-noise condition (repeatable; the clean \
                 condition is always measured), e.g. semcom eval --kb KnowledgeBases/clinical-triage.semkb \
                 --channel awgn --snr-db 5,10,20 --noise synonym:0.2,reverse:0.1 --noise synonym-heldout:0.2 \
                 --compare raw. Text noise: synonym, synonym-heldout, dropout, shuffle, reverse, swap, insert, delete.
-                Vitals KBs (vitals-rhythm, vitals-waveform; synthetic ECG test recordings, no --data, --noise, \
-                --seal or eavesdropper): rows add heart_rate_mae_bpm, mean_prd_percent, median_prd_percent and r_peak_f1.
+                Vitals KBs (vitals-rhythm, vitals-waveform; synthetic ECG test recordings, no --data): rows add \
+                heart_rate_mae_bpm, mean_prd_percent, median_prd_percent and r_peak_f1; --noise adds conditions of \
+                sensor artefacts on the ECG sent (wander:mV, emg:mV, powerline:mV, motion:mV, drop:runs/s; scored \
+                against the clean ECG) and symbol noise (blank, jam); the clean condition is always measured; \
+                --seal adds sealed-semantic and sealed-eve-naive rows. E.g. semcom eval --kb \
+                KnowledgeBases/vitals-waveform.semkb --snr-db 10,20 --noise emg:0.05,drop:0.2 --seal --csv out.csv --svg out.svg.
                 Multi-modal KBs (semcom eval --kb KnowledgeBases/bcwd-multimodal.semkb --snr-db 0,5,10,20): the fused \
                 codec with noise none, note-noise, table-missing, note-missing; head_rows for the table-only and \
                 note-only codecs; acceptance rows (fused under corruption vs the single-modality codec − 0.01).
@@ -90,7 +96,11 @@ extension SemCom {
             do {
                 _ = try ChannelSpec.parseList(channel)
                 _ = try SNRList.parse(snrDB)
-                for spec in noise { _ = try ClinicalTextNoise(spec: spec, lexicon: .standard) }
+                // The grammar here; the names are checked against the KB's modality in run().
+                let canonical = try noise.map { try SemanticNoiseSpec.parse($0).description }
+                guard Set(canonical).count == canonical.count else {
+                    throw ValidationError("--noise lists the same condition twice: \(noise.joined(separator: " "))")
+                }
             } catch {
                 throw ValidationError("\(error)")
             }
@@ -147,14 +157,26 @@ extension SemCom {
         /// A vitals-rhythm or vitals-waveform knowledge base (synthetic test data; --data is not used).
         private func runVitals(_ knowledgeBase: KnowledgeBase) throws {
             guard data == nil else { throw ValidationError("--data is not supported for vitals knowledge bases (synthetic test data)") }
-            guard noise.allSatisfy({ $0 == "none" }), !seal, eavesdropperKB == nil, csv == nil, svg == nil else {
-                throw ValidationError("--noise, --seal, --eavesdropper-kb, --csv and --svg are not supported for vitals knowledge bases")
+            guard eavesdropperKB == nil else {
+                throw ValidationError("--eavesdropper-kb is not supported for vitals knowledge bases (--seal adds sealed-eve-naive rows)")
+            }
+            // The clean condition is always measured (the raw comparison's target), then each --noise.
+            let specs = ["none"] + noise.filter { $0 != "none" }
+            var noises: [VitalsNoise] = []
+            for spec in specs {
+                let parsed = try SemanticNoiseCatalog.standard.parse(spec, for: .vitals)
+                guard !noises.contains(where: { $0.name == parsed.description }) else {
+                    throw ValidationError("--noise lists the same condition twice: \(parsed)")
+                }
+                noises.append(try VitalsNoise(spec: parsed))
             }
             var configuration = VitalsLinkEvaluation.Configuration()
             configuration.channels = try ChannelSpec.parseList(channel)
             configuration.snrDecibels = try SNRList.parse(snrDB)
             configuration.passes = passes
             configuration.compareRaw = compare == .raw
+            configuration.noises = noises
+            if seal { configuration.sealing = try SealedLink(keyBits: try SealedLinkKey.load(sealKey, seed: global.seed)) }
             var rng = Xoshiro256(seed: global.seed)
             let rows = try VitalsLinkEvaluation.run(
                 knowledgeBase: knowledgeBase, configuration: configuration, using: &rng, progress: { global.progress($0) })
@@ -162,16 +184,16 @@ extension SemCom {
             if let json {
                 let inputs = [
                     "kb": kb, "channel": channel, "snr_db": snrDB, "compare": compare.rawValue, "passes": "\(passes)",
-                    "threads": "\(global.threads)",
+                    "threads": "\(global.threads)", "noise": noises.map(\.name).joined(separator: " "),
+                    "seal": seal ? (sealKey ?? "keygen session") : "off",
                 ]
                 try ResultDocument(command: "eval", seed: global.seed, inputs: inputs, rows: rows).writeJSON(to: json)
             }
+            if let csv { try VitalsLinkEvaluation.writeCSV(rows, to: csv) }
+            if let svg { try VitalsLinkEvaluation.writeSVG(rows, to: svg) }
         }
 
         private func runPose(_ knowledgeBase: KnowledgeBase) throws {
-            guard compare == .none else {
-                throw ValidationError("pose knowledge bases have no raw comparison yet; pass --compare none")
-            }
             guard eavesdropperKB == nil else { throw ValidationError("--eavesdropper-kb is not supported for pose") }
             let clipFrames = try PoseCodec(knowledgeBase: knowledgeBase).clipFrames
             var conditions: [SemanticNoiseCondition] = []
@@ -181,6 +203,7 @@ extension SemCom {
                     conditions.append(.none)
                     continue
                 }
+                _ = try SemanticNoiseCatalog.standard.parse(condition, for: .pose)
                 var perturbations: [PoseTrackingPerturbation] = []
                 for spec in condition.split(separator: ",").map(String.init) {
                     guard let perturbation = try PoseTrackingPerturbation.parse(spec, clipFrames: clipFrames) else {
@@ -197,10 +220,12 @@ extension SemCom {
             var rng = Xoshiro256(seed: global.seed)
             let (result, setup) = try PoseLinkEvaluation.run(
                 knowledgeBase: knowledgeBase, dataPaths: data.map { [$0] } ?? [], privacy: privacy,
-                configuration: configuration, using: &rng, progress: { global.progress($0) })
+                rawClips: compare == .raw ? 128 : nil, configuration: configuration, using: &rng,
+                progress: { global.progress($0) })
             print(PoseLinkEvaluation.render(result, setup: setup))
             let inputs = [
                 "kb": kb, "data": setup.data, "channel": channel, "snr_db": snrDB, "noise": noise.joined(separator: " "),
+                "compare": compare.rawValue,
                 "passes": "\(passes)", "privacy": "\(privacy)", "threads": "\(global.threads)",
             ]
             if let json {
