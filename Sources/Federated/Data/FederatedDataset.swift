@@ -108,6 +108,15 @@ public enum ClinicPartition: Sendable, Hashable, CustomStringConvertible {
     public func split<G: RandomNumberGenerator>(_ data: FederatedDataset, clinics: Int, using rng: inout G) throws
         -> [FederatedDataset]
     {
+        try assignments(data, clinics: clinics, using: &rng).map { data.subset($0) }
+    }
+
+    /// The record indices of each clinic's shard (ascending) — what ``split(_:clinics:using:)``
+    /// hands out, for writing shards to files.
+    /// - Throws: as ``split(_:clinics:using:)``.
+    public func assignments<G: RandomNumberGenerator>(_ data: FederatedDataset, clinics: Int, using rng: inout G)
+        throws -> [[Int]]
+    {
         guard clinics >= 1 else {
             throw FederatedError(code: .invalidParameter, message: "number of clinics must be ≥ 1, got \(clinics)")
         }
@@ -150,7 +159,7 @@ public enum ClinicPartition: Sendable, Hashable, CustomStringConvertible {
                 assignment[k].append(assignment[donor].removeLast())
             }
         }
-        return assignment.map { data.subset($0.sorted()) }
+        return assignment.map { $0.sorted() }
     }
 
     /// A symmetric Dirichlet(α) draw of `count` shares (normalized Gamma(α, 1) variates,
