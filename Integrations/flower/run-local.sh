@@ -5,7 +5,7 @@
 #
 #   Integrations/flower/run-local.sh --clinics 20 --rounds 20 [--secure-aggregation]
 #       [--privacy-unit record --epsilon 1] [--crash-clinic K --crash-round R]
-#       [--semcom PATH] [--out DIR] [--seed S] [--timeout SECONDS]
+#       [--semcom PATH] [--out DIR] [--seed S] [--timeout SECONDS] [--step-timeout SECONDS]
 #
 # The virtual environment (flwr pinned by Integrations/flower/pyproject.toml) is created on
 # first use in $SEMCOM_FLOWER_VENV (default ~/.cache/semcom/flower-venv), outside the sources.
@@ -15,7 +15,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 CLINICS=3 ROUNDS=2 SEED=0 PRIVACY=none EPSILON=1.0 SECAGG=false CRASH_CLINIC=-1 CRASH_ROUND=-1
 MODEL=svm LOCAL_EPOCHS=1 BATCH=16 LR=0.1 CLIENT_EVAL=true
-TIMEOUT=900 OUT="" SEMCOM=""
+TIMEOUT=900 STEP_TIMEOUT=600 OUT="" SEMCOM=""
 VENV="${SEMCOM_FLOWER_VENV:-$HOME/.cache/semcom/flower-venv}"
 
 die() { echo "run-local.sh: $*" >&2; exit 2; }
@@ -37,6 +37,7 @@ while [ $# -gt 0 ]; do
         --semcom) SEMCOM="$2"; shift 2 ;;
         --out) OUT="$2"; shift 2 ;;
         --timeout) TIMEOUT="$2"; shift 2 ;;
+        --step-timeout) STEP_TIMEOUT="$2"; shift 2 ;;
         --venv) VENV="$2"; shift 2 ;;
         -h|--help) sed -n 2,12p "$0"; exit 0 ;;
         *) die "unknown option $1 (see --help)" ;;
@@ -118,15 +119,15 @@ sys.exit(1)
 PY
 }
 
-# 3. The SuperLink (a fresh state database per run; processes run from OUT, never from the sources).
+# 3. The SuperLink (in-memory state: a SQLite file locks under load; processes run from OUT).
 cd "$OUT"
 T0=$(date +%s.%N)
 setsid "$VENV/bin/flower-superlink" --insecure --host 127.0.0.1 --port "$LINK" \
-    --database "$OUT/superlink.db" --disable-runtime-dependency-installation \
+    --disable-runtime-dependency-installation \
     > "$OUT/logs/superlink.log" 2>&1 &
 PIDS+=($!)
 wait_port "$LINK" 60 "${PIDS[0]}" || { tail -20 "$OUT/logs/superlink.log" >&2; die "the SuperLink did not answer on 127.0.0.1:$LINK within 60 s"; }
-echo "SuperLink up on 127.0.0.1:$LINK after $(echo "$(date +%s.%N) - $T0" | bc) s" >&2
+echo "SuperLink up on 127.0.0.1:$LINK after $("$VENV/bin/python" -c 'import sys; print(round(float(sys.argv[2]) - float(sys.argv[1]), 2))' "$T0" "$(date +%s.%N)") s" >&2
 
 # 4. One SuperNode per clinic, each bound to its own shard and state directory.
 for ((k = 0; k < CLINICS; k++)); do
@@ -143,7 +144,7 @@ done
 RUN_CONFIG="semcom='$SEMCOM' shards-dir='$OUT/shards' results-dir='$OUT/results' num-clinics=$CLINICS"
 RUN_CONFIG+=" num-server-rounds=$ROUNDS seed=$SEED model='$MODEL' local-epochs=$LOCAL_EPOCHS batch-size=$BATCH"
 RUN_CONFIG+=" local-learning-rate=$LR privacy-unit='$PRIVACY' epsilon=$EPSILON secure-aggregation=$SECAGG"
-RUN_CONFIG+=" secagg-max-weight=$MAX_SHARD.0 client-evaluate=$CLIENT_EVAL"
+RUN_CONFIG+=" secagg-max-weight=$MAX_SHARD.0 client-evaluate=$CLIENT_EVAL step-timeout=$STEP_TIMEOUT.0"
 echo "flwr run: $CLINICS clinics, $ROUNDS rounds, privacy $PRIVACY, secure aggregation $SECAGG (logs in $OUT/logs)" >&2
 timeout --kill-after=10 "$TIMEOUT" "$VENV/bin/flwr" run "$HERE" semcom-local --run-config "$RUN_CONFIG" --stream \
     > "$OUT/logs/flwr-run.log" 2>&1 || {
@@ -159,9 +160,9 @@ for _ in $(seq 1 120); do [ -s "$OUT/results/results.json" ] && break; sleep 0.5
 "$VENV/bin/python" - "$OUT/results/results.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-print(f"{'round':>5}  {'fit s':>7}  {'clinics':>7}  {'failures':>8}  {'accuracy':>8}  {'epsilon':>8}")
+print(f"{'round':>5}  {'fit s':>7}  {'clinics':>7}  {'failures':>8}  {'no reply':>8}  {'accuracy':>8}  {'epsilon':>8}")
 for r in d["rows"]:
-    print(f"{r['round']:>5}  {r.get('fit_seconds', 0):7.3f}  {len(r.get('clinics', [])):>7}  {r.get('failures', 0):>8}  "
+    print(f"{r['round']:>5}  {r.get('fit_seconds', 0):7.3f}  {len(r.get('clinics', [])):>7}  {r.get('failures', 0):>8}  {r.get('no_reply', 0):>8}  "
           f"{r['accuracy'] if r['accuracy'] is not None else float('nan'):8.4f}  {r.get('epsilon_spent', 0):8.4f}")
     for reason in r.get("failure_reasons", []):
         print(f"       failure survived: {reason}")

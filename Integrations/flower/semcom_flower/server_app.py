@@ -27,6 +27,21 @@ from flwr.server.workflow import DefaultWorkflow, SecAggPlusWorkflow
 from .client_app import clinic_from_config
 
 
+class TimeoutGrid:
+    """The run's Grid, with a default timeout on every send-and-receive (Flower's default fit and
+    evaluate workflows wait without one): a clinic that never answers cannot hang the round."""
+
+    def __init__(self, grid: Grid, timeout: float) -> None:
+        self._grid = grid
+        self._timeout = timeout
+
+    def send_and_receive(self, messages, *, timeout=None):
+        return self._grid.send_and_receive(messages, timeout=self._timeout if timeout is None else timeout)
+
+    def __getattr__(self, name):
+        return getattr(self._grid, name)
+
+
 class ReportingFedAvg(FedAvg):
     """Flower's FedAvg, plus a per-round record: fit wall time, survivors, failures, epsilon."""
 
@@ -34,10 +49,13 @@ class ReportingFedAvg(FedAvg):
         super().__init__(*args, **kwargs)
         self.rounds: dict[int, dict] = {}
         self._fit_started: dict[int, float] = {}
+        self._sampled: dict[int, int] = {}
 
     def configure_fit(self, server_round, parameters, client_manager):
         self._fit_started[server_round] = time.perf_counter()
-        return super().configure_fit(server_round, parameters, client_manager)
+        instructions = super().configure_fit(server_round, parameters, client_manager)
+        self._sampled[server_round] = len(instructions)
+        return instructions
 
     def aggregate_fit(self, server_round, results, failures):
         aggregated = super().aggregate_fit(server_round, results, failures)
@@ -49,6 +67,7 @@ class ReportingFedAvg(FedAvg):
             "clinics": sorted(int(m.get("clinic-id", -1)) for m in metrics),
             "examples": sum(fit_res.num_examples for _, fit_res in results),
             "failures": len(failures),
+            "no_reply": max(0, self._sampled.get(server_round, 0) - len(results) - len(failures)),
             "failure_reasons": reasons,
             "epsilon_spent": max((float(m.get("epsilon-spent", 0.0)) for m in metrics), default=0.0),
         }
@@ -123,7 +142,7 @@ def main(grid: Grid, context: Context) -> None:
             timeout=float(cfg["step-timeout"]),
         )
     started = time.perf_counter()
-    DefaultWorkflow(fit_workflow=fit_workflow)(grid, legacy)
+    DefaultWorkflow(fit_workflow=fit_workflow)(TimeoutGrid(grid, float(cfg["step-timeout"])), legacy)
     wall = time.perf_counter() - started
 
     rows = []
@@ -144,7 +163,7 @@ def main(grid: Grid, context: Context) -> None:
         "final_accuracy": final.get("accuracy"),
         "final_loss": final.get("loss"),
         "epsilon_spent": final.get("epsilon_spent"),
-        "failures": sum(int(r.get("failures") or 0) for r in rows),
+        "failures": sum(int(r.get("failures") or 0) + int(r.get("no_reply") or 0) for r in rows),
         "wall_seconds": wall,
         "rows": rows,
     }
