@@ -4,7 +4,7 @@
 # everything it started is stopped. Prints the result summary; writes OUT/results/results.json.
 #
 #   Integrations/flower/run-local.sh --clinics 20 --rounds 20 [--secure-aggregation]
-#       [--privacy-unit record --epsilon 1] [--crash-clinic K --crash-round R]
+#       [--privacy-unit record --epsilon 1 [--sampling-rate Q] [--clip-norm C]] [--crash-clinic K --crash-round R]
 #       [--semcom PATH] [--out DIR] [--seed S] [--timeout SECONDS] [--step-timeout SECONDS]
 #
 # The virtual environment (flwr pinned by Integrations/flower/pyproject.toml) is created on
@@ -13,7 +13,7 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-CLINICS=3 ROUNDS=2 SEED=0 PRIVACY=none EPSILON=1.0 SECAGG=false CRASH_CLINIC=-1 CRASH_ROUND=-1
+CLINICS=3 ROUNDS=2 SEED=0 PRIVACY=none EPSILON=1.0 SAMPLING=1.0 CLIP=1.0 SECAGG=false CRASH_CLINIC=-1 CRASH_ROUND=-1
 MODEL=svm LOCAL_EPOCHS=1 BATCH=16 LR=0.1 CLIENT_EVAL=true
 TIMEOUT=900 STEP_TIMEOUT=600 OUT="" SEMCOM=""
 VENV="${SEMCOM_FLOWER_VENV:-$HOME/.cache/semcom/flower-venv}"
@@ -26,6 +26,8 @@ while [ $# -gt 0 ]; do
         --seed) SEED="$2"; shift 2 ;;
         --privacy-unit) PRIVACY="$2"; shift 2 ;;
         --epsilon) EPSILON="$2"; shift 2 ;;
+        --sampling-rate) SAMPLING="$2"; shift 2 ;;
+        --clip-norm) CLIP="$2"; shift 2 ;;
         --secure-aggregation) SECAGG=true; shift ;;
         --crash-clinic) CRASH_CLINIC="$2"; shift 2 ;;
         --crash-round) CRASH_ROUND="$2"; shift 2 ;;
@@ -143,21 +145,26 @@ done
 # 5. The run.
 RUN_CONFIG="semcom='$SEMCOM' shards-dir='$OUT/shards' results-dir='$OUT/results' num-clinics=$CLINICS"
 RUN_CONFIG+=" num-server-rounds=$ROUNDS seed=$SEED model='$MODEL' local-epochs=$LOCAL_EPOCHS batch-size=$BATCH"
-RUN_CONFIG+=" local-learning-rate=$LR privacy-unit='$PRIVACY' epsilon=$EPSILON secure-aggregation=$SECAGG"
+RUN_CONFIG+=" local-learning-rate=$LR privacy-unit='$PRIVACY' epsilon=$EPSILON sampling-rate=$SAMPLING"
+RUN_CONFIG+=" clip-norm=$CLIP secure-aggregation=$SECAGG"
 RUN_CONFIG+=" secagg-max-weight=$MAX_SHARD.0 client-evaluate=$CLIENT_EVAL step-timeout=$STEP_TIMEOUT.0"
 echo "flwr run: $CLINICS clinics, $ROUNDS rounds, privacy $PRIVACY, secure aggregation $SECAGG (logs in $OUT/logs)" >&2
+RUN_STATUS=0
 timeout --kill-after=10 "$TIMEOUT" "$VENV/bin/flwr" run "$HERE" semcom-local --run-config "$RUN_CONFIG" --stream \
-    > "$OUT/logs/flwr-run.log" 2>&1 || {
-    status=$?
-    tail -30 "$OUT/logs/flwr-run.log" >&2
-    [ $status -eq 124 ] && die "flwr run did not finish within $TIMEOUT s"
-    die "flwr run failed with status $status"
-}
+    > "$OUT/logs/flwr-run.log" 2>&1 || RUN_STATUS=$?
 
-# 6. The results (written by the ServerApp when the run ends).
-for _ in $(seq 1 120); do [ -s "$OUT/results/results.json" ] && break; sleep 0.5; done
-[ -s "$OUT/results/results.json" ] || { tail -30 "$OUT/logs/flwr-run.log" >&2; die "the run ended without results"; }
-"$VENV/bin/python" - "$OUT/results/results.json" <<'PY'
+# 6. The results (written by the ServerApp when the run ends; results.partial.json after each round).
+if [ $RUN_STATUS -eq 0 ]; then
+    for _ in $(seq 1 120); do [ -s "$OUT/results/results.json" ] && break; sleep 0.5; done
+fi
+RESULTS="$OUT/results/results.json"
+if [ ! -s "$RESULTS" ]; then
+    tail -30 "$OUT/logs/flwr-run.log" >&2
+    RESULTS="$OUT/results/results.partial.json"
+    [ -s "$RESULTS" ] || die "flwr run ended (status $RUN_STATUS) without results"
+    echo "run-local.sh: the run did not complete (flwr run status $RUN_STATUS$([ $RUN_STATUS -eq 124 ] && echo ", timed out after $TIMEOUT s")); rounds completed so far:" >&2
+fi
+"$VENV/bin/python" - "$RESULTS" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 print(f"{'round':>5}  {'fit s':>7}  {'clinics':>7}  {'failures':>8}  {'no reply':>8}  {'accuracy':>8}  {'epsilon':>8}")
@@ -167,7 +174,8 @@ for r in d["rows"]:
     for reason in r.get("failure_reasons", []):
         print(f"       failure survived: {reason}")
 fits = [r["fit_seconds"] for r in d["rows"] if "fit_seconds" in r]
-print(f"final accuracy {d['final_accuracy']:.4f}, epsilon spent {d['epsilon_spent']:.4f}, "
+print(f"{'final' if d.get('complete') else 'last'} accuracy {d['final_accuracy']:.4f}, epsilon spent {d['epsilon_spent']:.4f}, "
       f"{d['failures']} clinic failures, {sum(fits) / max(1, len(fits)):.3f} s per fit round, run {d['wall_seconds']:.1f} s")
 PY
-echo "results: $OUT/results/results.json" >&2
+echo "results: $RESULTS" >&2
+[ "$RESULTS" = "$OUT/results/results.json" ] || exit 1

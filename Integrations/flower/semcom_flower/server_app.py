@@ -102,11 +102,44 @@ def main(grid: Grid, context: Context) -> None:
 
     evaluations: dict[int, dict] = {}
     latest: dict[str, np.ndarray] = {}
+    started = time.perf_counter()
+
+    def write_results(final_run: bool) -> None:
+        """results.json after every round (a run cut short still leaves its completed rounds)."""
+        rows = []
+        for r in range(1, rounds + 1):
+            if r not in strategy.rounds:
+                continue
+            row = dict(strategy.rounds[r])
+            evaluation = evaluations.get(r, {})
+            row["accuracy"] = evaluation.get("accuracy")
+            row["loss"] = evaluation.get("loss")
+            rows.append(row)
+        if "parameters" in latest:
+            np.save(results_dir / "final.npy", np.asarray(latest["parameters"], dtype=np.float64))
+        final = rows[-1] if rows else {}
+        document = {
+            "command": "flower run",
+            "seed": int(cfg["seed"]),
+            "complete": final_run,
+            "inputs": {k: str(v) for k, v in cfg.items()},
+            "noise_multiplier": sigma,
+            "final_accuracy": final.get("accuracy"),
+            "final_loss": final.get("loss"),
+            "epsilon_spent": final.get("epsilon_spent"),
+            "failures": sum(int(r.get("failures") or 0) + int(r.get("no_reply") or 0) for r in rows),
+            "wall_seconds": time.perf_counter() - started,
+            "rows": rows,
+        }
+        target = results_dir / ("results.json" if final_run else "results.partial.json")
+        target.write_text(json.dumps(document, indent=2, sort_keys=True))
 
     def evaluate_fn(server_round, parameters, config):
         latest["parameters"] = parameters[0]
         row = clinic.evaluate(parameters[0], test_data, f"global evaluation round {server_round}")
         evaluations[server_round] = row
+        if server_round > 0:
+            write_results(final_run=False)
         return float(row["loss"]), {"accuracy": float(row["accuracy"])}
 
     def fit_config(server_round):
@@ -141,31 +174,11 @@ def main(grid: Grid, context: Context) -> None:
             quantization_range=int(cfg["secagg-quantization-range"]),
             timeout=float(cfg["step-timeout"]),
         )
-    started = time.perf_counter()
     DefaultWorkflow(fit_workflow=fit_workflow)(TimeoutGrid(grid, float(cfg["step-timeout"])), legacy)
-    wall = time.perf_counter() - started
 
-    rows = []
-    for r in range(1, rounds + 1):
-        row = dict(strategy.rounds.get(r, {"round": r, "failures": None}))
-        evaluation = evaluations.get(r, {})
-        row["accuracy"] = evaluation.get("accuracy")
-        row["loss"] = evaluation.get("loss")
-        rows.append(row)
-    if "parameters" in latest:
-        np.save(results_dir / "final.npy", np.asarray(latest["parameters"], dtype=np.float64))
-    final = rows[-1] if rows else {}
-    document = {
-        "command": "flower run",
-        "seed": int(cfg["seed"]),
-        "inputs": {k: str(v) for k, v in cfg.items()},
-        "noise_multiplier": sigma,
-        "final_accuracy": final.get("accuracy"),
-        "final_loss": final.get("loss"),
-        "epsilon_spent": final.get("epsilon_spent"),
-        "failures": sum(int(r.get("failures") or 0) + int(r.get("no_reply") or 0) for r in rows),
-        "wall_seconds": wall,
-        "rows": rows,
-    }
-    (results_dir / "results.json").write_text(json.dumps(document, indent=2, sort_keys=True))
-    log(INFO, "SemCom results: final accuracy %s, %s failures, %.2f s", final.get("accuracy"), document["failures"], wall)
+    write_results(final_run=True)
+    summary = json.loads((results_dir / "results.json").read_text())
+    log(
+        INFO, "SemCom results: final accuracy %s, %s failures, %.2f s",
+        summary["final_accuracy"], summary["failures"], summary["wall_seconds"],
+    )

@@ -89,6 +89,20 @@ public enum ClinicPartition: Sendable, Hashable, CustomStringConvertible {
     /// Every clinic still gets at least one record.
     case dirichlet(alpha: Double)
 
+    /// Parses the CLI spelling: `iid` or `dirichlet:ALPHA` (α > 0).
+    /// - Throws: ``FederatedError`` `.invalidParameter` naming the accepted forms.
+    public init(parsing text: String) throws {
+        let parts = text.lowercased().split(separator: ":")
+        if parts == ["iid"] {
+            self = .iid
+        } else if parts.count == 2, parts[0] == "dirichlet", let alpha = Double(parts[1]), alpha > 0, alpha.isFinite {
+            self = .dirichlet(alpha: alpha)
+        } else {
+            throw FederatedError(
+                code: .invalidParameter, message: "partition '\(text)' is not iid or dirichlet:ALPHA (> 0)")
+        }
+    }
+
     /// `iid` or `dirichlet(α)`.
     public var description: String {
         switch self {

@@ -44,7 +44,7 @@ struct ClinicModelOptions: ParsableArguments {
         federation.local = local
         federation.clinics = clinics
         federation.rounds = rounds
-        federation.partition = try ClinicCommandSupport.partition(partition)
+        federation.partition = try ClinicPartition(parsing: partition)
         try federation.local.validate()
         guard regularization >= 0, regularization.isFinite, hiddenUnits >= 1 else {
             throw FederatedError(
@@ -107,15 +107,6 @@ enum ClinicCommandSupport {
 
     static func dataset(_ table: BreastCancerWisconsin) throws -> FederatedDataset {
         try FederatedDataset(features: table.features, labels: table.labels)
-    }
-
-    static func partition(_ text: String) throws -> ClinicPartition {
-        if text.lowercased() == "iid" { return .iid }
-        let parts = text.split(separator: ":")
-        if parts.count == 2, parts[0].lowercased() == "dirichlet", let alpha = Double(parts[1]), alpha > 0 {
-            return .dirichlet(alpha: alpha)
-        }
-        throw FederatedError(code: .invalidParameter, message: "partition '\(text)' is not iid or dirichlet:ALPHA (> 0)")
     }
 
     /// Reads a parameter vector from a `.npy` file: float32 or float64, shape `(P,)`.
