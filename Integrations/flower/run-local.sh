@@ -149,20 +149,39 @@ RUN_CONFIG+=" local-learning-rate=$LR privacy-unit='$PRIVACY' epsilon=$EPSILON s
 RUN_CONFIG+=" clip-norm=$CLIP secure-aggregation=$SECAGG"
 RUN_CONFIG+=" secagg-max-weight=$MAX_SHARD.0 client-evaluate=$CLIENT_EVAL step-timeout=$STEP_TIMEOUT.0"
 echo "flwr run: $CLINICS clinics, $ROUNDS rounds, privacy $PRIVACY, secure aggregation $SECAGG (logs in $OUT/logs)" >&2
-RUN_STATUS=0
-timeout --kill-after=10 "$TIMEOUT" "$VENV/bin/flwr" run "$HERE" semcom-local --run-config "$RUN_CONFIG" --stream \
-    > "$OUT/logs/flwr-run.log" 2>&1 || RUN_STATUS=$?
+# `flwr run` submits the run (the SuperLink starts the ServerApp); we then wait for the results the
+# ServerApp writes, bounded by --timeout. (Submitting and then polling is more robust than
+# `flwr run --stream` on a loaded machine, where the log stream can drop.) `flwr run` probes the
+# SuperLink with a 0.4 s timeout, so a submission is retried a few times.
+RUN_STATUS=1
+for attempt in 1 2 3 4 5; do
+    if timeout --kill-after=10 300 "$VENV/bin/flwr" run "$HERE" semcom-local --run-config "$RUN_CONFIG" \
+        --format json > "$OUT/logs/flwr-submit.json" 2> "$OUT/logs/flwr-submit.err"; then
+        RUN_STATUS=0
+        break
+    fi
+    echo "flwr run: submission failed (attempt $attempt of 5): $(tr -s ' \n' ' ' < "$OUT/logs/flwr-submit.json" | cut -c1-200)" >&2
+    sleep 5
+done
+[ $RUN_STATUS -eq 0 ] || die "flwr run could not submit the run to the SuperLink at 127.0.0.1:$LINK"
+RUN_ID=$("$VENV/bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["run-id"])' "$OUT/logs/flwr-submit.json")
+[ "$RUN_ID" != None ] || die "the SuperLink refused the run: $(tr -s ' \n' ' ' < "$OUT/logs/flwr-submit.json" | cut -c1-300)"
+echo "run $RUN_ID submitted; waiting for its results (at most $TIMEOUT s)" >&2
+# The ServerApp's log, best effort (the results do not depend on it).
+setsid timeout "$TIMEOUT" "$VENV/bin/flwr" log "$RUN_ID" semcom-local --stream > "$OUT/logs/flwr-run.log" 2>&1 &
+PIDS+=($!)
+DEADLINE=$((SECONDS + TIMEOUT))
+while [ ! -s "$OUT/results/results.json" ] && [ $SECONDS -lt $DEADLINE ]; do
+    kill -0 "${PIDS[0]}" 2>/dev/null || { RUN_STATUS=3; echo "run-local.sh: the SuperLink exited" >&2; break; }
+    sleep 2
+done
+[ -s "$OUT/results/results.json" ] || { [ $RUN_STATUS -ne 0 ] || RUN_STATUS=124; }
 
-# 6. The results (written by the ServerApp when the run ends; results.partial.json after each round).
-if [ $RUN_STATUS -eq 0 ]; then
-    for _ in $(seq 1 120); do [ -s "$OUT/results/results.json" ] && break; sleep 0.5; done
-fi
 RESULTS="$OUT/results/results.json"
 if [ ! -s "$RESULTS" ]; then
-    tail -30 "$OUT/logs/flwr-run.log" >&2
     RESULTS="$OUT/results/results.partial.json"
-    [ -s "$RESULTS" ] || die "flwr run ended (status $RUN_STATUS) without results"
-    echo "run-local.sh: the run did not complete (flwr run status $RUN_STATUS$([ $RUN_STATUS -eq 124 ] && echo ", timed out after $TIMEOUT s")); rounds completed so far:" >&2
+    [ -s "$RESULTS" ] || die "the run ended (status $RUN_STATUS) without results; see $OUT/logs"
+    echo "run-local.sh: the run did not complete (status $RUN_STATUS$([ $RUN_STATUS -eq 124 ] && echo ", not finished after $TIMEOUT s")); rounds completed so far:" >&2
 fi
 "$VENV/bin/python" - "$RESULTS" <<'PY'
 import json, sys

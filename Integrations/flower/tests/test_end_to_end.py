@@ -90,7 +90,10 @@ def test_unreachable_superlink_fails_fast(tmp_path: Path) -> None:
     with socket.socket() as s:  # a loopback port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = dict(os.environ, FLWR_HOME=str(tmp_path / "home"), FLWR_TELEMETRY_ENABLED="0", FLWR_DISABLE_UPDATE_CHECK="1")
+    env = dict(
+        os.environ, FLWR_HOME=str(tmp_path / "home"), FLWR_TELEMETRY_ENABLED="0", FLWR_DISABLE_UPDATE_CHECK="1",
+        PATH=f"{VENV_BIN}:{os.environ.get('PATH', '')}",
+    )
     (tmp_path / "home").mkdir()
     (tmp_path / "home/config.toml").write_text(
         f'[superlink]\ndefault = "dead"\n\n[superlink.dead]\naddress = "127.0.0.1:{port}"\ninsecure = true\n'
@@ -103,6 +106,7 @@ def test_unreachable_superlink_fails_fast(tmp_path: Path) -> None:
     assert node.returncode != 0
     run_result = subprocess.run(
         [str(VENV_BIN / "flwr"), "run", str(HERE), "dead"],
-        capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path,
+        capture_output=True, text=True, timeout=240, env=env, cwd=tmp_path,
     )
     assert run_result.returncode != 0
+    assert "SuperLink is unavailable" in run_result.stdout + run_result.stderr
