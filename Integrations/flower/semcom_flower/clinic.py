@@ -18,6 +18,11 @@ from pathlib import Path
 import numpy as np
 
 
+def _save_vector(path: Path, parameters: np.ndarray) -> None:
+    """Writes parameters as the float64 ``(P,)`` vector ``semcom`` reads."""
+    np.save(path, np.asarray(parameters, dtype=np.float64).reshape(-1))
+
+
 class ClinicError(RuntimeError):
     """A clinic step failed: non-zero exit, killed, timed out, or produced unreadable output."""
 
@@ -90,7 +95,7 @@ class SemComClinic:
         what = f"clinic {clinic_id} round {round_index}"
         with tempfile.TemporaryDirectory(prefix="semcom-step-") as tmp:
             tmp_path = Path(tmp)
-            np.save(tmp_path / "global.npy", np.asarray(parameters, dtype=np.float64).reshape(-1))
+            _save_vector(tmp_path / "global.npy", parameters)
             args = [
                 "clinic", "step",
                 "--parameters", str(tmp_path / "global.npy"),
@@ -116,7 +121,7 @@ class SemComClinic:
         """Accuracy and loss of ``parameters`` on a UCI-format file; returns the metrics row."""
         with tempfile.TemporaryDirectory(prefix="semcom-eval-") as tmp:
             tmp_path = Path(tmp)
-            np.save(tmp_path / "p.npy", np.asarray(parameters, dtype=np.float64).reshape(-1))
+            _save_vector(tmp_path / "p.npy", parameters)
             args = [
                 "clinic", "evaluate",
                 "--parameters", str(tmp_path / "p.npy"),
