@@ -30,10 +30,12 @@ let package = Package(
         .library(name: "TabularCodec", targets: ["TabularCodec"]),
         .library(name: "PoseCodec", targets: ["PoseCodec"]),
         .library(name: "ClinicalTextCodec", targets: ["ClinicalTextCodec"]),
+        .library(name: "MultimodalCodec", targets: ["MultimodalCodec"]),
         .library(name: "Federated", targets: ["Federated"]),
         .library(name: "VitalSignsCodec", targets: ["VitalSignsCodec"]),
         .library(name: "Experiments", targets: ["Experiments"]),
         .library(name: "SecretKeyGeneration", targets: ["SecretKeyGeneration"]),
+        .library(name: "Incognito", targets: ["Incognito"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -84,6 +86,11 @@ let package = Package(
             dependencies: ["TensorCore", "Channels", realModule, .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: settings),
 
+        .target(
+            name: "Incognito",
+            dependencies: ["TensorCore", "HealthData", "Privacy", realModule, .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: settings),
+
         // MARK: - Layer 4
         .target(
             name: "TabularCodec",
@@ -113,6 +120,13 @@ let package = Package(
             ],
             swiftSettings: settings),
         .target(
+            name: "MultimodalCodec",
+            dependencies: [
+                "TensorCore", "NeuralNet", "Channels", "KnowledgeBase", "HealthData", "SemanticCodec",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: settings),
+        .target(
             name: "Federated",
             dependencies: [
                 "TensorCore", "NeuralNet", "Privacy", "Channels", "HealthData", realModule,
@@ -125,7 +139,7 @@ let package = Package(
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
                 "KnowledgeBase", "TabularCodec", "Privacy", "PoseCodec", "ClinicalTextCodec", "SecretKeyGeneration", "Federated",
-                "VitalSignsCodec", realModule,
+                "VitalSignsCodec", "Incognito", "MultimodalCodec", realModule,
             ],
             swiftSettings: settings),
 
@@ -135,7 +149,7 @@ let package = Package(
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "Experiments",
                 "KnowledgeBase", "SemanticCodec", "TabularCodec", "Privacy", "PoseCodec", "ClinicalTextCodec", "SecretKeyGeneration", "Federated",
-                "VitalSignsCodec",
+                "VitalSignsCodec", "Incognito", "MultimodalCodec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings),
@@ -156,13 +170,13 @@ let package = Package(
             name: "RawTransmissionTests", dependencies: ["RawTransmission", "Channels", "TensorCore", "HealthData"],
             swiftSettings: settings),
         .testTarget(
-            name: "SemanticCodecTests", dependencies: ["SemanticCodec", "NeuralNet", "Channels", "TensorCore"],
+            name: "SemanticCodecTests", dependencies: ["SemanticCodec", "NeuralNet", "Channels", "KnowledgeBase", "TensorCore"],
             swiftSettings: settings),
         .testTarget(
             name: "ExperimentsTests",
             dependencies: [
                 "Experiments", "TensorCore", "NeuralNet", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
-                "Privacy", "Federated",
+                "Privacy", "Federated", "PoseCodec", "Incognito",
             ],
             swiftSettings: settings),
         .testTarget(
@@ -181,6 +195,10 @@ let package = Package(
             dependencies: ["ClinicalTextCodec", "SemanticCodec", "KnowledgeBase", "HealthData", "Channels", "TensorCore"],
             swiftSettings: settings),
         .testTarget(
+            name: "MultimodalCodecTests",
+            dependencies: ["MultimodalCodec", "SemanticCodec", "KnowledgeBase", "HealthData", "Channels", "NeuralNet", "TensorCore"],
+            swiftSettings: settings),
+        .testTarget(
             name: "SecretKeyGenerationTests", dependencies: ["SecretKeyGeneration", "TensorCore", realModule],
             swiftSettings: settings),
         .testTarget(
@@ -189,6 +207,10 @@ let package = Package(
         .testTarget(
             name: "VitalSignsCodecTests",
             dependencies: ["VitalSignsCodec", "SemanticCodec", "KnowledgeBase", "HealthData", "Channels", "TensorCore"],
+            swiftSettings: settings),
+        .testTarget(
+            name: "IncognitoTests",
+            dependencies: ["Incognito", "Privacy", "HealthData", "TensorCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: settings),
         .testTarget(name: "semcomTests", dependencies: ["semcom"], swiftSettings: settings),
     ]

@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #if defined(__x86_64__) || defined(_M_X64)
 #define SEMCOM_X86 1
@@ -163,6 +164,14 @@ static void dense_range(float *y, const float *x, const float *w, const float *b
 // operations. Each output column is computed exactly as on one thread, so results do not depend on
 // who computed it. The helper spins briefly for the next product (batch-1 inference calls come
 // back to back), then sleeps on a condition variable; the caller wakes it when it posts.
+//
+// Whether splitting pays depends on what else runs: with the other core free it nearly halves the
+// time, but when that core is busy (another process, or OpenBLAS's worker threads still spinning
+// after a multi-threaded gemm) the helper competes for it and a split product is slower than one
+// computed alone. So the choice is measured, not assumed: each split-eligible product is timed, a
+// running mean of the time per multiply-add is kept for both modes, the faster mode is used, and
+// one product in EXPLORE_PERIOD runs in the other mode so that a change of load is noticed. Both
+// modes give bit-identical results, so the choice never changes an output.
 
 /// The job offered to the helper: columns [begin, end) of one product.
 typedef struct {
@@ -251,6 +260,51 @@ void semcom_dense_f32(float *y, const float *x, const float *w, const float *b, 
                              atomic_load_explicit(&dense_threads, memory_order_relaxed));
 }
 
+// MARK: - Measured choice between split and unsplit products
+//
+// Touched only by the caller holding helper_busy, so plain variables suffice.
+
+/// One product in this many runs in the mode currently measured slower.
+#define EXPLORE_PERIOD 32
+/// Weight of a new measurement in the running means (1/8).
+#define MEAN_SHIFT 3
+
+/// Running mean of nanoseconds per 1024 multiply-adds, per mode (0 = unsplit, 1 = split);
+/// 0 until the mode has been measured.
+static uint64_t mode_cost[2] = {0, 0};
+static unsigned long mode_calls = 0;
+
+static inline uint64_t now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/// The mode for the next product: the cheaper one, each mode at least once, and the other one every
+/// EXPLORE_PERIOD products.
+static int choose_mode(void) {
+    mode_calls++;
+    if (mode_cost[1] == 0) return 1;
+    if (mode_cost[0] == 0) return 0;
+    int faster = mode_cost[1] <= mode_cost[0];
+    return (mode_calls % EXPLORE_PERIOD == 0) ? !faster : faster;
+}
+
+static void record_mode(int mode, uint64_t nanoseconds, size_t multiply_adds) {
+    uint64_t cost = (nanoseconds * 1024u) / (multiply_adds ? multiply_adds : 1) + 1;
+    if (mode_cost[mode] == 0) {
+        mode_cost[mode] = cost;
+    } else {
+        // Clamp outliers (a preemption mid-product) to 4× the mean so one cannot flip the choice.
+        if (cost > 4 * mode_cost[mode]) cost = 4 * mode_cost[mode];
+        mode_cost[mode] = mode_cost[mode] - (mode_cost[mode] >> MEAN_SHIFT) + (cost >> MEAN_SHIFT);
+    }
+}
+
+/// Columns [0, out) with the helper computing the upper part (or taken back when it is late).
+static void dense_split(float *y, const float *x, const float *w, const float *b, size_t rows, size_t in,
+                        size_t out, int relu, int use_avx2);
+
 void semcom_dense_f32_threads(float *y, const float *x, const float *w, const float *b, size_t rows,
                               size_t in, size_t out, int relu, int use_avx2, int threads) {
     if (threads < 2 || !worth_splitting(rows, in, out)) {
@@ -268,6 +322,16 @@ void semcom_dense_f32_threads(float *y, const float *x, const float *w, const fl
         dense_range(y, x, w, b, rows, in, out, relu, use_avx2, 0, out);
         return;
     }
+    const int mode = choose_mode();
+    const uint64_t start = now_ns();
+    if (mode) dense_split(y, x, w, b, rows, in, out, relu, use_avx2);
+    else dense_range(y, x, w, b, rows, in, out, relu, use_avx2, 0, out);
+    record_mode(mode, now_ns() - start, rows * in * out);
+    atomic_store(&helper_busy, 0);
+}
+
+static void dense_split(float *y, const float *x, const float *w, const float *b, size_t rows, size_t in,
+                        size_t out, int relu, int use_avx2) {
     // Split at a multiple of 16 columns (one 64-byte line when the weights are aligned).
     size_t split = (out / 2 + 8) / 16 * 16;
     if (split == 0 || split >= out) split = out / 2;
@@ -292,5 +356,4 @@ void semcom_dense_f32_threads(float *y, const float *x, const float *w, const fl
             else sched_yield();  // the helper was descheduled mid-job: let it run
         }
     }
-    atomic_store(&helper_busy, 0);
 }

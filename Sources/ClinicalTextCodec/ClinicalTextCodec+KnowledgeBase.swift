@@ -103,46 +103,18 @@ extension ClinicalTextCodec {
     }
 }
 
-/// Builds a `Dense`/`ReLU` chain from its description, checking every shape first.
+/// Builds a `Dense`/`ReLU` chain from its description, checking every shape first
+/// (``KnowledgeBaseNetwork``).
 private func denseChain(
     _ layers: [CodecArchitecture.Layer], in kb: KnowledgeBase, inputSize: Int, outputSize: Int, role: String
 ) throws(ClinicalTextCodecError) -> [any Layer<Float>] {
-    var built: [any Layer<Float>] = []
-    var width = inputSize
-    for (index, layer) in layers.enumerated() {
-        switch layer.kind {
-        case "dense":
-            guard layer.tensors.count == 2,
-                let weight = kb.tensor(named: layer.tensors[0]), let bias = kb.tensor(named: layer.tensors[1])
-            else {
-                throw ClinicalTextCodecError(
-                    code: .missingSection, message: "\(role) layer \(index) (dense) needs its weight and bias tensors \(layer.tensors)",
-                    section: layer.tensors.first ?? KnowledgeBase.manifestSectionName)
-            }
-            guard weight.rank == 2, weight.shape[0] == width, bias.shape == [weight.shape[1]],
-                (weight.scalars + bias.scalars).allSatisfy(\.isFinite)
-            else {
-                throw ClinicalTextCodecError(
-                    code: .sectionMismatch,
-                    message: "\(role) layer \(index): weight \(weight.shape), bias \(bias.shape); expected finite [\(width), n] and [n]",
-                    section: layer.tensors[0])
-            }
-            built.append(Dense(weight: weight, bias: bias))
-            width = weight.shape[1]
-        case "relu":
-            built.append(ReLU<Float>())
-        default:
-            throw ClinicalTextCodecError(
-                code: .sectionMismatch, message: "\(role) layer \(index) has unknown kind '\(layer.kind)'",
-                section: KnowledgeBase.manifestSectionName)
-        }
-    }
-    guard width == outputSize, !built.isEmpty else {
+    do {
+        return try KnowledgeBaseNetwork.layers(layers, in: kb, inputSize: inputSize, outputSize: outputSize, role: role)
+    } catch {
         throw ClinicalTextCodecError(
-            code: .sectionMismatch, message: "\(role) outputs \(width) values, expected \(outputSize)",
-            section: KnowledgeBase.manifestSectionName)
+            code: error.code == .missingSection ? .missingSection : .sectionMismatch, message: error.message,
+            section: error.section)
     }
-    return built
 }
 
 private func missing(_ section: String, _ what: String) -> ClinicalTextCodecError {

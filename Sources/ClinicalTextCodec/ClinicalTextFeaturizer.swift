@@ -25,11 +25,9 @@ public struct VitalGrid: Sendable, Hashable {
 
 /// Turns a note into a fixed-width feature vector, robust to unknown words and typos:
 ///
-/// - **hashed block** (`hashBuckets` binary features, the hashing trick: Weinberger et al., ICML
-///   2009): per token its canonical word (after spelling correction), its raw form, its character
-///   3-grams with word boundaries (fastText-style sub-words: Bojanowski et al., TACL 2017), its
-///   anagram key (sorted letters: unchanged by letter reversal and swaps) and canonical bigrams;
-///   64-bit FNV-1a with a seed, modulo the bucket count;
+/// - **hashed block** (`hashBuckets` binary features, HealthData's `HashedTextFeatures`): per
+///   token its canonical word (after spelling correction), its raw form, its character 3-grams, its
+///   anagram key and canonical bigrams;
 /// - **concepts** (2 per concept): affirmed / negated, from ``ClinicalTermMatcher``;
 /// - **severity** (one per severity word);
 /// - **vital signs** (per sign: mentioned, scaled value in its plausible range, and the
@@ -108,23 +106,10 @@ public struct ClinicalTextFeaturizer: Sendable {
         let base = row.startIndex
         let reading = read(text)
         let canonical = matcher.canonicalForms(reading.tokens)
-        func hashed(_ key: String) { row[base + Int(fnv1a(key, seed: hashSeed) % UInt64(hashBuckets))] = 1 }
-        for (i, token) in reading.tokens.enumerated() {
-            switch token.kind {
-            case .number:
-                hashed("w|<num>")
-            case .punctuation:
-                hashed("w|" + token.text)
-            case .word:
-                hashed("w|" + canonical[i])
-                if canonical[i] != token.text { hashed("r|" + token.text) }
-                let padded = Array("<" + token.text + ">")
-                if padded.count >= 3 {
-                    for s in 0...(padded.count - 3) { hashed("c|" + String(padded[s..<(s + 3)])) }
-                }
-                hashed("a|" + String(token.text.sorted()))
-            }
-            if i + 1 < canonical.count { hashed("b|" + canonical[i] + " " + canonical[i + 1]) }
+        for bucket in HashedTextFeatures.buckets(
+            tokens: reading.tokens, canonical: canonical, buckets: hashBuckets, seed: hashSeed)
+        {
+            row[base + bucket] = 1
         }
         var offset = base + hashBuckets
         for match in reading.matches {
@@ -160,16 +145,6 @@ public struct ClinicalTextFeaturizer: Sendable {
         }
         return Tensor(shape: [texts.count, width], scalars: scalars)
     }
-}
-
-/// 64-bit FNV-1a of the UTF-8 bytes of `key`, with `seed` mixed into the offset basis.
-func fnv1a(_ key: String, seed: UInt64) -> UInt64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ (seed &* 0x9e37_79b9_7f4a_7c15)
-    for byte in key.utf8 {
-        hash ^= UInt64(byte)
-        hash = hash &* 0x0000_0100_0000_01b3
-    }
-    return hash
 }
 
 /// The featurizer as a parameter-free NeuralNet layer over UTF-8 byte rows: input `[notes, L]`

@@ -32,6 +32,22 @@ public struct FederatedServer {
     public private(set) var offline = 0, stragglers = 0, lostToChannel = 0
     /// Mean local loss of the last completed round.
     public private(set) var lastLocalLoss = 0.0
+    /// The rule that combines individual updates (``RobustAggregator/fedAvg``: the sum only).
+    public let aggregator: RobustAggregator
+    /// B of clinic-side norm bounding, sent to the clinics (`nil`: none).
+    public let clinicNormBound: Double?
+    /// What the aggregator flagged in each completed round (robust aggregators only).
+    public private(set) var detections: [RoundDetection] = []
+
+    /// The clinics a robust aggregator singled out in one round.
+    public struct RoundDetection: Sendable, Hashable {
+        /// The round.
+        public var round: Int
+        /// The clinics whose updates were aggregated, ascending.
+        public var contributors: [Int]
+        /// The clinics flagged (excluded or clipped), ascending.
+        public var flagged: [Int]
+    }
 
     /// Creates a server.
     /// - Parameters:
@@ -43,13 +59,22 @@ public struct FederatedServer {
     ///   - codec: the update codec (required with secure aggregation).
     ///   - secureAggregation: whether to aggregate securely.
     ///   - rng: central noise (`SystemRandomNumberGenerator`-seeded in deployment).
+    ///   - aggregator: how individual updates are combined (default: FedAvg on the sum).
+    ///   - clinicNormBound: B of clinic-side norm bounding, or `nil`.
     /// - Throws: ``FederatedError`` `.incompatibleSettings` for distributed noise without secure
-    ///   aggregation or secure aggregation without a codec.
+    ///   aggregation, secure aggregation without a codec, or a robust aggregator with secure
+    ///   aggregation or with noise calibrated to the sum (central, or any client-level plan);
+    ///   `.invalidParameter` for a bad aggregator parameter or B ≤ 0.
     public init(
         initialParameters: [Double], strategy: any AggregationStrategy, plan: PrivacyPlan?,
         local: LocalTrainingConfiguration, gradientLearningRate: Double, codec: UpdateCodec?, secureAggregation: Bool,
-        rng: Xoshiro256
+        rng: Xoshiro256, aggregator: RobustAggregator = .fedAvg, clinicNormBound: Double? = nil
     ) throws {
+        try Self.check(
+            aggregator: aggregator, secureAggregation: secureAggregation, privacy: plan?.configuration,
+            clinicNormBound: clinicNormBound)
+        self.aggregator = aggregator
+        self.clinicNormBound = clinicNormBound
         if let plan, plan.configuration.noise == .distributed, !secureAggregation {
             throw FederatedError(
                 code: .incompatibleSettings,
@@ -68,6 +93,44 @@ public struct FederatedServer {
         self.codec = codec
         self.secureAggregation = secureAggregation
         self.rng = rng
+    }
+
+    /// The compatibility rules of robust aggregation.
+    ///
+    /// Robust aggregators need every clinic's update, and secure aggregation exists to hide
+    /// exactly that: the combination is refused rather than silently weakened. The noise of
+    /// central record-level DP and of every client-level plan is calibrated to the sensitivity
+    /// of the *sum*; a median or Krum has another sensitivity, so those plans are refused too.
+    /// Record-level DP with local noise (DP-SGD inside each clinic) composes with any aggregator
+    /// (post-processing).
+    /// - Throws: ``FederatedError`` `.incompatibleSettings` or `.invalidParameter`.
+    static func check(
+        aggregator: RobustAggregator, secureAggregation: Bool, privacy: FederatedPrivacyConfiguration?,
+        clinicNormBound: Double?
+    ) throws {
+        try aggregator.validateParameters()
+        if let clinicNormBound {
+            guard clinicNormBound > 0, clinicNormBound.isFinite else {
+                throw FederatedError(
+                    code: .invalidParameter, message: "clinic-side norm bound must be > 0, got \(clinicNormBound)")
+            }
+        }
+        guard aggregator.needsIndividualUpdates else { return }
+        if secureAggregation {
+            throw FederatedError(
+                code: .incompatibleSettings,
+                message:
+                    "aggregator \(aggregator) needs each clinic's update, which secure aggregation hides (the server "
+                    + "learns only the sum); use --aggregator fedavg with a clinic-side norm bound under secure "
+                    + "aggregation, or drop --secure-aggregation")
+        }
+        if let privacy, privacy.unit == .client || privacy.noise != .local {
+            throw FederatedError(
+                code: .incompatibleSettings,
+                message:
+                    "aggregator \(aggregator) with \(privacy.unit)-level DP and \(privacy.noise) noise: that noise is "
+                    + "calibrated to the sum's sensitivity; use record-level DP with local noise, or fedavg")
+        }
     }
 
     /// The instructions of round `round`.
@@ -100,7 +163,8 @@ public struct FederatedServer {
         return RoundInstructions(
             round: round, globalParameters: parameters, procedure: procedure,
             proximalCoefficient: strategy.proximalCoefficient, noise: noise, codec: codec,
-            secureAggregation: secureAggregation, minimumContributors: minimum, participationRate: participation)
+            secureAggregation: secureAggregation, minimumContributors: minimum, participationRate: participation,
+            clinicNormBound: clinicNormBound)
     }
 
     /// Runs one round through `transport`: instructions out, aggregate back, central noise,
@@ -131,6 +195,17 @@ public struct FederatedServer {
             try ledger?.recordRound(shares: aggregate.contributors.count)
         }
         var mean = sum.map { $0 / denominator }
+        if aggregator.needsIndividualUpdates {
+            guard let individual = aggregate.individualUpdates, !individual.isEmpty else {
+                throw FederatedError(
+                    code: .incompatibleSettings,
+                    message: "aggregator \(aggregator) needs individual updates; the transport delivered only a sum")
+            }
+            let robust = try aggregator.aggregate(individual, using: &rng)
+            mean = robust.update
+            detections.append(
+                RoundDetection(round: round, contributors: aggregate.contributors, flagged: robust.flagged))
+        }
         if case .clippedGradientSum(_, _, let eta) = request.procedure {
             mean = mean.map { -eta * $0 }
         }

@@ -56,6 +56,18 @@ public struct FederationConfiguration: Sendable {
     public var link = UpdateLinkConfiguration.ideal
     /// Bits per quantized coordinate (and of the secure-aggregation modulus).
     public var modulusBits = 48
+    /// A model to train instead of ``model`` (its parameters are the initialization), e.g. a
+    /// codec's network wrapped as a ``FederatedModel`` by a higher layer.
+    public var customModel: (any FederatedModel)?
+    /// The malicious clinics' attack (`nil`: every clinic is honest).
+    public var attack: AttackConfiguration?
+    /// How the server combines individual updates (``RobustAggregator/fedAvg``: the sum only).
+    public var aggregator = RobustAggregator.fedAvg
+    /// B of clinic-side norm bounding (`nil`: none); works under secure aggregation.
+    public var clinicNormBound: Double?
+    /// Whether to evaluate the global model on the test set after every round
+    /// (``FederationResult/roundMetrics``).
+    public var evaluateEveryRound = false
 
     /// The default configuration.
     public init() {}
@@ -107,6 +119,15 @@ public struct FederationConfiguration: Sendable {
         if secureAggregation, clinics < 2 {
             throw FederatedError(code: .incompatibleSettings, message: "secure aggregation needs at least 2 clinics")
         }
+        try FederatedServer.check(
+            aggregator: aggregator, secureAggregation: secureAggregation, privacy: privacy,
+            clinicNormBound: clinicNormBound)
+        try aggregator.validate(clinics: clinics)
+        if let attack, attack.attackers > clinics {
+            throw FederatedError(
+                code: .invalidParameter,
+                message: "\(attack.attackers) attackers among \(clinics) clinics: need 0 ≤ attackers ≤ clinics")
+        }
     }
 
     /// The SecAgg+ neighbour count used: the configured one, or `nil` (complete graph) up to 64
@@ -151,6 +172,77 @@ public struct FederationResult: Sendable {
     public var link: LinkStatistics
     /// The final parameters.
     public var parameters: [Double]
+    /// The malicious clinics, ascending (empty without an attack).
+    public var attackers: [Int] = []
+    /// The attack success rate of the final model (``AttackConfiguration/successRate(of:on:)``;
+    /// `nil` without a targeted attack).
+    public var attackSuccessRate: Double?
+    /// Per-round test metrics (with ``FederationConfiguration/evaluateEveryRound``).
+    public var roundMetrics: [RoundMetrics] = []
+    /// How well the robust aggregator's flags matched the attackers (`nil` when it is not a
+    /// detector or no round was attacked).
+    public var detection: DetectionRates?
+}
+
+/// The test metrics of the global model after one round.
+public struct RoundMetrics: Sendable, Hashable, Codable {
+    /// The round (0-based).
+    public var round: Int
+    /// Accuracy on the clean test records.
+    public var cleanAccuracy: Double
+    /// The attack success rate (`nil`: no targeted attack).
+    public var attackSuccessRate: Double?
+
+    /// Creates metrics.
+    public init(round: Int, cleanAccuracy: Double, attackSuccessRate: Double?) {
+        self.round = round
+        self.cleanAccuracy = cleanAccuracy
+        self.attackSuccessRate = attackSuccessRate
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case round, cleanAccuracy = "clean_accuracy", attackSuccessRate = "attack_success_rate"
+    }
+}
+
+/// A detector's true and false positive rates over the attacked rounds: of the malicious
+/// (honest) clinic-rounds aggregated, the share flagged.
+public struct DetectionRates: Sendable, Hashable, Codable {
+    /// Flagged malicious clinic-rounds / malicious clinic-rounds (`nil` without any).
+    public var truePositiveRate: Double?
+    /// Flagged honest clinic-rounds / honest clinic-rounds.
+    public var falsePositiveRate: Double
+    /// Rounds counted.
+    public var rounds: Int
+
+    enum CodingKeys: String, CodingKey {
+        case truePositiveRate = "true_positive_rate", falsePositiveRate = "false_positive_rate", rounds
+    }
+
+    /// Counts the flags of `detections` in rounds ≥ `fromRound` against the set `attackers`.
+    public init(_ detections: [FederatedServer.RoundDetection], attackers: Set<Int>, fromRound: Int) {
+        var tp = 0
+        var positives = 0
+        var fp = 0
+        var negatives = 0
+        var rounds = 0
+        for d in detections where d.round >= fromRound {
+            rounds += 1
+            let flagged = Set(d.flagged)
+            for c in d.contributors {
+                if attackers.contains(c) {
+                    positives += 1
+                    if flagged.contains(c) { tp += 1 }
+                } else {
+                    negatives += 1
+                    if flagged.contains(c) { fp += 1 }
+                }
+            }
+        }
+        truePositiveRate = positives == 0 ? nil : Double(tp) / Double(positives)
+        falsePositiveRate = negatives == 0 ? 0 : Double(fp) / Double(negatives)
+        self.rounds = rounds
+    }
 }
 
 /// Runs a whole federation in this process: shards, clinics, the in-process transport and the
@@ -176,9 +268,21 @@ public enum FederatedSimulation {
         let model = try FederationSetup.initialModel(
             configuration, featureCount: train.featureCount, classCount: train.classCount, seed: seed)
         let p = model.parameterCount
-        let clinics = shards.enumerated().map { k, shard in
+        var clinics = shards.enumerated().map { k, shard in
             FederatedClinic(
                 id: k, data: shard, model: model, rng: FederationSetup.clinicGenerator(seed: seed, clinic: k))
+        }
+        var attackers: [Int] = []
+        if var attack = configuration.attack {
+            try attack.validate(
+                clinics: configuration.clinics, rounds: configuration.rounds, featureCount: train.featureCount,
+                classCount: train.classCount)
+            attack.boost = attack.effectiveBoost(clinics: configuration.clinics)
+            var attackerRNG = root.fork(stream: 5)
+            var ids = Array(0..<configuration.clinics)
+            ids.shuffle(using: &attackerRNG)
+            attackers = ids.prefix(attack.attackers).sorted()
+            for k in attackers { clinics[k].attack = attack }
         }
 
         // Privacy plan.
@@ -208,23 +312,39 @@ public enum FederatedSimulation {
         var server = try FederatedServer(
             initialParameters: model.parameters, strategy: strategy, plan: plan, local: configuration.local,
             gradientLearningRate: configuration.gradientLearningRate, codec: codec,
-            secureAggregation: configuration.secureAggregation, rng: root.fork(stream: 3))
+            secureAggregation: configuration.secureAggregation, rng: root.fork(stream: 3),
+            aggregator: configuration.aggregator, clinicNormBound: configuration.clinicNormBound)
         var transport = try InProcessTransport(
             clinics: clinics, link: UpdateLink(configuration.link), dropoutRate: configuration.dropoutRate,
             stragglerRate: configuration.stragglerRate, neighborCount: configuration.effectiveNeighborCount,
             rng: root.fork(stream: 4))
+        var evaluated = model
+        var roundMetrics: [RoundMetrics] = []
         for round in 0..<configuration.rounds {
             try server.runRound(round, over: &transport)
+            if configuration.evaluateEveryRound {
+                evaluated.parameters = server.parameters
+                roundMetrics.append(
+                    RoundMetrics(
+                        round: round, cleanAccuracy: evaluated.accuracy(test),
+                        attackSuccessRate: configuration.attack?.successRate(of: evaluated, on: test)))
+            }
             roundCallback(round, server)
         }
         var final = model
         final.parameters = server.parameters
+        var detection: DetectionRates?
+        if let attack = configuration.attack, configuration.aggregator.isDetector {
+            detection = DetectionRates(server.detections, attackers: Set(attackers), fromRound: attack.fromRound)
+        }
         return FederationResult(
             accuracy: final.accuracy(test), loss: final.loss(test),
             epsilonSpent: try server.ledger?.epsilonSpent() ?? 0,
             noiseMultiplier: plan?.noiseMultiplier ?? 0, completedRounds: server.completedRounds,
             abortedRounds: server.abortedRounds, offline: server.offline, stragglers: server.stragglers,
-            lostToChannel: server.lostToChannel, link: server.link, parameters: server.parameters)
+            lostToChannel: server.lostToChannel, link: server.link, parameters: server.parameters,
+            attackers: attackers, attackSuccessRate: configuration.attack?.successRate(of: final, on: test),
+            roundMetrics: roundMetrics, detection: detection)
     }
 
     /// The update codec for a configuration: the plan's scale for distributed noise (coordinates

@@ -336,7 +336,7 @@ public enum PoseKnowledgeBase {
 
     /// The raw-pose attacker's view: canonical coordinates in metres (no scale normalization), every
     /// 3rd frame.
-    static func rawPoseView(_ rows: Tensor<Float>, frames: Int) -> Tensor<Float> {
+    public static func rawPoseView(_ rows: Tensor<Float>, frames: Int) -> Tensor<Float> {
         let extractor = PoseFeatureExtractor(
             clipFrames: frames, frameStride: 3, normalizesScale: false,
             mean: [Float](repeating: 0, count: ((frames + 2) / 3) * 51),

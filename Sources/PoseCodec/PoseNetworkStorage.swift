@@ -31,47 +31,17 @@ enum PoseNetworkStorage {
         return described
     }
 
+    /// Rebuilds a chain from its description, checking every tensor first (``KnowledgeBaseNetwork``).
     static func network(
         _ layers: [CodecArchitecture.Layer], in kb: KnowledgeBase, inputSize: Int, outputSize: Int, role: String
     ) throws(PoseCodecError) -> Sequential<Float> {
-        var built: [any Layer<Float>] = []
-        var width = inputSize
-        func mismatch(_ message: String, _ section: String = KnowledgeBase.manifestSectionName) -> PoseCodecError {
-            PoseCodecError(code: .sectionMismatch, message: "\(role): \(message)", section: section)
+        do {
+            return try KnowledgeBaseNetwork.network(layers, in: kb, inputSize: inputSize, outputSize: outputSize, role: role)
+        } catch {
+            throw PoseCodecError(
+                code: error.code == .missingSection ? .missingSection : .sectionMismatch, message: error.message,
+                section: error.section)
         }
-        for (index, layer) in layers.enumerated() {
-            switch layer.kind {
-            case "dense":
-                guard layer.tensors.count == 2 else {
-                    throw mismatch("layer \(index) lists \(layer.tensors.count) tensors, expected [weight, bias]")
-                }
-                guard let weight = kb.tensor(named: layer.tensors[0]), let bias = kb.tensor(named: layer.tensors[1])
-                else {
-                    throw PoseCodecError(
-                        code: .missingSection, message: "\(role) layer \(index) lacks its weight or bias",
-                        section: layer.tensors[0])
-                }
-                guard weight.rank == 2, weight.shape[0] == width, weight.shape[1] >= 1, bias.shape == [weight.shape[1]]
-                else {
-                    throw mismatch(
-                        "layer \(index) has weight \(weight.shape) and bias \(bias.shape), expected [\(width), n] and [n]",
-                        layer.tensors[0])
-                }
-                guard weight.isFinite, bias.isFinite else {
-                    throw mismatch("layer \(index) has non-finite parameters", layer.tensors[0])
-                }
-                built.append(Dense(weight: weight, bias: bias))
-                width = weight.shape[1]
-            case "relu":
-                built.append(ReLU<Float>())
-            default:
-                throw mismatch("layer \(index) has unknown kind '\(layer.kind)'")
-            }
-        }
-        guard !built.isEmpty, width == outputSize else {
-            throw mismatch("outputs \(width) values, expected \(outputSize)")
-        }
-        return Sequential(built)
     }
 }
 

@@ -27,6 +27,12 @@ public struct PrivacyError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let invalidParameter = Code("invalidParameter")
         /// The target ε cannot be reached within the allowed noise range.
         public static let unreachableTarget = Code("unreachableTarget")
+        /// A bounded domain is empty or not finite (lower bound ≥ upper bound).
+        public static let invalidBounds = Code("invalidBounds")
+        /// A privacy preset name is neither `high`, `medium`, `low` nor a number.
+        public static let unknownPreset = Code("unknownPreset")
+        /// A release would exceed a session's ε budget.
+        public static let budgetExceeded = Code("budgetExceeded")
     }
 
     /// What went wrong.

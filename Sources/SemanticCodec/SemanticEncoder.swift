@@ -99,8 +99,9 @@ extension NetworkEncoder where Network == Sequential<Float> {
     }
 }
 
-/// `Dense → ReLU` per hidden size, then a linear `Dense` to `outputSize`.
-func multilayerPerceptron<G: RandomNumberGenerator>(
+/// `Dense → ReLU` per hidden size, then a linear `Dense` to `outputSize` (He-uniform initialization
+/// before ReLUs, Glorot for the last layer): `[batch, inputSize]` → `[batch, outputSize]`.
+public func multilayerPerceptron<G: RandomNumberGenerator>(
     inputSize: Int, hiddenSizes: [Int], outputSize: Int, using rng: inout G
 ) -> Sequential<Float> {
     precondition(inputSize >= 1 && outputSize >= 1, "MLP sizes must be ≥ 1, got \(inputSize) → \(outputSize)")

@@ -232,71 +232,18 @@ extension TabularCodec {
         self.knowledgeBaseFingerprint = kb.fingerprint
     }
 
-    /// Builds a `Dense`/`ReLU`/`phase_invariant` chain from its description, checking every shape first.
+    /// Builds a `Dense`/`ReLU`/`phase_invariant` chain from its description, checking every shape
+    /// first (``KnowledgeBaseNetwork``).
     static func network(
         _ layers: [CodecArchitecture.Layer], in kb: KnowledgeBase, inputSize: Int, outputSize: Int, role: String
     ) throws(TabularCodecError) -> Sequential<Float> {
-        var built: [any Layer<Float>] = []
-        var width = inputSize
-        for (index, layer) in layers.enumerated() {
-            switch layer.kind {
-            case "dense":
-                guard layer.tensors.count == 2 else {
-                    throw TabularCodecError(
-                        code: .sectionMismatch,
-                        message: "\(role) layer \(index) (dense) lists \(layer.tensors.count) tensors, expected [weight, bias]",
-                        section: KnowledgeBase.manifestSectionName)
-                }
-                guard let weight = kb.tensor(named: layer.tensors[0]) else {
-                    throw missing(layer.tensors[0], "\(role) layer \(index) weight")
-                }
-                guard let bias = kb.tensor(named: layer.tensors[1]) else {
-                    throw missing(layer.tensors[1], "\(role) layer \(index) bias")
-                }
-                guard weight.rank == 2, weight.shape[0] == width, weight.shape[1] >= 1 else {
-                    throw TabularCodecError(
-                        code: .sectionMismatch,
-                        message: "\(role) layer \(index) weight has shape \(weight.shape), expected [\(width), n]",
-                        section: layer.tensors[0])
-                }
-                guard bias.shape == [weight.shape[1]] else {
-                    throw TabularCodecError(
-                        code: .sectionMismatch,
-                        message: "\(role) layer \(index) bias has shape \(bias.shape), expected [\(weight.shape[1])]",
-                        section: layer.tensors[1])
-                }
-                guard (weight.scalars + bias.scalars).allSatisfy(\.isFinite) else {
-                    throw TabularCodecError(
-                        code: .sectionMismatch, message: "\(role) layer \(index) has non-finite parameters",
-                        section: layer.tensors[0])
-                }
-                built.append(Dense(weight: weight, bias: bias))
-                width = weight.shape[1]
-            case "relu":
-                built.append(ReLU<Float>())
-            case "phase_invariant":
-                guard let symbols = layer.options["symbols"].flatMap(Int.init), symbols >= 1, 2 * symbols == width
-                else {
-                    throw TabularCodecError(
-                        code: .sectionMismatch,
-                        message: "\(role) layer \(index) (phase_invariant) needs option symbols = \(width / 2) for \(width) inputs, got '\(layer.options["symbols"] ?? "")'",
-                        section: KnowledgeBase.manifestSectionName)
-                }
-                let features = PhaseInvariantFeatures(symbolCount: symbols)
-                built.append(features)
-                width = features.outputSize
-            default:
-                throw TabularCodecError(
-                    code: .sectionMismatch, message: "\(role) layer \(index) has unknown kind '\(layer.kind)'",
-                    section: KnowledgeBase.manifestSectionName)
-            }
-        }
-        guard width == outputSize, !built.isEmpty else {
+        do {
+            return try KnowledgeBaseNetwork.network(layers, in: kb, inputSize: inputSize, outputSize: outputSize, role: role)
+        } catch {
             throw TabularCodecError(
-                code: .sectionMismatch, message: "\(role) outputs \(width) values, expected \(outputSize)",
-                section: KnowledgeBase.manifestSectionName)
+                code: error.code == .missingSection ? .missingSection : .sectionMismatch, message: error.message,
+                section: error.section)
         }
-        return Sequential(built)
     }
 }
 

@@ -18,6 +18,10 @@ internal import CSemComKernels
 /// caller computes the lower half, so each core streams half of the weights from its own L2. Every
 /// output is computed exactly as on one thread: results do not depend on the thread count. The
 /// helper spins for about 50 µs after a product (back-to-back calls find it awake) and then sleeps.
+/// Splitting only pays while the second core is free: split and unsplit products are timed, the
+/// mode with the lower running mean time per multiply-add is used and the other is retried one
+/// product in 32, so a busy core (another process, OpenBLAS workers still spinning after a
+/// multi-threaded `gemm`) switches the split off by itself, and back on when the core frees up.
 ///
 /// Use it for few rows (``preferredMaximumRows``); for larger batches BLAS `gemm` is faster.
 ///

@@ -1,5 +1,6 @@
 import ClinicalTextCodec
 import HealthData
+import KnowledgeBase
 import SemanticCodec
 import TensorCore
 import Testing
@@ -83,5 +84,17 @@ import Testing
         #expect(levenshtein(Array("kitten"), Array("sitting")) == 3)
         #expect(levenshtein([Character](), Array("abc")) == 3)
         #expect(levenshtein(["a", "b"], ["a", "b"]) == 0)
+    }
+}
+
+@Suite("Text noise catalog")
+struct TextNoiseCatalogTests {
+    @Test func textKindsParseForTextOnly() throws {
+        var catalog = SemanticNoiseCatalog()
+        catalog.register(ClinicalTextNoise.kinds, for: .text)
+        #expect(ClinicalTextNoise.kinds.map(\.name) == ClinicalTextNoise.Kind.allCases.map(\.rawValue))
+        #expect(throws: Never.self) { try catalog.parse("synonym:0.2,reverse:0.1", for: .text) }
+        #expect(throws: SemanticCodecError.self) { try catalog.parse("jitter:0.1", for: .text) }
+        #expect(throws: SemanticCodecError.self) { try catalog.parse("synonym:0.2", for: .tabular) }
     }
 }

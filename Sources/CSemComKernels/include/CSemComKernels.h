@@ -42,7 +42,9 @@ void semcom_gaussian_f64(double *out, const double *base, size_t count, double s
 /// threading overhead; `use_avx2` selects the AVX2+FMA path (see semcom_kernels_have_avx2_fma).
 /// With semcom_dense_set_threads(n ≥ 2), a product with at least 64 columns and 16384
 /// multiply-adds gives the upper half of its columns to one persistent helper thread; every column
-/// is computed as on one thread, so the result does not depend on the thread count. Thread-safe:
+/// is computed as on one thread, so the result does not depend on the thread count. Split and
+/// unsplit products are timed and the faster mode is used (the other is retried one product in
+/// 32), so a busy second core turns the split off by itself. Thread-safe:
 /// concurrent callers that find the helper busy compute on their own thread.
 void semcom_dense_f32(float *y, const float *x, const float *w, const float *b, size_t rows, size_t in,
                       size_t out, int relu, int use_avx2);

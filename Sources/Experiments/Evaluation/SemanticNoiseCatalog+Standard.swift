@@ -1,14 +1,16 @@
 // The semantic noises of every codec SemCom ships, and `--noise` specs as evaluation conditions.
 
+import ClinicalTextCodec
 import KnowledgeBase
 import SemanticCodec
 import TabularCodec
 
 extension SemanticNoiseCatalog {
     /// The noises of every shipped codec, keyed by modality (`tabular`: `TabularNoise`'s
-    /// `jitter`, `missing`, `swap`), plus the symbol noises (`blank`, `jam`) of every modality. A new
-    /// modality registers its kinds here (e.g. text: `synonym`, `reverse`).
-    public static let standard = SemanticNoiseCatalog([.tabular: TabularNoise.kinds])
+    /// `jitter`, `missing`, `swap`; `text`: `ClinicalTextNoise`'s `synonym`, `synonym-heldout`,
+    /// `dropout`, `shuffle`, `reverse`, `swap`, `insert`, `delete`), plus the symbol noises
+    /// (`blank`, `jam`) of every modality. A new modality registers its kinds here.
+    public static let standard = SemanticNoiseCatalog([.tabular: TabularNoise.kinds, .text: ClinicalTextNoise.kinds])
 }
 
 extension TabularLinkEvaluation {

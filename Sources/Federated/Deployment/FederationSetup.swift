@@ -38,12 +38,14 @@ public enum FederationSetup {
         return try configuration.partition.assignments(train, clinics: configuration.clinics, using: &rng)
     }
 
-    /// The initial global model of the simulation (the linear models start at zero; the MLP's
-    /// weights are drawn from sub-stream 2 of `seed`).
+    /// The initial global model of the simulation: the configuration's custom model if it has one,
+    /// otherwise the linear models start at zero and the MLP's weights are drawn from sub-stream 2
+    /// of `seed`.
     /// - Throws: ``FederatedError`` `.invalidParameter` for a linear model with more than 2 classes.
     public static func initialModel(
         _ configuration: FederationConfiguration, featureCount: Int, classCount: Int, seed: UInt64
     ) throws -> any FederatedModel {
+        if let custom = configuration.customModel { return custom }
         var rng = Xoshiro256(seed: seed).fork(stream: 2)
         return try configuration.model.makeModel(
             featureCount: featureCount, classCount: classCount, regularization: configuration.regularization,

@@ -81,13 +81,20 @@ public struct RoundInstructions: Sendable {
     public var minimumContributors: Int
     /// The probability that a clinic is selected for this round (Poisson client sampling; 1: all).
     public var participationRate: Double
+    /// B of clinic-side norm bounding: the clinic software clips its update per unit weight
+    /// (`vector / weight`) to L2 norm ≤ B before noise and encoding (`nil`: no bound). This is
+    /// the defence that works under secure aggregation, with its limit: nothing enforces it on a
+    /// clinic that runs modified software (model poisoning); it binds honest clinics and data
+    /// poisoners only.
+    public var clinicNormBound: Double?
 
     /// Creates instructions.
     public init(
         round: Int, globalParameters: [Double], procedure: ClinicProcedure, proximalCoefficient: Double = 0,
         noise: NoiseShare = .none, codec: UpdateCodec? = nil, secureAggregation: Bool = false,
-        minimumContributors: Int = 1, participationRate: Double = 1
+        minimumContributors: Int = 1, participationRate: Double = 1, clinicNormBound: Double? = nil
     ) {
+        self.clinicNormBound = clinicNormBound
         self.round = round
         self.globalParameters = globalParameters
         self.procedure = procedure
@@ -118,12 +125,16 @@ public struct RoundAggregate: Sendable {
     public var meanLocalLoss: Double
     /// What the links did this round.
     public var link: LinkStatistics
+    /// Each contributor's decoded update, without secure aggregation only (`nil` with it: the
+    /// server never sees an individual update). Robust aggregators need these.
+    public var individualUpdates: [IndividualUpdate]?
 
     /// Creates an aggregate.
     public init(
         sum: [Double]?, totalWeight: Double, contributors: [Int], offline: Int, stragglers: Int, lostToChannel: Int,
-        meanLocalLoss: Double, link: LinkStatistics
+        meanLocalLoss: Double, link: LinkStatistics, individualUpdates: [IndividualUpdate]? = nil
     ) {
+        self.individualUpdates = individualUpdates
         self.sum = sum
         self.totalWeight = totalWeight
         self.contributors = contributors
@@ -184,6 +195,10 @@ public struct FederatedClinic: Sendable {
     /// Its generator (sampling, noise, rounding): `SystemRandomNumberGenerator`-seeded in deployment,
     /// a seeded stream in simulation.
     public var rng: Xoshiro256
+    /// The attack this clinic mounts (`nil`: honest), with γ resolved
+    /// (``AttackConfiguration/effectiveBoost(clinics:)``). A simulation device: a real malicious
+    /// site would run other software altogether.
+    public var attack: AttackConfiguration?
 
     /// Creates a clinic.
     public init(id: Int, data: FederatedDataset, model: any FederatedModel, rng: Xoshiro256) {
@@ -201,11 +216,23 @@ public struct FederatedClinic: Sendable {
         var weight: Double
         var loss: Double
         let n = Double(data.count)
-        switch instructions.procedure {
+        let attacking = attack.map { instructions.round >= $0.fromRound } ?? false
+        // A malicious clinic trains on its poisoned records (reporting its true record count) and
+        // may train longer or with constrain-and-scale's anomaly term.
+        let data = attacking ? attack!.trainingData(self.data) : self.data  // attacking ⇒ attack != nil
+        var procedure = instructions.procedure
+        var mu = instructions.proximalCoefficient
+        if attacking, let attack {
+            if let epochs = attack.localEpochs, case .localTraining(var configuration) = procedure {
+                configuration.epochs = epochs
+                procedure = .localTraining(configuration)
+            }
+            if attack.kind == .constrainAndScale { mu += attack.anomalyWeight }
+        }
+        switch procedure {
         case .localTraining(let configuration):
             loss = LocalTraining.train(
-                &model, on: data, configuration: configuration, proximalCoefficient: instructions.proximalCoefficient,
-                using: &rng)
+                &model, on: data, configuration: configuration, proximalCoefficient: mu, using: &rng)
             vector = zip(model.parameters, global).map { n * ($0 - $1) }
             weight = n
         case .clippedGradientSum(let q, let clipNorm, _):
@@ -217,18 +244,24 @@ public struct FederatedClinic: Sendable {
         case .localDPSGD(let configuration, let steps, let q, let clipNorm, let sigma):
             loss = LocalTraining.dpSGD(
                 &model, on: data, steps: steps, samplingRate: q, clipNorm: clipNorm, noiseMultiplier: sigma,
-                configuration: configuration, proximalCoefficient: instructions.proximalCoefficient, using: &rng)
+                configuration: configuration, proximalCoefficient: mu, using: &rng)
             vector = zip(model.parameters, global).map { n * ($0 - $1) }
             weight = n
         case .clippedUpdate(let configuration, let clipNorm):
             loss = LocalTraining.train(
-                &model, on: data, configuration: configuration, proximalCoefficient: instructions.proximalCoefficient,
-                using: &rng)
+                &model, on: data, configuration: configuration, proximalCoefficient: mu, using: &rng)
             let delta = zip(model.parameters, global).map { $0 - $1 }
             let norm = delta.reduce(0) { $0 + $1 * $1 }.squareRoot()
             let factor = norm > clipNorm ? clipNorm / norm : 1
             vector = delta.map { $0 * factor }
             weight = 1
+        }
+        if attacking, let attack, attack.kind.isModelPoisoning {
+            vector = attack.poison(vector, weight: weight, using: &rng)
+        } else if let bound = instructions.clinicNormBound {
+            // Honest software (and data poisoners running it) bounds the update per unit weight.
+            let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot() / Swift.max(weight, .leastNormalMagnitude)
+            if norm > bound { vector = vector.map { $0 * bound / norm } }
         }
         if case .gaussian(let deviation) = instructions.noise, deviation > 0 {
             for j in vector.indices { vector[j] += deviation * rng.nextStandardGaussian() }

@@ -115,6 +115,7 @@ public struct InProcessTransport: FederatedTransport {
         var sum = [Double](repeating: 0, count: instructions.globalParameters.count)
         var weight = 0.0
         var contributors: [Int] = []
+        var individual: [IndividualUpdate] = []
         var lost = 0
         var losses = 0.0
         let quantizer = instructions.codec?.makeQuantizer()
@@ -135,6 +136,8 @@ public struct InProcessTransport: FederatedTransport {
                 vector = quantizer.dequantizeSum(received)
             }
             for j in sum.indices { sum[j] += vector[j] }
+            let perWeight = update.weight > 0 ? 1 / update.weight : 1
+            individual.append(IndividualUpdate(clinicID: id, update: vector.map { $0 * perWeight }, weight: update.weight))
             weight += update.weight
             contributors.append(id)
             losses += update.loss
@@ -143,7 +146,8 @@ public struct InProcessTransport: FederatedTransport {
         return RoundAggregate(
             sum: aborted || contributors.isEmpty ? nil : sum, totalWeight: weight, contributors: contributors,
             offline: offline.count, stragglers: stragglers.count, lostToChannel: lost,
-            meanLocalLoss: contributors.isEmpty ? 0 : losses / Double(contributors.count), link: statistics)
+            meanLocalLoss: contributors.isEmpty ? 0 : losses / Double(contributors.count), link: statistics,
+            individualUpdates: individual)
     }
 
     /// One round of secure aggregation over the link (Bonawitz et al. 2017). Offline clinics took

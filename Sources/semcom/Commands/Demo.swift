@@ -68,10 +68,13 @@ extension SemCom {
             print("\n" + FederatedDemo.heading)
             let federated = try FederatedDemo.run(seed: global.seed, progress: { global.progress($0) })
             print(federated.table)
+            print("\n" + FederatedAttackDemo.heading)
+            let attacks = try FederatedAttackDemo.run(seed: global.seed, progress: { global.progress($0) })
+            print(attacks.table)
             var keyRNG = Xoshiro256(seed: global.seed &+ 2)
             let keyGeneration = try KeyGenerationDemo.run(sessions: 100, using: &keyRNG)
             print("\n" + KeyGenerationDemo.render(keyGeneration))
-            try runLink(classifiers: rows, extraSections: [federated.section, KeyGenerationDemo.section(keyGeneration)])
+            try runLink(classifiers: rows, extraSections: [federated.section, attacks.section, KeyGenerationDemo.section(keyGeneration)])
             if let json {
                 try ResultDocument(
                     command: "demo", seed: global.seed,
@@ -117,6 +120,11 @@ extension SemCom {
                 let pose = try PoseDemo.run(knowledgeBasePath: poseKB, using: &poseRNG, progress: { global.progress($0) })
                 print(pose.text)
                 poseSections = pose.sections
+                print("\nIncognito mode — 100 simulated users, height and wingspan at ε = 1, 3, 5 (bounded Laplace, secondary avatar)")
+                let incognito = try IncognitoDemo.run(
+                    knowledgeBasePath: poseKB, seed: global.seed &+ 3, progress: { global.progress($0) })
+                print(incognito.text)
+                poseSections.append(incognito.section)
             }
             let vitals = try vitalsSection()
             let classifierRows = classifiers.map {

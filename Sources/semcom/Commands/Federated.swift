@@ -25,9 +25,14 @@ extension SemCom {
                 --clients 5,10,20 --epsilon 0.5,1,2,5,10,30,50 --delta 1e-5 --privacy-unit record \
                 --noise distributed --secure-aggregation --channel awgn --snr-db 10 --folds 5 \
                 --json fed.json --svg fed.svg
+                Attacks vs defences (rows: attack, attackers, aggregator, clean_accuracy, attack_success_rate, \
+                detector_tpr, detector_fpr, per_round, …): semcom federated --clients 20 --attack model-replacement \
+                --attackers 1 --aggregator fedavg,median,krum,flame,norm-bound:0.5 --json attacks.json
                 """)
 
         @OptionGroup var global: GlobalOptions
+
+        @OptionGroup(title: "Attacks and defences") var attackOptions: FederatedAttackOptions
 
         @Option(help: "A Breast Cancer Wisconsin file in the UCI format (default: the embedded copy).")
         var data: String?
@@ -38,8 +43,8 @@ extension SemCom {
         @Option(help: "Numbers of clinics, comma-separated.")
         var clients: String = "5,10,20"
 
-        @Option(help: "Target epsilons, comma-separated (each > 0).")
-        var epsilon: String = "0.5,1,2,5,10,30,50"
+        @Option(help: "Target epsilons, comma-separated (each > 0; default 0.5,1,2,5,10,30,50; attacks: none, or one value).")
+        var epsilon: String?
 
         @Option(help: "delta, in (0, 1).")
         var delta: Double = 1e-5
@@ -119,7 +124,7 @@ extension SemCom {
 
         func validate() throws {
             do {
-                _ = try sweepConfiguration()
+                if attackOptions.isActive { _ = try attackConfiguration() } else { _ = try sweepConfiguration() }
             } catch let error as FederatedError {
                 throw ValidationError(error.message)
             }
@@ -128,7 +133,7 @@ extension SemCom {
         /// Parses every option into the sweep (without touching the data).
         func sweepConfiguration() throws -> FederatedPrivacySweep.Configuration {
             let clinicCounts = try list(clients, name: "--clients") { Int($0) }
-            let epsilons = try list(epsilon, name: "--epsilon") { Double($0) }
+            let epsilons = try list(epsilon ?? "0.5,1,2,5,10,30,50", name: "--epsilon") { Double($0) }
             let unit = try PrivacyUnit(parsing: privacyUnit)
             let placement = try NoisePlacement(parsing: noise)
             guard let accountantKind = AccountantKind(rawValue: accountant.lowercased()) else {
@@ -199,6 +204,7 @@ extension SemCom {
                         contentsOfFile: $0, missingValues: .excludeRows, scale: .dividedByTen)
                 } ?? BreastCancerWisconsin.embedded(missingValues: .excludeRows, scale: .dividedByTen)
             let dataset = try FederatedDataset(features: table.features, labels: table.labels)
+            if attackOptions.isActive { return try runAttacks(dataset) }
             let configuration = try sweepConfiguration()
             print(
                 "Federated training — \(data ?? "embedded Breast Cancer Wisconsin"), \(dataset.count) records, "
@@ -217,9 +223,9 @@ extension SemCom {
             }
         }
 
-        private var inputs: [String: String] {
+        var inputs: [String: String] {
             [
-                "data": data ?? "embedded", "model": model, "clients": clients, "epsilon": epsilon, "delta": "\(delta)",
+                "data": data ?? "embedded", "model": model, "clients": clients, "epsilon": epsilon ?? "0.5,1,2,5,10,30,50", "delta": "\(delta)",
                 "privacy_unit": privacyUnit, "noise": noise, "secure_aggregation": "\(secureAggregation)",
                 "dropout_rate": "\(dropoutRate)", "straggler_rate": "\(stragglerRate)", "channel": channel,
                 "snr_db": "\(snrDB)", "link": link, "folds": "\(folds)", "rounds": "\(rounds)",

@@ -3,6 +3,7 @@ import Foundation
 import ClinicalTextCodec
 import HealthData
 import KnowledgeBase
+import MultimodalCodec
 import PoseCodec
 import TabularCodec
 import VitalSignsCodec
@@ -35,10 +36,12 @@ extension SemCom.KB {
                 The vital-sign knowledge bases (trained on synthetic ECG, no --data) are rebuilt by: \
                 semcom kb build --modality vitals-rhythm --seed 0 --out KnowledgeBases/vitals-rhythm.semkb and \
                 semcom kb build --modality vitals-waveform --seed 0 --out KnowledgeBases/vitals-waveform.semkb
+                The multi-modal knowledge base (BCWD records + generated cytology reports, no --data) is rebuilt \
+                by: semcom kb build --modality multimodal --seed 0 --out KnowledgeBases/bcwd-multimodal.semkb
                 """)
 
         enum Modality: String, ExpressibleByArgument, CaseIterable {
-            case tabular, pose, text
+            case tabular, pose, text, multimodal
             case vitalsRhythm = "vitals-rhythm"
             case vitalsWaveform = "vitals-waveform"
         }
@@ -57,10 +60,10 @@ extension SemCom.KB {
         @Option(help: "Where to write the knowledge base (.semkb).")
         var out: String
 
-        @Option(help: "Complex channel uses per record (default: 4 tabular, 8 pose, 8 text) or per window (16 vitals-rhythm, 32 vitals-waveform).")
+        @Option(help: "Complex channel uses per record (default: 4 tabular, 8 pose, 8 text, 4 multimodal) or per window (16 vitals-rhythm, 32 vitals-waveform).")
         var channelUses: Int?
 
-        @Option(help: "Training epochs (default: 150 tabular, 40 pose, 40 text, 120 vitals-rhythm, 150 vitals-waveform).")
+        @Option(help: "Training epochs (default: 150 tabular, 40 pose, 40 text, 100 multimodal, 120 vitals-rhythm, 150 vitals-waveform).")
         var epochs: Int?
 
         @Option(help: "Pose: generated subjects (default 160).")
@@ -109,6 +112,11 @@ extension SemCom.KB {
                 if let adversaryWeight, !(adversaryWeight >= 0 && adversaryWeight <= 100) {
                     throw ValidationError("--adversary-weight must be in 0…100, got \(adversaryWeight)")
                 }
+            case .multimodal:
+                guard data == nil, schema == nil, subjects == nil, clipsPerActivity == nil, adversaryWeight == nil else {
+                    throw ValidationError(
+                        "--modality multimodal trains on the embedded BCWD table with generated reports; it takes only --channel-uses and --epochs")
+                }
             case .vitalsRhythm, .vitalsWaveform:
                 guard data == nil, schema == nil else {
                     throw ValidationError("--modality \(modality.rawValue) trains on synthetic ECG; it takes no --data or --schema")
@@ -123,6 +131,7 @@ extension SemCom.KB {
             global.apply()
             if modality == .pose { return try runPose() }
             if modality == .text { return try buildText() }
+            if modality == .multimodal { return try buildMultimodal() }
             if modality == .vitalsRhythm { return try buildRhythm() }
             if modality == .vitalsWaveform { return try buildWaveform() }
             guard let data, let schema else { throw ValidationError("--modality tabular needs --data and --schema") }
@@ -191,6 +200,21 @@ extension SemCom.KB {
             }
         }
 
+        /// `--modality multimodal`: the fused table + note codec on BCWD records with generated reports.
+        private func buildMultimodal() throws {
+            var configuration = MultimodalCodecConfiguration.default
+            configuration.seed = global.seed
+            if let channelUses { configuration.channelUsesPerSample = channelUses }
+            if let epochs { configuration.epochs = epochs }
+            let (kb, report) = try MultimodalKnowledgeBase.build(configuration: configuration, progress: { global.progress($0) })
+            try kb.write(to: out)
+            print("wrote \(out): \(report.recordCount) records (\(report.trainCount) train / \(report.testCount) test)")
+            print("fingerprint \(report.fingerprint.hexString)")
+            for e in report.evaluations {
+                print("  awgn \(e.snrDecibels) dB, head \(e.head), \(e.condition): accuracy \(String(format: "%.3f", e.accuracy))")
+            }
+        }
+
         /// `--modality text`: a clinical-text knowledge base from JSONL notes.
         private func buildText() throws {
             var configuration = ClinicalTextCodecConfiguration.default
@@ -227,6 +251,7 @@ extension SemCom.KB {
             let kb = try KnowledgeBase(contentsOfFile: path)
             switch kb.manifest.modality {
             case .text: print(ClinicalTextKnowledgeBase.inspect(kb))
+            case .multimodal: print(MultimodalKnowledgeBase.inspect(kb))
             case .vitals: print(TabularKnowledgeBase.inspect(kb) + "\n" + VitalsKnowledgeBase.codecSummary(kb))
             default: print(TabularKnowledgeBase.inspect(kb))
             }
@@ -247,6 +272,7 @@ extension SemCom.KB {
             switch modality {
             case .pose: print(try PoseKnowledgeBase.verify(contentsOfFile: path))
             case .text: print(try ClinicalTextKnowledgeBase.verify(contentsOfFile: path))
+            case .multimodal: print(try MultimodalKnowledgeBase.verify(contentsOfFile: path))
             case .vitals: print(try VitalsKnowledgeBase.verify(contentsOfFile: path))
             default: print(try TabularKnowledgeBase.verify(contentsOfFile: path))
             }

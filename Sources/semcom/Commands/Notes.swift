@@ -62,7 +62,9 @@ extension SemCom.Notes {
                 For each note, the featurizer's reading (concepts affirmed / negated, vital signs, severity) \
                 is turned into facts and the documented triage rules are applied to them. Reports per split \
                 the fraction of notes whose rule triage from the reading equals the label, whose concept set \
-                is read exactly, and whose vital signs are read exactly; prints the first mismatches.
+                is read exactly, and whose vital signs are read exactly; prints the first mismatches. \
+                With --noise SPEC each note is first perturbed by the semantic-noise injector (seeded by --seed): \
+                what the featurizer still reads under that noise bounds what any codec trained on its features can do.
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -73,12 +75,26 @@ extension SemCom.Notes {
         @Option(help: "Mismatching notes to print per split.")
         var show: Int = 5
 
+        @Option(help: "Perturb every note with this semantic-noise spec (name:rate,…) before reading it.")
+        var noise: String?
+
         @Option(help: "Write the result as JSON.")
         var json: String?
 
+        func validate() throws {
+            if let noise {
+                do { _ = try ClinicalTextNoise(spec: noise, lexicon: .standard) } catch { throw ValidationError("--noise: \(error)") }
+            }
+        }
+
         func run() throws {
-            let notes = try ClinicalNote.load(contentsOfFile: data)
+            var notes = try ClinicalNote.load(contentsOfFile: data)
             let lexicon = ClinicalLexicon.standard
+            if let noise {
+                let injector = try ClinicalTextNoise(spec: noise, lexicon: lexicon)
+                var rng = Xoshiro256(seed: global.seed)
+                for i in notes.indices { notes[i].text = injector.perturb(notes[i].text, using: &rng).text }
+            }
             let featurizer = ClinicalTextFeaturizer(
                 matcher: ClinicalTermMatcher(lexicon: lexicon), conceptCount: lexicon.concepts.count,
                 severityCount: lexicon.severityWords.count, hashBuckets: 1, hashSeed: 0)
@@ -116,7 +132,9 @@ extension SemCom.Notes {
                 ])
             }
             if let json {
-                let object: [String: Any] = ["command": "notes audit", "seed": global.seed, "data": data, "rows": rows]
+                let object: [String: Any] = [
+                    "command": "notes audit", "seed": global.seed, "data": data, "noise": noise ?? "none", "rows": rows,
+                ]
                 try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
                     .write(to: URL(fileURLWithPath: json))
             }
