@@ -262,17 +262,15 @@ public enum FederatedSimulation {
         roundCallback: (Int, FederatedServer) -> Void = { _, _ in }
     ) throws -> FederationResult {
         try configuration.validate(trainingRecords: train.count)
+        // The derivations live in FederationSetup, shared with clinics that run elsewhere (Flower).
         var root = Xoshiro256(seed: seed)
-        var shardRNG = root.fork(stream: 1)
-        let shards = try configuration.partition.split(train, clinics: configuration.clinics, using: &shardRNG)
-        var initRNG = root.fork(stream: 2)
-        let model = try configuration.customModel ?? configuration.model.makeModel(
-            featureCount: train.featureCount, classCount: train.classCount,
-            regularization: configuration.regularization,
-            hiddenUnits: configuration.hiddenUnits, using: &initRNG)
+        let shards = try FederationSetup.shardIndices(configuration, train: train, seed: seed).map { train.subset($0) }
+        let model = try FederationSetup.initialModel(
+            configuration, featureCount: train.featureCount, classCount: train.classCount, seed: seed)
         let p = model.parameterCount
         var clinics = shards.enumerated().map { k, shard in
-            FederatedClinic(id: k, data: shard, model: model, rng: root.fork(stream: 1000 + UInt64(k)))
+            FederatedClinic(
+                id: k, data: shard, model: model, rng: FederationSetup.clinicGenerator(seed: seed, clinic: k))
         }
         var attackers: [Int] = []
         if var attack = configuration.attack {
@@ -291,7 +289,8 @@ public enum FederatedSimulation {
         let maxShard = shards.map(\.count).max() ?? 1
         var plan: PrivacyPlan?
         if let privacy = configuration.privacy {
-            let localSteps = Swift.max(1, Int((Double(configuration.local.epochs) / privacy.samplingRate).rounded()))
+            let localSteps = FederationSetup.localSteps(
+                epochs: configuration.local.epochs, samplingRate: privacy.samplingRate)
             plan = try PrivacyPlan.make(
                 privacy, rounds: configuration.rounds, localSteps: localSteps, parameterCount: p,
                 minimumShares: configuration.minimumShares)

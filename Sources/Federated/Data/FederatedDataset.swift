@@ -89,6 +89,20 @@ public enum ClinicPartition: Sendable, Hashable, CustomStringConvertible {
     /// Every clinic still gets at least one record.
     case dirichlet(alpha: Double)
 
+    /// Parses the CLI spelling: `iid` or `dirichlet:ALPHA` (α > 0).
+    /// - Throws: ``FederatedError`` `.invalidParameter` naming the accepted forms.
+    public init(parsing text: String) throws {
+        let parts = text.lowercased().split(separator: ":")
+        if parts == ["iid"] {
+            self = .iid
+        } else if parts.count == 2, parts[0] == "dirichlet", let alpha = Double(parts[1]), alpha > 0, alpha.isFinite {
+            self = .dirichlet(alpha: alpha)
+        } else {
+            throw FederatedError(
+                code: .invalidParameter, message: "partition '\(text)' is not iid or dirichlet:ALPHA (> 0)")
+        }
+    }
+
     /// `iid` or `dirichlet(α)`.
     public var description: String {
         switch self {
@@ -107,6 +121,15 @@ public enum ClinicPartition: Sendable, Hashable, CustomStringConvertible {
     ///   `.invalidParameter` for n < 1 or α ≤ 0.
     public func split<G: RandomNumberGenerator>(_ data: FederatedDataset, clinics: Int, using rng: inout G) throws
         -> [FederatedDataset]
+    {
+        try assignments(data, clinics: clinics, using: &rng).map { data.subset($0) }
+    }
+
+    /// The record indices of each clinic's shard (ascending) — what ``split(_:clinics:using:)``
+    /// hands out, for writing shards to files.
+    /// - Throws: as ``split(_:clinics:using:)``.
+    public func assignments<G: RandomNumberGenerator>(_ data: FederatedDataset, clinics: Int, using rng: inout G)
+        throws -> [[Int]]
     {
         guard clinics >= 1 else {
             throw FederatedError(code: .invalidParameter, message: "number of clinics must be ≥ 1, got \(clinics)")
@@ -150,7 +173,7 @@ public enum ClinicPartition: Sendable, Hashable, CustomStringConvertible {
                 assignment[k].append(assignment[donor].removeLast())
             }
         }
-        return assignment.map { data.subset($0.sorted()) }
+        return assignment.map { $0.sorted() }
     }
 
     /// A symmetric Dirichlet(α) draw of `count` shares (normalized Gamma(α, 1) variates,

@@ -50,6 +50,10 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Hashable {
         (s0, s1, s2, s3) = state
     }
 
+    /// The four state words (for ``init(state:)``: a generator saved between processes, such as a
+    /// clinic's between federated rounds).
+    public var state: (UInt64, UInt64, UInt64, UInt64) { (s0, s1, s2, s3) }
+
     /// The next 64 random bits.
     @inlinable
     public mutating func next() -> UInt64 {
