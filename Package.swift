@@ -34,6 +34,7 @@ let package = Package(
         .library(name: "VitalSignsCodec", targets: ["VitalSignsCodec"]),
         .library(name: "Experiments", targets: ["Experiments"]),
         .library(name: "SecretKeyGeneration", targets: ["SecretKeyGeneration"]),
+        .library(name: "Robustness", targets: ["Robustness"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -119,13 +120,18 @@ let package = Package(
             ],
             swiftSettings: settings),
 
+        .target(
+            name: "Robustness",
+            dependencies: ["TensorCore", "NeuralNet", "Channels", "KnowledgeBase", "SemanticCodec", realModule],
+            swiftSettings: settings),
+
         // MARK: - Layer 5
         .target(
             name: "Experiments",
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
                 "KnowledgeBase", "TabularCodec", "Privacy", "PoseCodec", "ClinicalTextCodec", "SecretKeyGeneration", "Federated",
-                "VitalSignsCodec", realModule,
+                "VitalSignsCodec", "Robustness", realModule,
             ],
             swiftSettings: settings),
 
@@ -135,7 +141,7 @@ let package = Package(
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "Experiments",
                 "KnowledgeBase", "SemanticCodec", "TabularCodec", "Privacy", "PoseCodec", "ClinicalTextCodec", "SecretKeyGeneration", "Federated",
-                "VitalSignsCodec",
+                "VitalSignsCodec", "Robustness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings),
@@ -189,6 +195,10 @@ let package = Package(
         .testTarget(
             name: "VitalSignsCodecTests",
             dependencies: ["VitalSignsCodec", "SemanticCodec", "KnowledgeBase", "HealthData", "Channels", "TensorCore"],
+            swiftSettings: settings),
+        .testTarget(
+            name: "RobustnessTests",
+            dependencies: ["Robustness", "SemanticCodec", "NeuralNet", "Channels", "KnowledgeBase", "TensorCore"],
             swiftSettings: settings),
         .testTarget(name: "semcomTests", dependencies: ["semcom"], swiftSettings: settings),
     ]

@@ -10,6 +10,6 @@ struct SemCom: ParsableCommand {
         abstract: "Semantic communication of health data: codecs, channels, raw baseline, federated DP.",
         subcommands: [
             Demo.self, Bench.self, BER.self, KB.self, Eval.self, Encode.self, Transmit.self, Decode.self,
-            PrivacyTools.self, Samples.self, Notes.self, Keygen.self, FederatedCommand.self,
+            PrivacyTools.self, Samples.self, Notes.self, Keygen.self, FederatedCommand.self, Attack.self, Train.self,
         ])
 }
