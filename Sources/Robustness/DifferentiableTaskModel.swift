@@ -62,6 +62,32 @@ public func crossEntropyLoss(labels: [Int]) -> (Tensor<Float>) -> (values: [Floa
     }
 }
 
+/// The per-example margin loss `max_{j≠y} z_j − z_y` of Carlini & Wagner ("Towards evaluating the
+/// robustness of neural networks", IEEE S&P 2017) — positive exactly when the example is
+/// misclassified — and its gradient (+1 at the strongest wrong logit, −1 at the true one).
+///
+/// The default loss of the attacks: unlike cross-entropy it never saturates, so a codec with very
+/// confident logits (where `softmax` rounds to 1 in `Float` and the cross-entropy gradient
+/// vanishes) cannot hide behind a zero gradient (the gradient-masking failure AutoPGD's DLR loss
+/// also avoids: Croce & Hein, ICML 2020).
+public func marginLoss(labels: [Int]) -> (Tensor<Float>) -> (values: [Float], gradient: Tensor<Float>) {
+    { logits in
+        let classes = logits.shape[1]
+        var gradient = Tensor<Float>(zeros: logits.shape)
+        var values: [Float] = []
+        for (r, label) in labels.enumerated() {
+            var strongest = label == 0 ? 1 : 0
+            for j in 0..<classes where j != label && logits.scalars[r * classes + j] > logits.scalars[r * classes + strongest] {
+                strongest = j
+            }
+            values.append(logits.scalars[r * classes + strongest] - logits.scalars[r * classes + label])
+            gradient.scalars[r * classes + strongest] = 1
+            gradient.scalars[r * classes + label] = -1
+        }
+        return (values, gradient)
+    }
+}
+
 /// A `SemanticPipeline` with a channel in the loop as a ``DifferentiableTaskModel``.
 ///
 /// Gradients run through decoder, channel (its pullback for the sampled state), power

@@ -21,8 +21,8 @@ import TensorCore
 ///
 /// With a noisy channel every gradient is taken through a fresh channel realization (expectation
 /// over transformation). Differences from ART's `ProjectedGradientDescent`: budgets in physical
-/// units with box constraints per column, and loss-based (not misclassification-based) selection
-/// of the best iterate.
+/// units with box constraints per column, the margin loss by default (``marginLoss(labels:)``;
+/// adversarial training passes cross-entropy), and loss-based selection of the best iterate.
 public struct InputAttack: Sendable, Hashable {
     /// The attack.
     public enum Method: String, Sendable, Hashable, CaseIterable {
@@ -89,7 +89,7 @@ public struct InputAttack: Sendable, Hashable {
     ///   - model: the attacked link.
     ///   - inputs: clean inputs `[batch, width]`, encoder units, inside the box.
     ///   - labels: the true labels (or, for TRADES, ignored by a custom `loss`).
-    ///   - loss: the loss to ascend (default: cross-entropy with `labels`).
+    ///   - loss: the loss to ascend (default: the margin loss with `labels`, ``marginLoss(labels:)``).
     ///   - rng: random starts and channel noise.
     /// - Returns: the adversarial inputs (encoder units, inside the box) and the physical
     ///   perturbation `[batch, width]` with `‖δ‖ ≤ ε` per row.
@@ -101,7 +101,7 @@ public struct InputAttack: Sendable, Hashable {
         precondition(
             inputs.rank == 2 && inputs.shape[1] == domain.width && inputs.shape[0] == labels.count,
             "InputAttack expects [\(labels.count), \(domain.width)] inputs, got \(inputs.shape)")
-        let lossFunction = loss ?? crossEntropyLoss(labels: labels)
+        let lossFunction = loss ?? marginLoss(labels: labels)
         let batch = inputs.shape[0]
         let width = domain.width
         var bestDelta = [Float](repeating: 0, count: batch * width)

@@ -63,7 +63,7 @@ public struct SymbolAttack: Sendable, Hashable {
     ///   - model: the attacked link.
     ///   - inputs: `[batch, width]` (encoder units).
     ///   - labels: true labels.
-    ///   - loss: the loss to ascend (default: cross-entropy with `labels`).
+    ///   - loss: the loss to ascend (default: the margin loss, ``marginLoss(labels:)``).
     ///   - rng: random start and channel noise.
     public func perturbation<M: DifferentiableTaskModel, G: RandomNumberGenerator>(
         _ model: M, inputs: Tensor<Float>, labels: [Int],
@@ -74,7 +74,7 @@ public struct SymbolAttack: Sendable, Hashable {
         let symbols = model.symbols(for: inputs)
         let radii = (0..<batch).map { budget.radius(of: symbols, row: $0) }
         return symbolPGD(
-            model, inputs: inputs, radii: radii, steps: steps, loss: loss ?? crossEntropyLoss(labels: labels),
+            model, inputs: inputs, radii: radii, steps: steps, loss: loss ?? marginLoss(labels: labels),
             start: (0..<batch).flatMap {
                 AttackNorm.l2.randomPoint(
                     count: width, mask: Array(repeating: true, count: width), radius: radii[$0], using: &rng)

@@ -128,7 +128,8 @@ public struct AdversarialTraining: ClassificationTrainingObjective, Hashable {
             pipeline: pipeline, channel: channel, inputDomain: domain ?? .unbounded(width: width), training: true)
         switch method {
         case .fgsm, .pgd:
-            let (adversarial, offset) = attack(model, inputs: inputs, labels: labels, loss: nil, using: &rng)
+            let (adversarial, offset) = attack(
+                model, inputs: inputs, labels: labels, loss: crossEntropyLoss(labels: labels), using: &rng)
             let adv = model.gradients(
                 inputs: adversarial, symbolOffset: offset, loss: meanCrossEntropy(labels, weight: fraction), using: &rng)
             var loss = fraction * mean(adv.losses)
@@ -183,7 +184,7 @@ public struct AdversarialTraining: ClassificationTrainingObjective, Hashable {
     /// The input attack, then (joint adversary) the symbol attack on the adversarial input.
     private func attack<M: DifferentiableTaskModel, G: RandomNumberGenerator>(
         _ model: M, inputs: Tensor<Float>, labels: [Int],
-        loss: ((Tensor<Float>) -> (values: [Float], gradient: Tensor<Float>))?, using rng: inout G
+        loss: @escaping (Tensor<Float>) -> (values: [Float], gradient: Tensor<Float>), using rng: inout G
     ) -> (Tensor<Float>, Tensor<Float>?) {
         let x = inputAttack.perturb(model, inputs: inputs, labels: labels, loss: loss, using: &rng).adversarial
         guard let symbolAttack else { return (x, nil) }
