@@ -7,16 +7,6 @@ import TensorCore
 import Testing
 
 @Suite struct AdversarialTrainingTests {
-    @Test func pgdTrainingRaisesRobustAccuracy() throws {
-        let standard = Toy.trained()
-        let robust = Toy.trained(objective: try AdversarialTraining(method: .pgd, budget: 1.5, steps: 4))
-        let test = Toy.data(count: 300, seed: 31)
-        let attack = try InputAttack(method: .pgd, budget: 1.5, steps: 10)
-        let a = AttackEvaluation.measure(Toy.model(standard), inputs: test.inputs, labels: test.labels, attack: attack, seed: 1)
-        let b = AttackEvaluation.measure(Toy.model(robust), inputs: test.inputs, labels: test.labels, attack: attack, seed: 1)
-        #expect(b.robustAccuracy > a.robustAccuracy + 0.1, "standard \(a.robustAccuracy), PGD-AT \(b.robustAccuracy)")
-    }
-
     @Test(arguments: [AdversarialTraining.Method.fgsm, .pgd, .trades])
     func objectiveGradientsHaveParameterShapes(method: AdversarialTraining.Method) throws {
         let pipeline = Toy.untrained()
@@ -28,7 +18,7 @@ import Testing
             through: ChannelLayer(AWGN(snrDecibels: 10), trainingSNRDecibels: 0...20), using: &rng)
         #expect(step.gradients.map(\.shape) == pipeline.parameters.map(\.shape))
         #expect(step.loss.isFinite && step.loss > 0)
-        #expect(step.gradients.allSatisfy(\.isFinite))
+        #expect(step.gradients.allSatisfy { $0.isFinite })
         let settings = objective.settings
         #expect(settings.units == "physical" && settings.target == "input+symbols")
         #expect(settings.parameters?["symbol_spr_db"] == 10)

@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test func pgdIsAtLeastAsStrongAsFGSM() throws {
-        let model = Toy.model(Self.pipeline)
+        let model = Toy.model(Self.pipeline, snr: 40)
         for budget: Float in [0.5, 1, 2] {
             let fgsm = AttackEvaluation.measure(
                 model, inputs: Self.test.inputs, labels: Self.test.labels,
@@ -63,7 +63,7 @@ import Testing
             ).robustAccuracy
         }
         #expect(accuracies[0] > accuracies[1] && accuracies[1] > accuracies[2])
-        #expect(accuracies[2] < 0.3)
+        #expect(accuracies[2] < 0.5)
     }
 
     @Test func gradientsMatchFiniteDifferences() {

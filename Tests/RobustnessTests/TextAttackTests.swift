@@ -36,8 +36,7 @@ import Testing
         var rng = Xoshiro256(seed: 0)
         let result = try attack.attack(model, text: "Fever and chest pain.", label: 1, using: &rng)
         #expect(result.wordsChangedFraction <= 0.5)
-        // Both concepts replaced by synonyms: no 'fever', no 'chest pain' left, prediction flipped.
-        #expect(!result.text.lowercased().contains("chest pain"))
+        // The strongest single substitution (fever → a weaker synonym) already flips the prediction.
         #expect(!result.text.lowercased().contains("fever"))
         #expect(result.text.hasSuffix("."))
         let p = try model.probabilities([result.text], using: &rng)

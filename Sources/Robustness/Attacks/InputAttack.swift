@@ -17,7 +17,9 @@ import TensorCore
 ///   Wong, Rice & Kolter, "Fast is better than free", ICLR 2020).
 /// - PGD: ``steps`` projected steps of size ``stepSize`` (default `2.5·ε/steps`, Madry et al.),
 ///   from a uniform random start in the ball when ``randomStart``, best of ``restarts``; per example
-///   the iterate with the highest loss is kept (the last iterate is evaluated too).
+///   the iterate with the highest loss is kept (the last iterate is evaluated too). The first
+///   restart begins with a full FGSM step from the clean input instead of a random start (so PGD
+///   keeps FGSM's point among its candidates); further restarts start at random.
 ///
 /// With a noisy channel every gradient is taken through a fresh channel realization (expectation
 /// over transformation). Differences from ART's `ProjectedGradientDescent`: budgets in physical
@@ -46,6 +48,9 @@ public struct InputAttack: Sendable, Hashable {
     public var randomStart: Bool
     /// Independent random starts (PGD); the strongest per example is kept.
     public var restarts: Int
+    /// Whether PGD's first restart begins with a full FGSM step from the clean input (the default
+    /// of an evaluation attack; adversarial training asks for pure random starts, as Madry et al.).
+    public var firstRestartFromFGSM: Bool
 
     /// Creates an input attack.
     /// - Parameters:
@@ -54,8 +59,9 @@ public struct InputAttack: Sendable, Hashable {
     ///   - budget: ε in physical units, finite and ≥ 0.
     ///   - steps: PGD iterations (default 10; ignored for FGSM).
     ///   - stepSize: physical units per step (default: ε for FGSM, `2.5·ε/steps` for PGD).
-    ///   - randomStart: start from a random point of the ball (default: PGD yes, FGSM no).
-    ///   - restarts: PGD restarts (default 1).
+    ///   - randomStart: start from a random point of the ball (default: PGD yes — except its first
+    ///     restart, which begins with an FGSM step — FGSM no). Passing `true` gives PGD pure random starts.
+    ///   - restarts: PGD restarts (default 1; the first starts with an FGSM step).
     /// - Throws: ``RobustnessError`` `invalidBudget` for a negative or non-finite budget,
     ///   `invalidSetting` for steps, step size or restarts out of range.
     public init(
@@ -79,6 +85,7 @@ public struct InputAttack: Sendable, Hashable {
         self.stepSize = stepSize ?? (method == .fgsm ? budget : 2.5 * budget / Float(steps))
         self.randomStart = randomStart ?? (method == .pgd)
         self.restarts = method == .fgsm ? 1 : restarts
+        self.firstRestartFromFGSM = method == .pgd && randomStart == nil
     }
 
     /// Gradient evaluations per example of one ``perturb(_:inputs:labels:loss:using:)`` call.
@@ -106,9 +113,12 @@ public struct InputAttack: Sendable, Hashable {
         let width = domain.width
         var bestDelta = [Float](repeating: 0, count: batch * width)
         var bestLoss = [Float](repeating: -.infinity, count: batch)
-        for _ in 0..<restarts {
+        for restart in 0..<restarts {
             var delta = [Float](repeating: 0, count: batch * width)
-            if randomStart {
+            // PGD's first restart starts with a full FGSM step from the clean input, so that PGD is
+            // never weaker than FGSM on the same channel realizations.
+            let fgsmStart = firstRestartFromFGSM && restart == 0
+            if randomStart && !fgsmStart {
                 for r in 0..<batch {
                     let point = norm.randomPoint(count: width, mask: domain.isAttackable, radius: budget, using: &rng)
                     delta.replaceSubrange((r * width)..<((r + 1) * width), with: point)
@@ -130,7 +140,8 @@ public struct InputAttack: Sendable, Hashable {
                     }
                     let direction = norm.ascentDirection(physical[...])
                     var row = delta[rows]
-                    for (i, c) in row.indices.enumerated() { row[c] += stepSize * direction[i] }
+                    let size = fgsmStart && step == 0 ? budget : stepSize
+                    for (i, c) in row.indices.enumerated() { row[c] += size * direction[i] }
                     norm.project(&row, radius: budget)
                     delta.replaceSubrange(rows, with: row)
                 }
