@@ -91,28 +91,37 @@ public enum AttackEvaluation {
     public static func measure<M: DifferentiableTaskModel>(
         _ model: M, inputs: Tensor<Float>, labels: [Int], attack: InputAttack, repeats: Int = 1, seed: UInt64
     ) -> AttackMeasurement {
-        precondition(repeats >= 1, "repeats must be ≥ 1, got \(repeats)")
-        var clean: [Int] = []
-        var adversarial: [Int] = []
-        var sizes: [Double] = []
-        for r in 0..<repeats {
-            var rng = Xoshiro256(seed: seed, stream: 11).fork(stream: UInt64(r))
+        measureRepeated(
+            model, inputs: inputs, labels: labels, name: attack.method.rawValue, budget: Double(attack.budget),
+            steps: attack.steps, queriesPerExample: attack.queriesPerExample, repeats: repeats, seed: seed
+        ) { rng in
             let (x, delta) = attack.perturb(model, inputs: inputs, labels: labels, using: &rng)
-            let p = pairedPredictions(model, clean: inputs, adversarial: x, offset: nil, seed: seed, repeat: r)
-            clean += p.clean
-            adversarial += p.adversarial
             let width = delta.shape[1]
-            sizes += (0..<labels.count).map { Double(attack.norm.norm(delta.scalars[($0 * width)..<(($0 + 1) * width)])) }
+            let sizes = (0..<labels.count).map {
+                Double(attack.norm.norm(delta.scalars[($0 * width)..<(($0 + 1) * width)]))
+            }
+            return (x, nil, sizes)
         }
-        return AttackMeasurement(
-            attack: attack.method.rawValue, budget: Double(attack.budget), steps: attack.steps, clean: clean,
-            adversarial: adversarial, labels: Array(repeating: labels, count: repeats).flatMap { $0 },
-            perturbationSizes: sizes, queries: Double(attack.queriesPerExample * labels.count * repeats))
     }
 
-    /// The per-input symbol attack.
+    /// The per-input symbol attack (same parameters as the input attack's `measure`).
     public static func measure<M: DifferentiableTaskModel>(
         _ model: M, inputs: Tensor<Float>, labels: [Int], attack: SymbolAttack, repeats: Int = 1, seed: UInt64
+    ) -> AttackMeasurement {
+        measureRepeated(
+            model, inputs: inputs, labels: labels, name: "symbol-pgd", budget: attack.budget.signalToPerturbationDecibels,
+            steps: attack.steps, queriesPerExample: attack.queriesPerExample, repeats: repeats, seed: seed
+        ) { rng in
+            let delta = attack.perturbation(model, inputs: inputs, labels: labels, using: &rng)
+            return (inputs, delta, rowNorms(delta))
+        }
+    }
+
+    /// Runs `attack` once per repeat (stream 11, fork `r`) and pairs clean and adversarial predictions.
+    private static func measureRepeated<M: DifferentiableTaskModel>(
+        _ model: M, inputs: Tensor<Float>, labels: [Int], name: String, budget: Double, steps: Int,
+        queriesPerExample: Int, repeats: Int, seed: UInt64,
+        attack: (inout Xoshiro256) -> (inputs: Tensor<Float>, offset: Tensor<Float>?, sizes: [Double])
     ) -> AttackMeasurement {
         precondition(repeats >= 1, "repeats must be ≥ 1, got \(repeats)")
         var clean: [Int] = []
@@ -120,16 +129,17 @@ public enum AttackEvaluation {
         var sizes: [Double] = []
         for r in 0..<repeats {
             var rng = Xoshiro256(seed: seed, stream: 11).fork(stream: UInt64(r))
-            let delta = attack.perturbation(model, inputs: inputs, labels: labels, using: &rng)
-            let p = pairedPredictions(model, clean: inputs, adversarial: inputs, offset: delta, seed: seed, repeat: r)
+            let result = attack(&rng)
+            let p = pairedPredictions(
+                model, clean: inputs, adversarial: result.inputs, offset: result.offset, seed: seed, repeat: r)
             clean += p.clean
             adversarial += p.adversarial
-            sizes += rowNorms(delta)
+            sizes += result.sizes
         }
         return AttackMeasurement(
-            attack: "symbol-pgd", budget: attack.budget.signalToPerturbationDecibels, steps: attack.steps, clean: clean,
-            adversarial: adversarial, labels: Array(repeating: labels, count: repeats).flatMap { $0 },
-            perturbationSizes: sizes, queries: Double(attack.queriesPerExample * labels.count * repeats))
+            attack: name, budget: budget, steps: steps, clean: clean, adversarial: adversarial,
+            labels: Array(repeating: labels, count: repeats).flatMap { $0 }, perturbationSizes: sizes,
+            queries: Double(queriesPerExample * labels.count * repeats))
     }
 
     /// The universal symbol perturbation, fitted on `fitInputs` (e.g. the training records) and
