@@ -546,7 +546,13 @@ public enum TabularKnowledgeBase {
             var training = "seed \(p.seed), threads \(p.threads)"
             if let epochs = p.epochs { training += ", \(epochs) epochs" }
             if let r = p.snrTrainingRangeDecibels { training += ", SNR \(format(r.minimum))…\(format(r.maximum)) dB" }
-            if let adv = p.adversarial { training += ", augmentation \(adv.method) ε=\(format(adv.epsilon)) p=\(format(adv.fraction))" }
+            if let adv = p.adversarial {
+                training += ", augmentation \(adv.method) ε=\(format(adv.epsilon))\(adv.units.map { " (\($0)\(adv.norm.map { ", \($0)" } ?? ""))" } ?? "") p=\(format(adv.fraction))"
+                if adv.units != nil { training += ", steps \(adv.steps.map(String.init) ?? "-"), target \(adv.target)" }
+                if let parameters = adv.parameters, !parameters.isEmpty {
+                    training += ", " + parameters.keys.sorted().map { "\($0) \(format(parameters[$0] ?? 0))" }.joined(separator: ", ")
+                }
+            }
             lines.append("training:     \(training)")
         }
         if let codec = try? TabularCodec(knowledgeBase: kb) {
