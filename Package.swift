@@ -36,6 +36,7 @@ let package = Package(
         .library(name: "Experiments", targets: ["Experiments"]),
         .library(name: "SecretKeyGeneration", targets: ["SecretKeyGeneration"]),
         .library(name: "Incognito", targets: ["Incognito"]),
+        .library(name: "Robustness", targets: ["Robustness"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -133,13 +134,18 @@ let package = Package(
             ],
             swiftSettings: settings),
 
+        .target(
+            name: "Robustness",
+            dependencies: ["TensorCore", "NeuralNet", "Channels", "KnowledgeBase", "SemanticCodec", realModule],
+            swiftSettings: settings),
+
         // MARK: - Layer 5
         .target(
             name: "Experiments",
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "SemanticCodec",
                 "KnowledgeBase", "TabularCodec", "Privacy", "PoseCodec", "ClinicalTextCodec", "SecretKeyGeneration", "Federated",
-                "VitalSignsCodec", "Incognito", "MultimodalCodec", realModule,
+                "VitalSignsCodec", "Incognito", "MultimodalCodec", "Robustness", realModule,
             ],
             swiftSettings: settings),
 
@@ -149,7 +155,7 @@ let package = Package(
             dependencies: [
                 "TensorCore", "NeuralNet", "Compression", "HealthData", "Channels", "RawTransmission", "Experiments",
                 "KnowledgeBase", "SemanticCodec", "TabularCodec", "Privacy", "PoseCodec", "ClinicalTextCodec", "SecretKeyGeneration", "Federated",
-                "VitalSignsCodec", "Incognito", "MultimodalCodec",
+                "VitalSignsCodec", "Incognito", "MultimodalCodec", "Robustness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings),
@@ -211,6 +217,10 @@ let package = Package(
         .testTarget(
             name: "IncognitoTests",
             dependencies: ["Incognito", "Privacy", "HealthData", "TensorCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: settings),
+        .testTarget(
+            name: "RobustnessTests",
+            dependencies: ["Robustness", "SemanticCodec", "NeuralNet", "Channels", "KnowledgeBase", "TensorCore"],
             swiftSettings: settings),
         .testTarget(name: "semcomTests", dependencies: ["semcom"], swiftSettings: settings),
     ]

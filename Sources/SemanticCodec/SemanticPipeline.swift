@@ -156,13 +156,44 @@ public struct SemanticPipeline<Encoder: SemanticEncoder, Decoder: SemanticDecode
     public func forward<C: ChannelModel, G: RandomNumberGenerator>(
         _ input: Tensor<Float>, through channel: ChannelLayer<C>, training: Bool, using rng: inout G
     ) -> (output: Tensor<Float>, pullback: @Sendable (Tensor<Float>) -> [Tensor<Float>]) {
+        let result = differentiableForward(input, through: channel, training: training, using: &rng)
+        let pullback = result.pullback
+        return (result.output, { pullback($0).parameters })
+    }
+
+    /// Runs the link with pullbacks through a ``ChannelLayer``, optionally adding a perturbation to
+    /// the transmitted symbols, and returns the gradients with respect to the input, the
+    /// transmitted symbols and the parameters — what white-box attacks and adversarial training need.
+    /// - Parameters:
+    ///   - input: the input batch `[batch, …]`.
+    ///   - symbolOffset: added to the transmitted symbols `[batch, 2·k]` after power normalization
+    ///     and symbol-stage perturbations, before the channel (a jammer's or attacker's signal), or `nil`.
+    ///   - channel: the channel layer.
+    ///   - training: training mode (dropout on, SNR range sampled).
+    ///   - rng: as ``forward(_:through:training:using:)``.
+    /// - Returns: the decoder output and a pullback mapping `∂L/∂output` to `∂L/∂input` (through the
+    ///   input perturbations straight-through), `∂L/∂symbols` (`[batch, 2·k]`, equal to
+    ///   `∂L/∂symbolOffset`) and the parameter gradients (encoder then decoder).
+    public func differentiableForward<C: ChannelModel, G: RandomNumberGenerator>(
+        _ input: Tensor<Float>, symbolOffset: Tensor<Float>? = nil, through channel: ChannelLayer<C>, training: Bool,
+        using rng: inout G
+    ) -> (
+        output: Tensor<Float>,
+        pullback: @Sendable (Tensor<Float>) -> (input: Tensor<Float>, symbols: Tensor<Float>, parameters: [Tensor<Float>])
+    ) {
         let x = applyPerturbations(.input, to: input, using: &rng)
         let encoded = encoder.forward(x, training: training, using: &rng)
         checkLatent(encoded.output, batch: input.shape.first ?? 0)
         let latent = stagedForward(.latent, encoded.output, using: &rng)
         let normalized = powerNormalization.forward(latent.output)
         let symbols = stagedForward(.symbols, normalized.output, using: &rng)
-        let received = channel.forward(symbols.output, training: training, using: &rng)
+        var sent = symbols.output
+        if let symbolOffset {
+            precondition(
+                symbolOffset.shape == sent.shape, "Symbol offset \(symbolOffset.shape) differs from symbols \(sent.shape)")
+            sent += symbolOffset
+        }
+        let received = channel.forward(sent, training: training, using: &rng)
         let decoded = decoder.forward(received.output, training: training, using: &rng)
         let encoderPullback = encoded.pullback
         let latentPullback = latent.pullback
@@ -174,10 +205,10 @@ public struct SemanticPipeline<Encoder: SemanticEncoder, Decoder: SemanticDecode
             decoded.output,
             { gradient in
                 let (dReceived, decoderGradients) = decoderPullback(gradient)
-                let dSymbols = symbolPullback(channelPullback(dReceived).input)
-                let dLatent = latentPullback(normalizationPullback(dSymbols))
-                let encoderGradients = encoderPullback(dLatent).parameters
-                return encoderGradients + decoderGradients
+                let dSent = channelPullback(dReceived).input
+                let dLatent = latentPullback(normalizationPullback(symbolPullback(dSent)))
+                let (dInput, encoderGradients) = encoderPullback(dLatent)
+                return (dInput, dSent, encoderGradients + decoderGradients)
             }
         )
     }

@@ -19,6 +19,8 @@ struct HeadTrainer {
     var classes: Int
     var perturbations: [any SemanticPerturbation]
     var train: LabeledBatch
+    var objective: (any ClassificationTrainingObjective)?
+    var inputDomain: InputDomain
 
     /// Trains one pipeline with `k` channel uses; `progress` gets "<epoch>/<epochs>: loss …".
     func train(
@@ -74,6 +76,8 @@ struct HeadTrainer {
         var trainer = ClassificationTrainer(
             configuration: TrainingConfiguration(epochs: configuration.epochs, batchSize: configuration.batchSize),
             channel: channel, optimizer: Adam<Float>(learningRate: configuration.learningRate))
+        trainer.objective = objective
+        trainer.inputDomain = inputDomain
         return trainer.fit(&pipeline, on: train, using: &rng) { report in
             progress(
                 "\(report.epoch)/\(configuration.epochs): loss \(format(report.trainingLoss)), accuracy \(format(report.trainingAccuracy))"

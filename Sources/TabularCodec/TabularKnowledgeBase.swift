@@ -75,13 +75,17 @@ public enum TabularKnowledgeBase {
     ///   - schema: its schema.
     ///   - configuration: hyperparameters and seed (``TabularCodecConfiguration/default`` is what
     ///     `semcom kb build` uses).
+    ///   - objective: a training objective replacing plain cross-entropy for the codec and every
+    ///     head (adversarial or noise-aware training from the `Robustness` module; its adversary
+    ///     works in the fields' physical units inside the schema's ranges, ``TabularCodec/inputDomain``),
+    ///     recorded as `provenance.adversarial`; `nil` for standard training.
     ///   - progress: called with one line per epoch and per measurement.
     /// - Returns: the knowledge base and a report of the run.
     /// - Throws: ``TabularCodecError`` for unreadable or invalid data (a class with fewer than 2
     ///   records, too few records for the split).
     public static func build(
         dataPath: String, schema: TableSchema, configuration: TabularCodecConfiguration = .default,
-        progress: (String) -> Void = { _ in }
+        objective: (any ClassificationTrainingObjective)? = nil, progress: (String) -> Void = { _ in }
     ) throws(TabularCodecError) -> (knowledgeBase: KnowledgeBase, report: TabularBuildReport) {
         let bytes: [UInt8]
         do {
@@ -92,14 +96,15 @@ public enum TabularKnowledgeBase {
         let dataset = try TabularDataset.parse(bytes, source: dataPath, schema: schema)
         return try build(
             dataset: dataset, dataSHA256: sha256Hex(bytes), dataSource: dataPath, configuration: configuration,
-            progress: progress)
+            objective: objective, progress: progress)
     }
 
     /// Builds from an already loaded dataset (``build(dataPath:schema:configuration:progress:)``
     /// without the file): `dataSHA256` is the lowercase hex SHA-256 of the source bytes.
     public static func build(
         dataset: TabularDataset, dataSHA256: String, dataSource: String?,
-        configuration: TabularCodecConfiguration = .default, progress: (String) -> Void = { _ in }
+        configuration: TabularCodecConfiguration = .default, objective: (any ClassificationTrainingObjective)? = nil,
+        progress: (String) -> Void = { _ in }
     ) throws(TabularCodecError) -> (knowledgeBase: KnowledgeBase, report: TabularBuildReport) {
         let schema = dataset.schema
         let counts = dataset.classCounts
@@ -170,7 +175,8 @@ public enum TabularKnowledgeBase {
         let k = configuration.channelUsesPerSample
         let trainer = HeadTrainer(
             configuration: configuration, inputSize: preprocessor.width, classes: schema.labels.count,
-            perturbations: perturbations, train: train)
+            perturbations: perturbations, train: train, objective: objective,
+            inputDomain: TabularCodec.inputDomain(preprocessor: preprocessor, schema: schema))
         let (pipeline, history) = trainer.train(k: k, receiver: .coherent, fork: nil) { line in
             progress("epoch \(line)")
         }
@@ -320,11 +326,12 @@ public enum TabularKnowledgeBase {
             split: "stratified hold-out by class, test fraction \(configuration.testFraction) (HealthData DataSplit.stratifiedHoldOut, Xoshiro256 seed \(configuration.seed) stream 1): \(split.trainIndices.count) train / \(split.testIndices.count) test records; test record indices in section '\(TabularCodec.SectionName.testIndices)'\(validationText)",
             seed: configuration.seed,
             snrTrainingRangeDecibels: ValueRange(minimum: Double(range.lowerBound), maximum: Double(range.upperBound)),
-            adversarial: configuration.semanticNoise.map {
-                TrainingProvenance.AdversarialSettings(
-                    method: "semantic_noise", epsilon: Double($0.jitterFraction), steps: $0.missingFieldsPerRecord,
-                    fraction: $0.probability, target: "input")
-            },
+            adversarial: objective?.settings
+                ?? configuration.semanticNoise.map {
+                    TrainingProvenance.AdversarialSettings(
+                        method: "semantic_noise", epsilon: Double($0.jitterFraction), steps: $0.missingFieldsPerRecord,
+                        fraction: $0.probability, target: "input")
+                },
             threads: 1, epochs: history.epochs.count)
         let headText =
             codec.heads.isEmpty
@@ -334,6 +341,10 @@ public enum TabularKnowledgeBase {
             codec.rateTable == nil
             ? ""
             : " Rate table (section '\(TabularCodec.rateTableSectionName)'): per channel and SNR, the smallest k whose validation accuracy is within \(format(configuration.rateSelectionStandardErrors)) binomial standard error(s) of k = \(candidateUses.last ?? k)'s; adaptive_* metrics use it on the test split."
+        let objectiveText =
+            objective.map {
+                " Objective: \($0.settings.method) (ε = \(format($0.settings.epsilon)) \($0.settings.units ?? "normalized units")\($0.settings.norm.map { " \($0)" } ?? ""), target \($0.settings.target)) with the channel in the loop\(configuration.semanticNoise.map { n in ", on top of the semantic-noise augmentation (jitter \(n.jitterFraction), \(n.missingFieldsPerRecord) missing field, swap; probability \(n.probability))" } ?? "")."
+            } ?? ""
         let manifest = Manifest(
             name: configuration.name ?? "\(schema.name)-tabular", modality: .tabular, task: schema.task,
             labelNames: schema.labelNames, schema: schema.manifestSchema,
@@ -341,7 +352,7 @@ public enum TabularKnowledgeBase {
                 encoder: encoderLayers, decoder: decoderLayers, channelUsesPerSample: k,
                 powerNormalization: "average_power"),
             provenance: provenance, metrics: metrics, createdBy: createdBy,
-            notes: "Tabular semantic codec: \(preprocessor.width) preprocessed inputs → MLP encoder → \(k) complex channel uses per record (channel_uses_per_sample counts complex symbols; the encoder outputs 2·k reals) → unit average power → MLP decoder → \(schema.labels.count) class logits. Trained end to end over AWGN, Es/N0 uniform in \(range.lowerBound)…\(range.upperBound) dB per record, Adam lr \(configuration.learningRate), batch \(configuration.batchSize), scaling \(configuration.scaling.rawValue).\(headText)\(rateText) Metrics: test split, \(configuration.evaluationRepeats) channel realizations per record; rayleigh = block fading, one CN(0,1) coefficient per record; csi = MMSE equalization; no_csi = no equalization."
+            notes: "Tabular semantic codec: \(preprocessor.width) preprocessed inputs → MLP encoder → \(k) complex channel uses per record (channel_uses_per_sample counts complex symbols; the encoder outputs 2·k reals) → unit average power → MLP decoder → \(schema.labels.count) class logits. Trained end to end over AWGN, Es/N0 uniform in \(range.lowerBound)…\(range.upperBound) dB per record, Adam lr \(configuration.learningRate), batch \(configuration.batchSize), scaling \(configuration.scaling.rawValue).\(headText)\(rateText) Metrics: test split, \(configuration.evaluationRepeats) channel realizations per record; rayleigh = block fading, one CN(0,1) coefficient per record; csi = MMSE equalization; no_csi = no equalization.\(objectiveText)"
         )
         let kb = KnowledgeBase(manifest: manifest, sections: sections)
         codec.knowledgeBaseFingerprint = kb.fingerprint
@@ -535,7 +546,13 @@ public enum TabularKnowledgeBase {
             var training = "seed \(p.seed), threads \(p.threads)"
             if let epochs = p.epochs { training += ", \(epochs) epochs" }
             if let r = p.snrTrainingRangeDecibels { training += ", SNR \(format(r.minimum))…\(format(r.maximum)) dB" }
-            if let adv = p.adversarial { training += ", augmentation \(adv.method) ε=\(format(adv.epsilon)) p=\(format(adv.fraction))" }
+            if let adv = p.adversarial {
+                training += ", augmentation \(adv.method) ε=\(format(adv.epsilon))\(adv.units.map { " (\($0)\(adv.norm.map { ", \($0)" } ?? ""))" } ?? "") p=\(format(adv.fraction))"
+                if adv.units != nil { training += ", steps \(adv.steps.map(String.init) ?? "-"), target \(adv.target)" }
+                if let parameters = adv.parameters, !parameters.isEmpty {
+                    training += ", " + parameters.keys.sorted().map { "\($0) \(format(parameters[$0] ?? 0))" }.joined(separator: ", ")
+                }
+            }
             lines.append("training:     \(training)")
         }
         if let codec = try? TabularCodec(knowledgeBase: kb) {

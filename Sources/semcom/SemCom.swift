@@ -11,6 +11,6 @@ struct SemCom: ParsableCommand {
         subcommands: [
             Demo.self, Bench.self, BER.self, KB.self, Eval.self, Encode.self, Transmit.self, Decode.self,
             PrivacyTools.self, Samples.self, Notes.self, Keygen.self, FederatedCommand.self, IncognitoCommand.self,
-            ClinicCommand.self,
+            ClinicCommand.self, Attack.self, Train.self,
         ])
 }

@@ -54,16 +54,29 @@ public struct TrainingProvenance: Codable, Sendable, Hashable {
         public var steps: Int?
         /// The fraction of each batch replaced by adversarial examples, in [0, 1].
         public var fraction: Double
-        /// What is perturbed: `"input"`, `"latent"` or `"symbols"`.
+        /// What is perturbed: `"input"`, `"latent"` or `"symbols"` (or `"input+symbols"` for a joint adversary).
         public var target: String
+        /// The norm of the budget (`"linf"`, `"l2"`), if the method has one.
+        public var norm: String?
+        /// The unit of ``epsilon`` when it is not the normalized space (e.g. `"physical"`: the
+        /// input's own units, such as grades on the 1–10 scale).
+        public var units: String?
+        /// Further named settings of the method (step size, TRADES β, symbol budget SPR in dB, …).
+        public var parameters: [String: Double]?
 
         /// Creates adversarial settings.
-        public init(method: String, epsilon: Double, steps: Int? = nil, fraction: Double, target: String) {
+        public init(
+            method: String, epsilon: Double, steps: Int? = nil, fraction: Double, target: String, norm: String? = nil,
+            units: String? = nil, parameters: [String: Double]? = nil
+        ) {
             self.method = method
             self.epsilon = epsilon
             self.steps = steps
             self.fraction = fraction
             self.target = target
+            self.norm = norm
+            self.units = units
+            self.parameters = parameters
         }
     }
 }

@@ -101,6 +101,11 @@ public struct ClassificationTrainer<Channel: ChannelModel, Opt: Optimizer<Float>
     public var channel: ChannelLayer<Channel>
     /// The optimizer; its state persists across `fit` calls on the same pipeline.
     public var optimizer: Opt
+    /// A training objective replacing the plain cross-entropy step (adversarial or noise-aware
+    /// training), or `nil` for ``SemanticPipeline/trainingStep(inputs:labels:through:optimizer:using:)``.
+    public var objective: (any ClassificationTrainingObjective)? = nil
+    /// The valid-input box the ``objective``'s adversary respects (`nil`: unbounded encoder units).
+    public var inputDomain: InputDomain? = nil
 
     /// Creates a trainer.
     public init(configuration: TrainingConfiguration, channel: ChannelLayer<Channel>, optimizer: Opt) {
@@ -141,8 +146,19 @@ public struct ClassificationTrainer<Channel: ChannelModel, Opt: Optimizer<Float>
             while start < order.count {
                 let end = Swift.min(start + configuration.batchSize, order.count)
                 let batch = training.gathering(Array(order[start..<end]))
-                let step = pipeline.trainingStep(
-                    inputs: batch.inputs, labels: batch.labels, through: channel, optimizer: &optimizer, using: &rng)
+                let step: (loss: Float, accuracy: Double)
+                if let objective {
+                    let result = objective.lossAndGradients(
+                        pipeline, inputs: batch.inputs, labels: batch.labels, domain: inputDomain, through: channel,
+                        using: &rng)
+                    var current = pipeline.parameters
+                    optimizer.update(&current, along: result.gradients)
+                    pipeline.parameters = current
+                    step = (result.loss, result.accuracy)
+                } else {
+                    step = pipeline.trainingStep(
+                        inputs: batch.inputs, labels: batch.labels, through: channel, optimizer: &optimizer, using: &rng)
+                }
                 lossSum += Double(step.loss) * Double(end - start)
                 correctSum += step.accuracy * Double(end - start)
                 start = end

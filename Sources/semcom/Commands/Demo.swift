@@ -97,6 +97,20 @@ extension SemCom {
             return section
         }
 
+        /// Attacks on the standard and the adversarially trained BCWD codecs (and the text codecs),
+        /// when the adversarially trained KB is present.
+        private func robustnessSection() throws -> RobustnessReportSection? {
+            let adversarial = kb.replacingOccurrences(of: ".semkb", with: "-pgd-at.semkb")
+            guard FileManager.default.fileExists(atPath: adversarial) else { return nil }
+            print("\nRobustness — PGD on the input (L∞, grades) and attacks on the symbols (SPR 10 dB), \(kb) vs \(adversarial), AWGN 10 dB")
+            let section = try RobustnessReportSection.run(
+                tabularKBs: [kb, adversarial],
+                textKBs: [textKB.replacingOccurrences(of: ".semkb", with: "-clean.semkb"), textKB], seed: global.seed &+ 3,
+                progress: { global.progress($0) })
+            print(section.text)
+            return section
+        }
+
         /// The end-to-end semantic link of the shipped knowledge base over AWGN and Rayleigh fading,
         /// against raw transmission and eavesdroppers, printed and written as an HTML report.
         private func runLink(classifiers: [BCWDClassifiers.Evaluation], extraSections: [any ReportSection] = []) throws {
@@ -139,6 +153,7 @@ extension SemCom {
                 print(text.text)
                 textSections = text.sections
             }
+            let robustness = try robustnessSection()
             let written = try HTMLReport(
                 title: "SemCom demo report",
                 summary: """
@@ -156,7 +171,8 @@ extension SemCom {
                         summary: "Test split recorded in the knowledge base (\(setup.testCount) records); "
                             + "raw task model fitted on \(setup.trainCount) clean records: \(setup.rawTaskModel ?? "mlp-16"); "
                             + "naive eavesdropper: \(setup.eavesdropper)."),
-                ] + poseSections + textSections + (vitals.map { [$0] } ?? []) + extraSections
+                ] + poseSections + textSections + (vitals.map { [$0] } ?? []) + (robustness.map { [$0] } ?? [])
+                    + extraSections
             ).write(toDirectory: report)
             print("report: \(report)/index.html (\(written.count) files)")
         }

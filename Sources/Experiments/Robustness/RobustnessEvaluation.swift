@@ -1,0 +1,339 @@
+import Channels
+import ClinicalTextCodec
+import HealthData
+import KnowledgeBase
+import NeuralNet
+import Robustness
+import SemanticCodec
+import TabularCodec
+import TensorCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// One row of `semcom attack`: an attack at one budget against one knowledge base.
+public struct AttackRow: Sendable, Hashable, Codable {
+    /// The knowledge base's manifest name.
+    public var knowledgeBase: String
+    /// The attack (`fgsm`, `pgd`, `symbol-pgd`, `universal`, `gaussian`, `synonym`, `charedit`).
+    public var attack: String
+    /// The budget (physical units; SPR dB; fraction of words; edit distance).
+    public var budget: Double
+    /// Attack iterations.
+    public var steps: Int
+    /// The channel's Es/N0 in dB.
+    public var snrDecibels: Double
+    /// Clean accuracy.
+    public var cleanAccuracy: Double
+    /// Robust accuracy.
+    public var robustAccuracy: Double
+    /// Fraction of correct examples made wrong.
+    public var attackSuccessRate: Double
+    /// Mean perturbation size (budget units).
+    public var meanPerturbation: Double
+    /// Mean queries per example.
+    public var queries: Double
+    /// Examples × channel realizations.
+    public var transmissions: Int
+
+    /// Creates a row from a measurement.
+    public init(knowledgeBase: String, snrDecibels: Double, measurement m: AttackMeasurement) {
+        self.knowledgeBase = knowledgeBase
+        self.attack = m.attack
+        self.budget = m.budget
+        self.steps = m.steps
+        self.snrDecibels = snrDecibels
+        self.cleanAccuracy = m.cleanAccuracy
+        self.robustAccuracy = m.robustAccuracy
+        self.attackSuccessRate = m.attackSuccessRate
+        self.meanPerturbation = m.meanPerturbation
+        self.queries = m.queries
+        self.transmissions = m.transmissions
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case knowledgeBase = "kb"
+        case attack, budget, steps
+        case snrDecibels = "snr_db"
+        case cleanAccuracy = "clean_accuracy"
+        case robustAccuracy = "robust_accuracy"
+        case attackSuccessRate = "attack_success_rate"
+        case meanPerturbation = "mean_perturbation"
+        case queries, transmissions
+    }
+}
+
+/// The attacks `semcom attack` runs.
+public enum AttackKind: String, Sendable, Hashable, CaseIterable {
+    /// FGSM on the input (physical units).
+    case fgsm
+    /// PGD on the input (physical units).
+    case pgd
+    /// Per-input PGD on the channel symbols (budget: SPR in dB).
+    case symbolPGD = "symbol-pgd"
+    /// A universal symbol perturbation beside Gaussian noise of the same power (budget: SPR in dB).
+    case universal
+    /// Greedy KB-synonym substitution (budget: fraction of words).
+    case synonym
+    /// Greedy character edits (budget: edit distance).
+    case charedit
+
+    /// Parses a name.
+    /// - Throws: `RobustnessError` `unknownAttack` listing the known names.
+    public static func parse(_ name: String) throws(RobustnessError) -> AttackKind {
+        guard let kind = AttackKind(rawValue: name.lowercased()) else {
+            throw RobustnessError(
+                code: .unknownAttack,
+                message: "unknown attack '\(name)'; known: \(allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return kind
+    }
+
+    /// Whether the attack works on a text knowledge base (else on a differentiable tabular one).
+    public var isTextAttack: Bool { self == .synonym || self == .charedit }
+}
+
+/// Runs white-box attacks against the semantic link of a knowledge base (`semcom attack`, the
+/// demo's robustness section): tabular KBs through `TabularCodec` (input attacks in the schema's
+/// physical units and ranges, symbol attacks), clinical-text KBs through `ClinicalTextCodec`
+/// (synonym and character attacks), on the test split the KB records.
+public enum RobustnessEvaluation {
+    /// What to run.
+    public struct Options: Sendable {
+        /// The attack.
+        public var attack: AttackKind
+        /// The budgets (see ``AttackKind``).
+        public var budgets: [Double]
+        /// Iterations (PGD, symbol PGD: default 10; universal: default 50).
+        public var steps: Int?
+        /// The norm of input attacks.
+        public var norm: AttackNorm
+        /// The channel.
+        public var channel: ChannelSpec
+        /// Es/N0 in dB.
+        public var snrDecibels: Double
+        /// Channel realizations per example (tabular).
+        public var repeats: Int
+        /// At most this many test examples (all when `nil`).
+        public var maximumExamples: Int?
+        /// The data file, when not the one named in the KB's provenance.
+        public var dataPath: String?
+        /// The seed of the attack and evaluation streams.
+        public var seed: UInt64
+
+        /// Creates options (defaults: L∞, AWGN 10 dB, 1 repeat, all test examples).
+        public init(
+            attack: AttackKind, budgets: [Double], steps: Int? = nil, norm: AttackNorm = .linf,
+            channel: ChannelSpec = ChannelSpec(kind: .awgn), snrDecibels: Double = 10, repeats: Int = 1,
+            maximumExamples: Int? = nil, dataPath: String? = nil, seed: UInt64 = 0
+        ) {
+            self.attack = attack
+            self.budgets = budgets
+            self.steps = steps
+            self.norm = norm
+            self.channel = channel
+            self.snrDecibels = snrDecibels
+            self.repeats = repeats
+            self.maximumExamples = maximumExamples
+            self.dataPath = dataPath
+            self.seed = seed
+        }
+    }
+
+    /// Runs the attack at every budget.
+    /// - Throws: `RobustnessError` (`invalidBudget`, `invalidSetting`, `unsupportedModel` when the
+    ///   KB has no codec the attack can use), or the codec's error for an unreadable KB or data.
+    public static func run(knowledgeBase kb: KnowledgeBase, options: Options, progress: (String) -> Void = { _ in })
+        throws -> [AttackRow]
+    {
+        guard options.repeats >= 1 else {
+            throw RobustnessError(code: .invalidSetting, message: "repeats must be ≥ 1, got \(options.repeats)")
+        }
+        guard !options.budgets.isEmpty else { throw RobustnessError(code: .invalidBudget, message: "no budget given") }
+        guard options.snrDecibels.isFinite else {
+            throw RobustnessError(code: .invalidSetting, message: "SNR must be finite, got \(options.snrDecibels)")
+        }
+        for budget in options.budgets {
+            if options.attack == .symbolPGD || options.attack == .universal {
+                _ = try SymbolBudget(signalToPerturbationDecibels: budget)
+            } else {
+                guard budget.isFinite && budget >= 0 else {
+                    throw RobustnessError(
+                        code: .invalidBudget, message: "\(options.attack.rawValue) budget must be finite and ≥ 0, got \(budget)")
+                }
+            }
+        }
+        if options.attack.isTextAttack {
+            guard kb.manifest.modality == .text else {
+                throw RobustnessError(
+                    code: .unsupportedModel,
+                    message: "the \(options.attack.rawValue) attack needs a clinical-text knowledge base with synonym sets and a triage head; '\(kb.manifest.name)' is a \(kb.manifest.modality) knowledge base")
+            }
+            return try runText(kb, options, progress)
+        }
+        guard kb.manifest.modality == .tabular else {
+            throw RobustnessError(
+                code: .unsupportedModel,
+                message: "the \(options.attack.rawValue) attack needs a tabular knowledge base (a differentiable codec over inputs with physical units and ranges); '\(kb.manifest.name)' is a \(kb.manifest.modality) knowledge base\(kb.manifest.modality == .text ? " (use synonym or charedit)" : "")")
+        }
+        return try runTabular(kb, options, progress)
+    }
+
+    /// The tabular link as a differentiable model, with its test (and training) records.
+    public struct TabularTarget: Sendable {
+        /// The codec.
+        public var codec: TabularCodec
+        /// The link over the evaluation channel.
+        public var model: PipelineTaskModel<NetworkEncoder<Sequential<Float>>, NetworkDecoder<Sequential<Float>>, EvaluationChannel>
+        /// Test inputs `[records, width]` and labels.
+        public var testInputs: Tensor<Float>
+        /// Test labels.
+        public var testLabels: [Int]
+        /// Training inputs (fitting set of universal perturbations) and labels.
+        public var trainInputs: Tensor<Float>
+        /// Training labels.
+        public var trainLabels: [Int]
+    }
+
+    /// Loads a tabular KB's codec and recorded splits, and the link over `channel` at `snrDecibels`.
+    public static func tabularTarget(
+        _ kb: KnowledgeBase, channel: ChannelSpec, snrDecibels: Double, dataPath: String? = nil
+    ) throws -> TabularTarget {
+        let codec = try TabularCodec(knowledgeBase: kb)
+        guard let path = dataPath ?? kb.manifest.provenance?.dataSource else {
+            throw RobustnessError(code: .invalidData, message: "the manifest names no data source; pass the data path")
+        }
+        let test = try TabularKnowledgeBase.recordedTestSet(of: kb, dataPath: path)
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        let all = try TabularDataset.parse(bytes, source: path, schema: codec.schema)
+        let split = try TabularKnowledgeBase.recordedSplit(of: kb, recordCount: all.count)
+        let model = PipelineTaskModel(
+            pipeline: codec.pipeline, channel: ChannelLayer(channel.channel(snrDecibels: snrDecibels)),
+            inputDomain: codec.inputDomain)
+        return TabularTarget(
+            codec: codec, model: model, testInputs: codec.inputs(for: test), testLabels: test.labels,
+            trainInputs: codec.inputs(for: all, rows: split.trainIndices), trainLabels: split.trainIndices.map { all.labels[$0] })
+    }
+
+    private static func runTabular(_ kb: KnowledgeBase, _ o: Options, _ progress: (String) -> Void) throws -> [AttackRow] {
+        var target = try tabularTarget(kb, channel: o.channel, snrDecibels: o.snrDecibels, dataPath: o.dataPath)
+        if let limit = o.maximumExamples, limit < target.testLabels.count {
+            target.testInputs = target.testInputs.rows(0..<limit)
+            target.testLabels = Array(target.testLabels.prefix(limit))
+        }
+        var rows: [AttackRow] = []
+        for budget in o.budgets {
+            let measurements: [AttackMeasurement]
+            switch o.attack {
+            case .fgsm, .pgd:
+                let attack = try InputAttack(
+                    method: o.attack == .fgsm ? .fgsm : .pgd, norm: o.norm, budget: Float(budget), steps: o.steps ?? 10)
+                measurements = [
+                    AttackEvaluation.measure(
+                        target.model, inputs: target.testInputs, labels: target.testLabels, attack: attack,
+                        repeats: o.repeats, seed: o.seed)
+                ]
+            case .symbolPGD:
+                let attack = try SymbolAttack(
+                    budget: SymbolBudget(signalToPerturbationDecibels: budget), steps: o.steps ?? 10)
+                measurements = [
+                    AttackEvaluation.measure(
+                        target.model, inputs: target.testInputs, labels: target.testLabels, attack: attack,
+                        repeats: o.repeats, seed: o.seed)
+                ]
+            case .universal:
+                let attack = try UniversalSymbolAttack(
+                    budget: SymbolBudget(signalToPerturbationDecibels: budget), steps: o.steps ?? 50)
+                let pair = AttackEvaluation.measureUniversal(
+                    target.model, fitInputs: target.trainInputs, fitLabels: target.trainLabels, inputs: target.testInputs,
+                    labels: target.testLabels, attack: attack, repeats: o.repeats, seed: o.seed)
+                measurements = [pair.universal, pair.gaussian]
+            case .synonym, .charedit:
+                preconditionFailure("text attacks are dispatched to runText")
+            }
+            for m in measurements {
+                rows.append(AttackRow(knowledgeBase: kb.manifest.name, snrDecibels: o.snrDecibels, measurement: m))
+                progress("\(kb.manifest.name) \(m.attack) budget \(budget): clean \(m.cleanAccuracy), robust \(m.robustAccuracy)")
+            }
+        }
+        return rows
+    }
+
+    /// The clinical-text link as a ``Robustness/TextTaskModel``: triage probabilities of notes sent
+    /// over a channel, and the KB's synonym sets.
+    public struct ClinicalTextLink: TextTaskModel {
+        /// The codec.
+        public var codec: ClinicalTextCodec
+        /// The channel.
+        public var channel: EvaluationChannel
+
+        /// Wraps a codec and a channel.
+        public init(codec: ClinicalTextCodec, channel: EvaluationChannel) {
+            self.codec = codec
+            self.channel = channel
+        }
+
+        /// The KB's synonym sets (with their recorded misspellings).
+        public var synonymGroups: [[String]] { codec.lexicon.knowledgeBaseSynonymSets }
+
+        /// Triage probabilities `[texts, 3]`.
+        public func probabilities<G: RandomNumberGenerator>(_ texts: [String], using rng: inout G) throws -> Tensor<Float> {
+            let encoded = try codec.inputs(for: texts)
+            return codec.triagePipeline(encoded.bytes, over: channel, using: &rng).softmax()
+        }
+    }
+
+    private static func runText(_ kb: KnowledgeBase, _ o: Options, _ progress: (String) -> Void) throws -> [AttackRow] {
+        let codec = try ClinicalTextCodec(knowledgeBase: kb)
+        var notes = try ClinicalTextKnowledgeBase.recordedNotes(of: kb, dataPath: o.dataPath).test
+        if let limit = o.maximumExamples { notes = Array(notes.prefix(limit)) }
+        let link = ClinicalTextLink(codec: codec, channel: o.channel.channel(snrDecibels: o.snrDecibels))
+        let texts = notes.map(\.text)
+        let labels = notes.map(\.triage.index)
+        var rows: [AttackRow] = []
+        for budget in o.budgets {
+            let measurement: AttackMeasurement
+            if o.attack == .synonym {
+                let attack = try SynonymAttack(maximumWordFraction: budget)
+                measurement = try AttackEvaluation.measureText(
+                    link, texts: texts, labels: labels, name: "synonym", budget: budget, seed: o.seed
+                ) { text, label, rng in
+                    let r = try attack.attack(link, text: text, label: label, using: &rng)
+                    return (r.text, r.wordsChangedFraction, r.queries)
+                }.measurement
+            } else {
+                guard budget == budget.rounded() else {
+                    throw RobustnessError(code: .invalidBudget, message: "charedit budget is a whole edit distance, got \(budget)")
+                }
+                let attack = try CharacterEditAttack(maximumEdits: Int(budget))
+                measurement = try AttackEvaluation.measureText(
+                    link, texts: texts, labels: labels, name: "charedit", budget: budget, seed: o.seed
+                ) { text, label, rng in
+                    let r = try attack.attack(link, text: text, label: label, using: &rng)
+                    return (r.text, Double(r.edits), r.queries)
+                }.measurement
+            }
+            rows.append(AttackRow(knowledgeBase: kb.manifest.name, snrDecibels: o.snrDecibels, measurement: measurement))
+            progress("\(kb.manifest.name) \(measurement.attack) budget \(budget): robust \(measurement.robustAccuracy)")
+        }
+        return rows
+    }
+
+    /// Robust accuracy against budget, one series per (knowledge base, attack).
+    public static func plot(_ rows: [AttackRow], title: String, budgetLabel: String) -> SVGPlot {
+        var keys: [String] = []
+        for row in rows where !keys.contains("\(row.knowledgeBase) \(row.attack)") { keys.append("\(row.knowledgeBase) \(row.attack)") }
+        return SVGPlot(
+            title: title, xLabel: budgetLabel, yLabel: "robust accuracy",
+            series: keys.map { key in
+                SVGPlot.Series(
+                    name: key,
+                    points: rows.filter { "\($0.knowledgeBase) \($0.attack)" == key }.map {
+                        SVGPlot.Point(x: $0.budget, y: $0.robustAccuracy)
+                    }, dashed: key.hasSuffix("gaussian"))
+            })
+    }
+}
