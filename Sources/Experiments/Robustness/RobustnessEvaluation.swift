@@ -67,7 +67,7 @@ public struct AttackRow: Sendable, Hashable, Codable {
 }
 
 /// The attacks `semcom attack` runs.
-public enum AttackKind: String, Sendable, Hashable, CaseIterable {
+public enum LinkAttackKind: String, Sendable, Hashable, CaseIterable {
     /// FGSM on the input (physical units).
     case fgsm
     /// PGD on the input (physical units).
@@ -83,8 +83,8 @@ public enum AttackKind: String, Sendable, Hashable, CaseIterable {
 
     /// Parses a name.
     /// - Throws: `RobustnessError` `unknownAttack` listing the known names.
-    public static func parse(_ name: String) throws(RobustnessError) -> AttackKind {
-        guard let kind = AttackKind(rawValue: name.lowercased()) else {
+    public static func parse(_ name: String) throws(RobustnessError) -> LinkAttackKind {
+        guard let kind = LinkAttackKind(rawValue: name.lowercased()) else {
             throw RobustnessError(
                 code: .unknownAttack,
                 message: "unknown attack '\(name)'; known: \(allCases.map(\.rawValue).joined(separator: ", "))")
@@ -104,8 +104,8 @@ public enum RobustnessEvaluation {
     /// What to run.
     public struct Options: Sendable {
         /// The attack.
-        public var attack: AttackKind
-        /// The budgets (see ``AttackKind``).
+        public var attack: LinkAttackKind
+        /// The budgets (see ``LinkAttackKind``).
         public var budgets: [Double]
         /// Iterations (PGD, symbol PGD: default 10; universal: default 50).
         public var steps: Int?
@@ -126,7 +126,7 @@ public enum RobustnessEvaluation {
 
         /// Creates options (defaults: L∞, AWGN 10 dB, 1 repeat, all test examples).
         public init(
-            attack: AttackKind, budgets: [Double], steps: Int? = nil, norm: AttackNorm = .linf,
+            attack: LinkAttackKind, budgets: [Double], steps: Int? = nil, norm: AttackNorm = .linf,
             channel: ChannelSpec = ChannelSpec(kind: .awgn), snrDecibels: Double = 10, repeats: Int = 1,
             maximumExamples: Int? = nil, dataPath: String? = nil, seed: UInt64 = 0
         ) {

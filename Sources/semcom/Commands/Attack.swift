@@ -23,7 +23,7 @@ extension SemCom {
         @Option(help: "The knowledge base(s) to attack, comma-separated (each gets its rows).")
         var kb: String
 
-        @Option(help: "The attack: \(AttackKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+        @Option(help: "The attack: \(LinkAttackKind.allCases.map(\.rawValue).joined(separator: ", ")).")
         var attack: String
 
         @Option(help: "Budgets, comma-separated (see the discussion for their units).")
@@ -58,7 +58,7 @@ extension SemCom {
 
         func run() throws {
             global.apply()
-            let kind = try AttackKind.parse(attack)
+            let kind = try LinkAttackKind.parse(attack)
             guard let attackNorm = AttackNorm(rawValue: norm.lowercased()) else {
                 throw RobustnessError(code: .invalidSetting, message: "--norm must be linf or l2, got '\(norm)'")
             }
