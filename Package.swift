@@ -68,7 +68,7 @@ let package = Package(
         .target(name: "HealthData", dependencies: ["TensorCore", realModule], swiftSettings: settings),
         .target(
             name: "KnowledgeBase",
-            dependencies: ["TensorCore", "Compression", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["TensorCore", "Compression", "Channels", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: settings),
         .target(
             name: "Privacy", dependencies: ["TensorCore", realModule, .product(name: "Crypto", package: "swift-crypto")],
@@ -167,7 +167,7 @@ let package = Package(
         .testTarget(name: "ChannelsTests", dependencies: ["Channels", "TensorCore"], swiftSettings: settings),
         .testTarget(
             name: "KnowledgeBaseTests",
-            dependencies: ["KnowledgeBase", "TensorCore", "Compression", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["KnowledgeBase", "Channels", "TensorCore", "Compression", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: settings),
         .testTarget(
             name: "HealthDataTests", dependencies: ["HealthData", "TensorCore"],

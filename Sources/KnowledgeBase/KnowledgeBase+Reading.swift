@@ -1,5 +1,6 @@
 // Reading and checking a `.semkb` file.
 
+import Channels
 import Compression
 import Foundation
 

@@ -1,5 +1,6 @@
 // Serializing a knowledge base to the `.semkb` byte layout.
 
+import Channels
 import Compression
 import Foundation
 

@@ -1,6 +1,7 @@
 // Damaged, truncated, hostile and foreign files are refused with errors naming the section or offset
 // (SemKBFormat.md, "Reading and errors").
 
+import Channels
 import Foundation
 import TensorCore
 import Testing

@@ -1,5 +1,6 @@
 // Knowledge bases used by the tests, built deterministically from fixed seeds.
 
+import Channels
 import Compression
 import TensorCore
 

@@ -1,20 +1,10 @@
-// ByteReader, ByteWriter and CRC-32C: the building blocks of the layout in SemKBFormat.md.
+// ByteReader and ByteWriter: the building blocks of the layout in SemKBFormat.md.
 
 import Testing
 
 @testable import KnowledgeBase
 
 @Suite struct FormatPrimitiveTests {
-    @Test func crc32cMatchesPublishedCheckValues() {
-        // Check value of the CRC-32C parameter set (RFC 3720 §B.4; "CRC-32/ISCSI" in the CRC catalogue).
-        #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
-        // RFC 3720 §B.4 test vectors: 32 bytes of zeros, of 0xFF, and ascending 0…31.
-        #expect(CRC32C.checksum([UInt8](repeating: 0, count: 32)) == 0x8A91_36AA)
-        #expect(CRC32C.checksum([UInt8](repeating: 0xFF, count: 32)) == 0x62A8_AB43)
-        #expect(CRC32C.checksum((0..<32).map { UInt8($0) }) == 0x46DD_794E)
-        #expect(CRC32C.checksum([UInt8]()) == 0)
-    }
-
     @Test func writerAndReaderAgreeOnLittleAndBigEndian() throws {
         var writer = ByteWriter()
         writer.writeInteger(UInt16(0x0102), endianness: .little)

@@ -1,5 +1,6 @@
 // The byte layout of SemKBFormat.md, checked field by field on a written file.
 
+import Channels
 import Compression
 import Testing
 

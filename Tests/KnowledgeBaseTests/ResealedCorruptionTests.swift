@@ -1,6 +1,7 @@
 // Damage that an attacker or a buggy tool hides behind recomputed CRCs is still refused: the structure
 // checks and the fingerprint (SemKBFormat.md, "Fingerprint") catch it, and the parser never traps.
 
+import Channels
 import TensorCore
 import Testing
 

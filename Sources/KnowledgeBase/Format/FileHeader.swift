@@ -1,5 +1,7 @@
 // The fixed 32-byte header at the start of every `.semkb` file.
 
+import Channels
+
 /// The `.semkb` file header (offsets 0–31), as defined in <doc:SemKBFormat>.
 ///
 /// ```

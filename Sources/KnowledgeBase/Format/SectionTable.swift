@@ -1,5 +1,7 @@
 // The section table that follows the header: one entry per section, the stored fingerprint, a CRC.
 
+import Channels
+
 /// One entry of the section table, as defined in <doc:SemKBFormat>.
 ///
 /// ```
