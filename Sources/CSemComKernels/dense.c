@@ -1,6 +1,7 @@
-// Small dense products y = x·W + b (+ ReLU): see include/CSemComKernels.h. Both paths sum over
-// the input index in increasing order, starting from the bias; the AVX2 path fuses the
-// multiply-adds (so the last bits can differ from the portable path).
+// Small dense products y = x·W + b (+ ReLU): see include/CSemComKernels.h. Both paths sum each
+// column in two chains, the even input indices (starting from the bias) and the odd ones, each in
+// increasing order, and add them; the AVX2 path fuses the multiply-adds (so the last bits can
+// differ from the portable path).
 #include "CSemComKernels.h"
 
 #include <pthread.h>
@@ -15,20 +16,24 @@
 #include <immintrin.h>
 #endif
 
-/// Columns [begin, end) of every row.
+/// Columns [begin, end) of every row: for each column, the bias plus the products of the even input
+/// indices, and the products of the odd ones, each summed in increasing order, then added (the
+/// order of the AVX2 path, which fuses the multiply-adds).
 static void dense_f32_portable(float *y, const float *x, const float *w, const float *b, size_t rows,
                                size_t in, size_t out, int relu, size_t begin, size_t end) {
     for (size_t r = 0; r < rows; r++) {
         float *yr = y + r * out;
         const float *xr = x + r * in;
-        for (size_t j = begin; j < end; j++) yr[j] = b ? b[j] : 0.0f;
-        for (size_t i = 0; i < in; i++) {
-            const float xi = xr[i];
-            const float *wi = w + i * out;
-            for (size_t j = begin; j < end; j++) yr[j] += xi * wi[j];
-        }
-        if (relu) {
-            for (size_t j = begin; j < end; j++) yr[j] = yr[j] > 0.0f ? yr[j] : 0.0f;
+        for (size_t j = begin; j < end; j++) {
+            float even = b ? b[j] : 0.0f, odd = 0.0f;
+            size_t i = 0;
+            for (; i + 1 < in; i += 2) {
+                even += xr[i] * w[i * out + j];
+                odd += xr[i + 1] * w[(i + 1) * out + j];
+            }
+            if (i < in) even += xr[i] * w[i * out + j];
+            const float v = even + odd;
+            yr[j] = relu && !(v > 0.0f) ? 0.0f : v;
         }
     }
 }
@@ -36,6 +41,9 @@ static void dense_f32_portable(float *y, const float *x, const float *w, const f
 #ifdef SEMCOM_X86
 #define ATTR_AVX2 __attribute__((target("avx2,fma")))
 #define INLINE_AVX2 __attribute__((target("avx2,fma"), always_inline)) static inline
+/// Most units (8 columns) per block: two sets of accumulators of 6 units fill 12 of the 16 vector
+/// registers, leaving the two broadcast inputs and the weights loaded.
+#define MAX_UNITS 6
 
 /// Lane mask of an 8-column unit starting at column `c0`: lanes whose column lies in [begin, end).
 INLINE_AVX2 __m256i unit_mask(ptrdiff_t c0, ptrdiff_t begin, ptrdiff_t end) {
@@ -46,35 +54,55 @@ INLINE_AVX2 __m256i unit_mask(ptrdiff_t c0, ptrdiff_t begin, ptrdiff_t end) {
     return _mm256_andnot_si256(lo, hi);
 }
 
-/// Units [c0, c0 + 8·nb) of one row: nb accumulators of 8 lanes (in registers), the input index
-/// innermost. The first unit is masked when `mf`, the last when `ml` (masked lanes are neither
-/// read nor written, so the unit may start before column 0 or end after the last column).
+/// Units [c0, c0 + 8·nb) of one row: two sets of nb accumulators of 8 lanes (in registers), one
+/// summing the even input indices (starting from the bias), the other the odd ones, combined at the
+/// end; the input index is innermost. Two chains per column halve the multiply-add latency that
+/// bounds narrow layers (few units), and the sum a column gets does not depend on the block it lies
+/// in, so splitting the columns between threads cannot change a bit. The first unit is masked when
+/// `mf`, the last when `ml` (masked lanes are neither read nor written, so the unit may start before
+/// column 0 or end after the last column).
 INLINE_AVX2 void dense_units(float *yr, const float *xr, const float *w, const float *b, size_t in,
                              size_t out, ptrdiff_t c0, const int nb, const int mf, const int ml,
                              __m256i mfirst, __m256i mlast, int relu) {
-    __m256 acc[11];
+    __m256 even[MAX_UNITS], odd[MAX_UNITS];
     for (int q = 0; q < nb; q++) {
         const int masked = (q == 0 && mf) || (q == nb - 1 && ml);
         const __m256i mask = (q == 0 && mf) ? mfirst : mlast;
-        if (!b) acc[q] = _mm256_setzero_ps();
-        else if (masked) acc[q] = _mm256_maskload_ps(b + c0 + 8 * q, mask);
-        else acc[q] = _mm256_loadu_ps(b + c0 + 8 * q);
+        if (!b) even[q] = _mm256_setzero_ps();
+        else if (masked) even[q] = _mm256_maskload_ps(b + c0 + 8 * q, mask);
+        else even[q] = _mm256_loadu_ps(b + c0 + 8 * q);
+        odd[q] = _mm256_setzero_ps();
     }
     const float *wp = w + c0;
-    for (size_t i = 0; i < in; i++, wp += out) {
-        const __m256 xi = _mm256_broadcast_ss(xr + i);
+    size_t i = 0;
+    for (; i + 1 < in; i += 2, wp += 2 * out) {
+        const __m256 x0 = _mm256_broadcast_ss(xr + i);
+        const __m256 x1 = _mm256_broadcast_ss(xr + i + 1);
         for (int q = 0; q < nb; q++) {
             const int masked = (q == 0 && mf) || (q == nb - 1 && ml);
             const __m256i mask = (q == 0 && mf) ? mfirst : mlast;
-            const __m256 wv = masked ? _mm256_maskload_ps(wp + 8 * q, mask) : _mm256_loadu_ps(wp + 8 * q);
-            acc[q] = _mm256_fmadd_ps(xi, wv, acc[q]);
+            const __m256 w0 = masked ? _mm256_maskload_ps(wp + 8 * q, mask) : _mm256_loadu_ps(wp + 8 * q);
+            const __m256 w1 =
+                masked ? _mm256_maskload_ps(wp + out + 8 * q, mask) : _mm256_loadu_ps(wp + out + 8 * q);
+            even[q] = _mm256_fmadd_ps(x0, w0, even[q]);
+            odd[q] = _mm256_fmadd_ps(x1, w1, odd[q]);
+        }
+    }
+    if (i < in) {
+        const __m256 x0 = _mm256_broadcast_ss(xr + i);
+        for (int q = 0; q < nb; q++) {
+            const int masked = (q == 0 && mf) || (q == nb - 1 && ml);
+            const __m256i mask = (q == 0 && mf) ? mfirst : mlast;
+            const __m256 w0 = masked ? _mm256_maskload_ps(wp + 8 * q, mask) : _mm256_loadu_ps(wp + 8 * q);
+            even[q] = _mm256_fmadd_ps(x0, w0, even[q]);
         }
     }
     const __m256 zero = _mm256_setzero_ps();
     for (int q = 0; q < nb; q++) {
         const int masked = (q == 0 && mf) || (q == nb - 1 && ml);
         const __m256i mask = (q == 0 && mf) ? mfirst : mlast;
-        const __m256 v = relu ? _mm256_max_ps(acc[q], zero) : acc[q];
+        const __m256 sum = _mm256_add_ps(even[q], odd[q]);
+        const __m256 v = relu ? _mm256_max_ps(sum, zero) : sum;
         if (masked) _mm256_maskstore_ps(yr + c0 + 8 * q, mask, v);
         else _mm256_storeu_ps(yr + c0 + 8 * q, v);
     }
@@ -88,14 +116,12 @@ INLINE_AVX2 void dense_units(float *yr, const float *xr, const float *w, const f
         else dense_units(yr, xr, w, b, in, out, c0, NB, 0, 0, mfirst, mlast, relu);                     \
         break;
 
-/// Dispatches `nb` (1…11) units with constant arguments, so each variant is compiled straight-line.
+/// Dispatches `nb` (1…MAX_UNITS) units with constant arguments, so each variant is compiled straight-line.
 ATTR_AVX2 static void dense_block(float *yr, const float *xr, const float *w, const float *b, size_t in,
                                   size_t out, ptrdiff_t c0, int nb, int mf, int ml, __m256i mfirst,
                                   __m256i mlast, int relu) {
     switch (nb) {
-        UNITS_CASE(1) UNITS_CASE(2) UNITS_CASE(3) UNITS_CASE(4)
-        UNITS_CASE(5) UNITS_CASE(6) UNITS_CASE(7) UNITS_CASE(8)
-        UNITS_CASE(9) UNITS_CASE(10) UNITS_CASE(11)
+        UNITS_CASE(1) UNITS_CASE(2) UNITS_CASE(3) UNITS_CASE(4) UNITS_CASE(5) UNITS_CASE(6)
         default: break;
     }
 }
@@ -120,13 +146,14 @@ ATTR_AVX2 static void dense_f32_avx2(float *y, const float *x, const float *w, c
     for (size_t r = 0; r < rows; r++) {
         float *yr = y + r * out;
         const float *xr = x + r * in;
-        // Blocks of up to 8 units ending on multiples of 8 units (four 64-byte lines of each row);
-        // a remainder of up to 11 units is taken at once, so no short block runs alone (one or two
-        // accumulators would leave the loop bound by the multiply-add latency).
+        // Blocks of MAX_UNITS units (three 64-byte lines of each row); the last two blocks share
+        // what is left evenly, so no short block runs alone.
         ptrdiff_t u = firstUnit;
         while (u < units) {
-            ptrdiff_t blockEnd = (u / 8 + 1) * 8 < units ? (u / 8 + 1) * 8 : units;
-            if (units - u <= 11) blockEnd = units;
+            const ptrdiff_t left = units - u;
+            ptrdiff_t blockEnd = u + MAX_UNITS;
+            if (left <= MAX_UNITS) blockEnd = units;
+            else if (left < 2 * MAX_UNITS) blockEnd = u + (left + 1) / 2;
             const int nb = (int)(blockEnd - u);
             const ptrdiff_t c0 = start + 8 * u;
             const ptrdiff_t cend = c0 + 8 * nb;

@@ -5,12 +5,14 @@ internal import CSemComKernels
 ///
 /// For batch-1 inference the cost of a BLAS call (argument checks, thread hand-off, and OpenBLAS
 /// splitting a small `gemv` across threads) is comparable to the arithmetic itself. This kernel
-/// (C target CSemComKernels) keeps blocks of up to 64 outputs in vector registers, streams each
-/// weight row once per input row, starts from the bias and adds `x[r, i] · W[i, ·]` for
-/// `i = 0, 1, …` in order, then applies `max(·, 0)` when asked — one pass, single-threaded. It uses
-/// AVX2 + FMA when the CPU has them (runtime check) and a portable C loop with the same summation
-/// order otherwise (the fused multiply-adds can change the last bits). Results differ from BLAS by
-/// floating-point reassociation only.
+/// (C target CSemComKernels) keeps blocks of up to 48 outputs in vector registers, streams each
+/// weight row once per input row and sums every output in two chains — the bias plus
+/// `x[r, i] · W[i, ·]` for even `i`, and the same for odd `i`, each in increasing `i` — added at the
+/// end (two chains halve the multiply-add latency that bounds narrow layers such as a 10-class
+/// head), then applies `max(·, 0)` when asked — one pass. It uses AVX2 + FMA when the CPU has them
+/// (runtime check) and a portable C loop with the same summation order otherwise (the fused
+/// multiply-adds can change the last bits). Results differ from BLAS by floating-point
+/// reassociation only.
 ///
 /// Batch-1 inference is bound by reading the weights from the L2 cache (each weight is used once).
 /// With ``BLAS/setThreadCount(_:)`` ≥ 2, a product with at least 64 outputs and 16,384

@@ -290,6 +290,7 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
     ///
     /// A ``Dense`` followed by ``ReLU`` is fused, and the intermediate activations of one call are
     /// recycled for the next (a call allocates little beyond its output once warmed up).
+    @_specialize(where Scalar == Float)
     public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
         if Scalar.self == Float.self, let first = chainLayers.first,
             input.rank >= 1, input.shape[input.rank - 1] == first.inputSize
