@@ -34,6 +34,23 @@ def run(args: list[str], timeout: float) -> subprocess.CompletedProcess:
     return subprocess.run(args, capture_output=True, text=True, timeout=timeout)
 
 
+LAUNCHER = HERE / "semcom_flower" / "launch_supernode.py"
+
+
+def flower_env(tmp_path: Path) -> dict[str, str]:
+    (tmp_path / "home").mkdir(exist_ok=True)
+    return dict(
+        os.environ, FLWR_HOME=str(tmp_path / "home"), FLWR_TELEMETRY_ENABLED="0", FLWR_DISABLE_UPDATE_CHECK="1",
+        PATH=f"{VENV_BIN}:{os.environ.get('PATH', '')}",
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def test_three_clinics_two_rounds_match_the_simulation(tmp_path: Path) -> None:
     semcom = semcom_binary()
     out = tmp_path / "run"
@@ -90,14 +107,8 @@ def test_wrong_npy_and_missing_shard_give_clear_errors(tmp_path: Path) -> None:
 
 def test_unreachable_superlink_fails_fast(tmp_path: Path) -> None:
     """`flwr run` against a dead SuperLink fails with Flower's clear message."""
-    with socket.socket() as s:  # a loopback port nobody listens on
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(
-        os.environ, FLWR_HOME=str(tmp_path / "home"), FLWR_TELEMETRY_ENABLED="0", FLWR_DISABLE_UPDATE_CHECK="1",
-        PATH=f"{VENV_BIN}:{os.environ.get('PATH', '')}",
-    )
-    (tmp_path / "home").mkdir()
+    port = free_port()  # a loopback port nobody listens on
+    env = flower_env(tmp_path)
     (tmp_path / "home/config.toml").write_text(
         f'[superlink]\ndefault = "dead"\n\n[superlink.dead]\naddress = "127.0.0.1:{port}"\ninsecure = true\n'
     )
@@ -107,23 +118,6 @@ def test_unreachable_superlink_fails_fast(tmp_path: Path) -> None:
     )
     assert run_result.returncode != 0
     assert "SuperLink is unavailable" in run_result.stdout + run_result.stderr
-
-
-LAUNCHER = HERE / "semcom_flower" / "launch_supernode.py"
-
-
-def flower_env(tmp_path: Path) -> dict[str, str]:
-    (tmp_path / "home").mkdir(exist_ok=True)
-    return dict(
-        os.environ, FLWR_HOME=str(tmp_path / "home"), FLWR_TELEMETRY_ENABLED="0", FLWR_DISABLE_UPDATE_CHECK="1",
-        PATH=f"{VENV_BIN}:{os.environ.get('PATH', '')}",
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_supernode_launcher_gives_up_on_a_dead_superlink(tmp_path: Path) -> None:
