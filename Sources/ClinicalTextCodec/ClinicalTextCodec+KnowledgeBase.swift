@@ -2,6 +2,12 @@
 
 import HealthData
 import KnowledgeBase
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import NeuralNet
 import SemanticCodec
 import TensorCore
@@ -93,12 +99,41 @@ extension ClinicalTextCodec {
         let decoder = try denseChain(
             architecture.decoder, in: kb, inputSize: 2 * k, outputSize: Self.outputWidth(conceptCount: concepts.count),
             role: "decoder")
-        self.init(
-            lexicon: lexicon, featurizer: featurizer, maximumBytes: maximumBytes,
-            pipeline: Pipeline(
+        func pipeline(_ encoder: [any Layer<Float>], _ decoder: [any Layer<Float>], k: Int) -> Pipeline {
+            Pipeline(
                 encoder: NetworkEncoder(
                     network: Sequential([ClinicalTextFeatureLayer(featurizer: featurizer)] + encoder), channelUsesPerSample: k),
-                decoder: NetworkDecoder(network: Sequential(decoder), channelUsesPerSample: k)))
+                decoder: NetworkDecoder(network: Sequential(decoder), channelUsesPerSample: k))
+        }
+        var rateHeads: [Pipeline] = []
+        if let bytes = kb.rawBytes(named: Names.rateHeads) {
+            let descriptions: [ClinicalTextKnowledgeBase.RateHeadDescription]
+            do {
+                descriptions = try JSONDecoder().decode([ClinicalTextKnowledgeBase.RateHeadDescription].self, from: Data(bytes))
+            } catch {
+                throw ClinicalTextCodecError(
+                    code: .sectionMismatch, message: "the rate-head list does not decode: \(error)", section: Names.rateHeads)
+            }
+            var seen: Set<Int> = [k]
+            for d in descriptions {
+                let headK = d.channelUsesPerSample
+                guard headK >= 1, seen.insert(headK).inserted else {
+                    throw ClinicalTextCodecError(
+                        code: .sectionMismatch, message: "rate head k = \(headK) is < 1 or repeats another head's k",
+                        section: Names.rateHeads)
+                }
+                rateHeads.append(
+                    pipeline(
+                        try denseChain(d.encoder, in: kb, inputSize: featurizer.width, outputSize: 2 * headK, role: "rate head \(headK) encoder"),
+                        try denseChain(
+                            d.decoder, in: kb, inputSize: 2 * headK, outputSize: Self.outputWidth(conceptCount: concepts.count),
+                            role: "rate head \(headK) decoder"),
+                        k: headK))
+            }
+        }
+        self.init(
+            lexicon: lexicon, featurizer: featurizer, maximumBytes: maximumBytes, pipeline: pipeline(encoder, decoder, k: k),
+            rateHeads: rateHeads)
         self.knowledgeBaseFingerprint = kb.fingerprint
     }
 }

@@ -47,14 +47,82 @@ public struct ClinicalTextCodec: Sendable {
     public var pipeline: Pipeline
     /// The fingerprint of the knowledge base the codec was read from (`nil` before it is stored).
     public var knowledgeBaseFingerprint: Fingerprint?
+    /// The **rate heads**: further encoder/decoder pairs on the same features, each to its own `k`
+    /// (none for a single-rate codec). ``atChannelUses(_:)`` makes one of them the link's
+    /// ``pipeline``; ``selectChannelUses(validationInputs:notes:over:repeats:using:)`` picks one per SNR.
+    public var rateHeads: [Pipeline]
 
     /// Creates a codec from its parts.
-    public init(lexicon: ClinicalLexicon, featurizer: ClinicalTextFeaturizer, maximumBytes: Int, pipeline: Pipeline) {
+    /// - Precondition: the rate heads' `k` are distinct and differ from the main pipeline's.
+    public init(
+        lexicon: ClinicalLexicon, featurizer: ClinicalTextFeaturizer, maximumBytes: Int, pipeline: Pipeline,
+        rateHeads: [Pipeline] = []
+    ) {
+        let ks = [pipeline.channelUsesPerSample] + rateHeads.map(\.channelUsesPerSample)
+        precondition(Set(ks).count == ks.count, "the heads' channel uses must be distinct, got \(ks)")
         self.lexicon = lexicon
         self.featurizer = featurizer
         self.maximumBytes = maximumBytes
         self.pipeline = pipeline
+        self.rateHeads = rateHeads
         self.knowledgeBaseFingerprint = nil
+    }
+
+    /// Every `k` the codec can send with (the main head's and the rate heads'), ascending.
+    public var availableChannelUses: [Int] { ([pipeline.channelUsesPerSample] + rateHeads.map(\.channelUsesPerSample)).sorted() }
+
+    /// The same codec sending with the head of `k` channel uses (the current main head becomes a
+    /// rate head), or `nil` if it has no such head.
+    public func atChannelUses(_ k: Int) -> ClinicalTextCodec? {
+        if k == channelUsesPerSample { return self }
+        guard let index = rateHeads.firstIndex(where: { $0.channelUsesPerSample == k }) else { return nil }
+        var copy = self
+        copy.pipeline = rateHeads[index]
+        copy.rateHeads[index] = pipeline
+        return copy
+    }
+
+    /// The rate chosen for one channel state on the validation notes.
+    public struct RateSelection: Sendable, Hashable {
+        /// The chosen `k`.
+        public var channelUses: Int
+        /// Validation triage accuracy of every head, by `k`.
+        public var validationAccuracies: [Int: Double]
+        /// The margin below the best validation accuracy that a smaller head may lose.
+        public var margin: Double
+        /// Validation notes.
+        public var validationNotes: Int
+    }
+
+    /// Chooses the head to send with over `channel`, on validation notes (never the test notes): each
+    /// head's triage accuracy is measured over the channel; with `a*` the best of them and `n` the
+    /// validation notes, the chosen head is the one with the **fewest channel uses whose accuracy is
+    /// ≥ a* − √(a*(1 − a*)/n)** (one binomial standard error — the tolerance the raw comparison uses
+    /// for "the same accuracy"). A link adapting its rate to the SNR this way is what a raw link does
+    /// when it picks its modulation and code per SNR.
+    /// - Parameters:
+    ///   - validationInputs: byte rows `[notes, L]` of the validation notes.
+    ///   - notes: their labels.
+    ///   - channel: the channel at the SNR to serve.
+    ///   - repeats: channel realizations per note.
+    ///   - rng: channel draws (one fork per head, so a head's figure does not depend on the others).
+    /// - Precondition: at least one validation note.
+    public func selectChannelUses<C: ChannelModel, G: RandomNumberGenerator>(
+        validationInputs: Tensor<Float>, notes: [ClinicalNote], over channel: C, repeats: Int = 1, using rng: inout G
+    ) -> RateSelection {
+        precondition(!notes.isEmpty, "rate selection needs validation notes")
+        let base = Xoshiro256(seed: rng.next())
+        var accuracies: [Int: Double] = [:]
+        for k in availableChannelUses {
+            var headRNG = base.fork(stream: UInt64(k))
+            accuracies[k] = atChannelUses(k)!.evaluate(
+                validationInputs, notes: notes, over: channel, repeats: repeats, using: &headRNG
+            ).triageAccuracy
+        }
+        let best = accuracies.values.max()!
+        let margin = (best * (1 - best) / Double(notes.count)).squareRoot()
+        let chosen = availableChannelUses.first { accuracies[$0]! >= best - margin - 1e-12 }!
+        return RateSelection(channelUses: chosen, validationAccuracies: accuracies, margin: margin, validationNotes: notes.count)
     }
 
     /// `k`, complex channel uses per note.

@@ -75,6 +75,23 @@ public enum ClinicalTextKnowledgeBase {
         public static let gridPrefix = "text.grid."
         /// Tensor: test note indices.
         public static let testIndices = "split.test_indices"
+        /// Tensor: validation note indices (held out from training; chooses the rate head per SNR).
+        public static let validationIndices = "split.validation_indices"
+        /// Raw JSON: the rate heads (`[{channel_uses_per_sample, encoder, decoder}]`, layers as in
+        /// the manifest's architecture; weights in `rate.<k>.encoder|decoder.<i>.weight|bias`).
+        public static let rateHeads = "text.rate_heads"
+    }
+
+    /// How a rate head is stored in `text.rate_heads`: its `k` and its layers after the feature layer.
+    struct RateHeadDescription: Codable, Hashable {
+        var channelUsesPerSample: Int
+        var encoder: [CodecArchitecture.Layer]
+        var decoder: [CodecArchitecture.Layer]
+
+        enum CodingKeys: String, CodingKey {
+            case channelUsesPerSample = "channel_uses_per_sample"
+            case encoder, decoder
+        }
     }
 
     /// Builds a knowledge base from a JSONL notes file (see the type's documentation).
@@ -107,7 +124,7 @@ public enum ClinicalTextKnowledgeBase {
         configuration: ClinicalTextCodecConfiguration = .default, lexicon: ClinicalLexicon = .standard,
         progress: (String) -> Void = { _ in }
     ) throws(ClinicalTextCodecError) -> (knowledgeBase: KnowledgeBase, report: ClinicalTextBuildReport) {
-        let trainIndices = notes.indices.filter { notes[$0].split != "test" }
+        var trainIndices = notes.indices.filter { notes[$0].split != "test" }
         let testIndices = notes.indices.filter { notes[$0].split == "test" }
         guard !trainIndices.isEmpty, !testIndices.isEmpty else {
             throw ClinicalTextCodecError(
@@ -144,6 +161,21 @@ public enum ClinicalTextKnowledgeBase {
         if !encoded.truncatedNotes.isEmpty {
             progress("warning: \(encoded.truncatedNotes.count) notes longer than \(configuration.maximumBytes) bytes truncated")
         }
+        // The validation split (rate selection): a random part of the training notes, never trained on.
+        var validationIndices: [Int] = []
+        if configuration.validationFraction > 0 {
+            var splitRNG = Xoshiro256(seed: configuration.seed, stream: 5)
+            let count = Int((configuration.validationFraction * Double(trainIndices.count)).rounded())
+            guard count >= 1, count < trainIndices.count else {
+                throw ClinicalTextCodecError(
+                    code: .invalidData,
+                    message: "a validation fraction of \(configuration.validationFraction) of \(trainIndices.count) training notes leaves no validation or no training notes",
+                    file: dataSource)
+            }
+            validationIndices = Array(trainIndices.shuffled(using: &splitRNG).prefix(count)).sorted()
+            let held = Set(validationIndices)
+            trainIndices.removeAll { held.contains($0) }
+        }
         let trainInputs = encoded.bytes.gatherRows(trainIndices)
         let testInputs = encoded.bytes.gatherRows(testIndices)
         let trainNotes = trainIndices.map { notes[$0] }
@@ -154,63 +186,71 @@ public enum ClinicalTextKnowledgeBase {
         for (n, note) in trainNotes.enumerated() {
             for mention in note.concepts { conceptStates[n * conceptCount + conceptIndex[mention.concept]!] = mention.negated ? 2 : 1 }
         }
-
-        // 2. Networks.
-        let k = configuration.channelUsesPerSample
-        let outputWidth = ClinicalTextCodec.outputWidth(conceptCount: conceptCount)
-        var initRNG = Xoshiro256(seed: configuration.seed, stream: 2)
-        let encoderMLP = mlp(
-            featurizer.width, configuration.encoderHiddenSizes, 2 * k, using: &initRNG)
-        let decoderMLP = mlp(2 * k, configuration.decoderHiddenSizes, outputWidth, using: &initRNG)
-        var pipeline = ClinicalTextCodec.Pipeline(
-            encoder: NetworkEncoder(
-                network: Sequential(
-                    [ClinicalTextFeatureLayer(featurizer: featurizer, hashedDropout: configuration.hashedDropout)] + encoderMLP),
-                channelUsesPerSample: k),
-            decoder: NetworkDecoder(network: Sequential(decoderMLP), channelUsesPerSample: k))
         var trainingNoise: ClinicalTextNoise?
-        if let spec = configuration.trainingNoise {
-            let noise = try ClinicalTextNoise(spec: spec, lexicon: known)
-            trainingNoise = noise
-            pipeline.perturbations = [
-                ClinicalTextNoisePerturbation(noise: noise, probability: configuration.trainingNoiseProbability)
-            ]
-        }
+        if let spec = configuration.trainingNoise { trainingNoise = try ClinicalTextNoise(spec: spec, lexicon: known) }
 
-        // 3. Training.
-        let channel = ChannelLayer(AWGN(snrDecibels: 10), trainingSNRDecibels: configuration.trainingSNRDecibels)
-        var optimizer = Adam<Float>(learningRate: configuration.learningRate)
-        var trainRNG = Xoshiro256(seed: configuration.seed, stream: 3)
-        var losses: [Float] = []
-        var order = Array(trainNotes.indices)
-        for epoch in 1...configuration.epochs {
-            order.shuffle(using: &trainRNG)
-            var total: Float = 0
-            var batches = 0
-            var start = 0
-            while start < order.count {
-                let batch = Array(order[start..<Swift.min(start + configuration.batchSize, order.count)])
-                start += configuration.batchSize
-                let (logits, pullback) = pipeline.forward(
-                    trainInputs.gatherRows(batch), through: channel, training: true, using: &trainRNG)
-                var states: [Int] = []
-                states.reserveCapacity(batch.count * conceptCount)
-                for n in batch { states += conceptStates[(n * conceptCount)..<((n + 1) * conceptCount)] }
-                let (loss, gradient) = multiTaskLoss(
-                    logits: logits, triage: batch.map { trainNotes[$0].triage.index }, conceptStates: states,
-                    conceptCount: conceptCount, conceptWeight: configuration.conceptLossWeight)
-                var parameters = pipeline.parameters
-                optimizer.update(&parameters, along: pullback(gradient))
-                pipeline.parameters = parameters
-                total += loss
-                batches += 1
+        // 2–3. Networks and training: the main head (weights stream 2, training stream 3), then each
+        // rate head (streams 2 + 16·h, 3 + 16·h).
+        let outputWidth = ClinicalTextCodec.outputWidth(conceptCount: conceptCount)
+        func trainHead(k: Int, streams h: Int, log: Bool) -> (pipeline: ClinicalTextCodec.Pipeline, losses: [Float]) {
+            var initRNG = Xoshiro256(seed: configuration.seed, stream: 2 + 16 * h)
+            let encoderMLP = mlp(featurizer.width, configuration.encoderHiddenSizes, 2 * k, using: &initRNG)
+            let decoderMLP = mlp(2 * k, configuration.decoderHiddenSizes, outputWidth, using: &initRNG)
+            var pipeline = ClinicalTextCodec.Pipeline(
+                encoder: NetworkEncoder(
+                    network: Sequential(
+                        [ClinicalTextFeatureLayer(featurizer: featurizer, hashedDropout: configuration.hashedDropout)] + encoderMLP),
+                    channelUsesPerSample: k),
+                decoder: NetworkDecoder(network: Sequential(decoderMLP), channelUsesPerSample: k))
+            if let trainingNoise {
+                pipeline.perturbations = [
+                    ClinicalTextNoisePerturbation(noise: trainingNoise, probability: configuration.trainingNoiseProbability)
+                ]
             }
-            losses.append(total / Float(batches))
-            progress("epoch \(epoch)/\(configuration.epochs): loss \(formatNumber(Double(total / Float(batches))))")
+            let channel = ChannelLayer(AWGN(snrDecibels: 10), trainingSNRDecibels: configuration.trainingSNRDecibels)
+            var optimizer = Adam<Float>(learningRate: configuration.learningRate)
+            var trainRNG = Xoshiro256(seed: configuration.seed, stream: 3 + 16 * h)
+            var losses: [Float] = []
+            var order = Array(trainNotes.indices)
+            for epoch in 1...configuration.epochs {
+                order.shuffle(using: &trainRNG)
+                var total: Float = 0
+                var batches = 0
+                var start = 0
+                while start < order.count {
+                    let batch = Array(order[start..<Swift.min(start + configuration.batchSize, order.count)])
+                    start += configuration.batchSize
+                    let (logits, pullback) = pipeline.forward(
+                        trainInputs.gatherRows(batch), through: channel, training: true, using: &trainRNG)
+                    var states: [Int] = []
+                    states.reserveCapacity(batch.count * conceptCount)
+                    for n in batch { states += conceptStates[(n * conceptCount)..<((n + 1) * conceptCount)] }
+                    let (loss, gradient) = multiTaskLoss(
+                        logits: logits, triage: batch.map { trainNotes[$0].triage.index }, conceptStates: states,
+                        conceptCount: conceptCount, conceptWeight: configuration.conceptLossWeight)
+                    var parameters = pipeline.parameters
+                    optimizer.update(&parameters, along: pullback(gradient))
+                    pipeline.parameters = parameters
+                    total += loss
+                    batches += 1
+                }
+                losses.append(total / Float(batches))
+                if log || epoch == configuration.epochs {
+                    progress("\(h == 0 ? "" : "rate head k = \(k): ")epoch \(epoch)/\(configuration.epochs): loss \(formatNumber(Double(total / Float(batches))))")
+                }
+            }
+            pipeline.perturbations = []
+            return (pipeline, losses)
         }
-        pipeline.perturbations = []
+        let k = configuration.channelUsesPerSample
+        let (pipeline, losses) = trainHead(k: k, streams: 0, log: true)
+        var rateHeads: [ClinicalTextCodec.Pipeline] = []
+        for (h, headK) in configuration.rateHeadChannelUses.enumerated() {
+            rateHeads.append(trainHead(k: headK, streams: h + 1, log: false).pipeline)
+        }
         var codec = ClinicalTextCodec(
-            lexicon: known, featurizer: featurizer, maximumBytes: configuration.maximumBytes, pipeline: pipeline)
+            lexicon: known, featurizer: featurizer, maximumBytes: configuration.maximumBytes, pipeline: pipeline,
+            rateHeads: rateHeads)
 
         // 4. Test metrics.
         var metrics: [String: Double] = [:]
@@ -235,7 +275,39 @@ public enum ClinicalTextKnowledgeBase {
                 "awgn \(snrKey(setting.snr)) dB, noise \(setting.noise): triage accuracy \(formatNumber(evaluation.triageAccuracy)), concept F1 \(formatNumber(evaluation.conceptF1))"
             )
         }
+        // Rate heads: clean test accuracy at each evaluation SNR (stream 6), and the head the
+        // validation notes choose there (stream 7).
+        for head in rateHeads {
+            let headK = head.channelUsesPerSample
+            let variant = codec.atChannelUses(headK)!
+            for (s, snr) in configuration.evaluationSNRDecibels.enumerated() {
+                var evalRNG = Xoshiro256(seed: configuration.seed, stream: 6).fork(stream: UInt64(headK) << 16 | UInt64(s))
+                let evaluation = variant.evaluate(
+                    testInputs, notes: testNotes, over: AWGN(snrDecibels: snr), repeats: configuration.evaluationRepeats,
+                    using: &evalRNG)
+                metrics["rate_\(headK)_awgn_\(snrKey(snr))db_triage_accuracy"] = evaluation.triageAccuracy
+                metrics["rate_\(headK)_awgn_\(snrKey(snr))db_concept_f1"] = evaluation.conceptF1
+                progress(
+                    "rate head k = \(headK), awgn \(snrKey(snr)) dB: triage accuracy \(formatNumber(evaluation.triageAccuracy)), concept F1 \(formatNumber(evaluation.conceptF1))")
+            }
+        }
+        if !rateHeads.isEmpty && !validationIndices.isEmpty {
+            let validationInputs = encoded.bytes.gatherRows(validationIndices)
+            let validationNotes = validationIndices.map { notes[$0] }
+            for (s, snr) in configuration.evaluationSNRDecibels.enumerated() {
+                var selectRNG = Xoshiro256(seed: configuration.seed, stream: 7).fork(stream: UInt64(s))
+                let selection = codec.selectChannelUses(
+                    validationInputs: validationInputs, notes: validationNotes, over: AWGN(snrDecibels: snr),
+                    repeats: configuration.evaluationRepeats, using: &selectRNG)
+                metrics["rate_selected_awgn_\(snrKey(snr))db_channel_uses"] = Double(selection.channelUses)
+                progress(
+                    "awgn \(snrKey(snr)) dB: the validation notes choose k = \(selection.channelUses) (validation accuracy "
+                        + selection.validationAccuracies.keys.sorted().map { "k \($0): \(formatNumber(selection.validationAccuracies[$0]!))" }
+                        .joined(separator: ", ") + ")")
+            }
+        }
         metrics["channel_uses_per_sample"] = Double(k)
+        if !validationIndices.isEmpty { metrics["validation_notes"] = Double(validationIndices.count) }
         metrics["test_notes"] = Double(testNotes.count)
         metrics["train_notes"] = Double(trainNotes.count)
         metrics["truncated_notes"] = Double(encoded.truncatedNotes.count)
@@ -254,6 +326,31 @@ public enum ClinicalTextKnowledgeBase {
             Section(
                 name: SectionName.testIndices,
                 content: .tensor(Tensor(shape: [testIndices.count], scalars: testIndices.map(Float.init)))))
+        if !validationIndices.isEmpty {
+            sections.append(
+                Section(
+                    name: SectionName.validationIndices,
+                    content: .tensor(Tensor(shape: [validationIndices.count], scalars: validationIndices.map(Float.init)))))
+        }
+        if !rateHeads.isEmpty {
+            let descriptions = rateHeads.map { head in
+                RateHeadDescription(
+                    channelUsesPerSample: head.channelUsesPerSample,
+                    encoder: describe(
+                        Array(head.encoder.network.layers.dropFirst()), prefix: "rate.\(head.channelUsesPerSample).encoder",
+                        firstIndex: 1, sections: &sections),
+                    decoder: describe(
+                        head.decoder.network.layers, prefix: "rate.\(head.channelUsesPerSample).decoder", firstIndex: 0,
+                        sections: &sections))
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            do {
+                sections.append(Section(name: SectionName.rateHeads, content: .raw(Array(try encoder.encode(descriptions)))))
+            } catch {
+                throw ClinicalTextCodecError(code: .sectionMismatch, message: "cannot encode the rate heads: \(error)", section: SectionName.rateHeads)
+            }
+        }
         var encoderLayers = [
             CodecArchitecture.Layer(
                 kind: "clinical_text_features", inputSize: configuration.maximumBytes, outputSize: featurizer.width,
@@ -269,7 +366,8 @@ public enum ClinicalTextKnowledgeBase {
         let range = configuration.trainingSNRDecibels
         let provenance = TrainingProvenance(
             dataSHA256: dataSHA256, dataSource: dataSource,
-            split: "the notes' own split field: \(trainIndices.count) train notes (training sentence templates) / \(testIndices.count) test notes (each with at least one held-out template); test note indices in section '\(SectionName.testIndices)'",
+            split: "the notes' own split field: \(trainIndices.count) train notes (training sentence templates) / \(testIndices.count) test notes (each with at least one held-out template); test note indices in section '\(SectionName.testIndices)'"
+                + (validationIndices.isEmpty ? "" : "; \(validationIndices.count) further training-template notes held out as the validation split (Xoshiro256(seed \(configuration.seed), stream 5)) that chooses the rate head per SNR, indices in '\(SectionName.validationIndices)'"),
             seed: configuration.seed,
             snrTrainingRangeDecibels: ValueRange(minimum: Double(range.lowerBound), maximum: Double(range.upperBound)),
             adversarial: trainingNoise.map { _ in
@@ -284,6 +382,7 @@ public enum ClinicalTextKnowledgeBase {
                 encoder: encoderLayers, decoder: decoderLayers, channelUsesPerSample: k, powerNormalization: "average_power"),
             provenance: provenance, metrics: metrics, createdBy: createdBy,
             notes: "Clinical-text semantic codec: note (UTF-8, ≤ \(configuration.maximumBytes) bytes, longer notes truncated) → features (\(configuration.hashBuckets) hashed word/char-3-gram/anagram/bigram buckets with training dropout \(configuration.hashedDropout), \(conceptCount)×2 concept affirmed/negated, severity, vital signs with thermometer codes) → MLP encoder → \(k) complex channel uses per note → unit average power → MLP decoder → 3 triage logits (\(codec.labelNames.joined(separator: ", "))) + 3 logits per concept (absent, affirmed, negated; concepts in section '\(SectionName.concepts)'). Trained end to end over AWGN, Es/N0 uniform in \(range.lowerBound)…\(range.upperBound) dB per note, Adam lr \(configuration.learningRate), batch \(configuration.batchSize), concept loss weight \(configuration.conceptLossWeight), training noise \(configuration.trainingNoise ?? "none") with probability \(configuration.trainingNoiseProbability). Metrics: test notes, \(configuration.evaluationRepeats) channel realizations per note; noise metrics at 10 dB."
+                + (rateHeads.isEmpty ? "" : " Rate heads (same layers and training, section '\(SectionName.rateHeads)'): k = \(rateHeads.map { String($0.channelUsesPerSample) }.joined(separator: ", ")); metrics rate_<k>_* are their test figures, rate_selected_* the k the validation notes choose per SNR (fewest channel uses within one binomial standard error of the best head).")
         )
         let kb = KnowledgeBase(manifest: manifest, sections: sections)
         codec.knowledgeBaseFingerprint = kb.fingerprint
@@ -363,10 +462,21 @@ public enum ClinicalTextKnowledgeBase {
 
     /// The recorded test notes of a clinical-text KB: the notes file named in its provenance (or
     /// `dataPath`), checked against the recorded SHA-256, restricted to the recorded test indices.
-    /// Also returns the training notes (all the others).
+    /// Also returns the training notes (all the others, validation notes included).
     /// - Throws: ``ClinicalTextCodecError``.
     public static func recordedNotes(of kb: KnowledgeBase, dataPath: String? = nil) throws(ClinicalTextCodecError)
         -> (train: [ClinicalNote], test: [ClinicalNote], path: String)
+    {
+        let split = try recordedSplit(of: kb, dataPath: dataPath)
+        return (split.train, split.test, split.path)
+    }
+
+    /// The recorded split of a clinical-text KB, as ``recordedNotes(of:dataPath:)``, with the
+    /// validation notes (section `split.validation_indices`, empty when the KB has none) also
+    /// returned on their own. `train` holds every note that is not a test note.
+    /// - Throws: ``ClinicalTextCodecError``.
+    public static func recordedSplit(of kb: KnowledgeBase, dataPath: String? = nil) throws(ClinicalTextCodecError)
+        -> (train: [ClinicalNote], validation: [ClinicalNote], test: [ClinicalNote], path: String)
     {
         guard let path = dataPath ?? kb.manifest.provenance?.dataSource else {
             throw ClinicalTextCodecError(
@@ -395,17 +505,30 @@ public enum ClinicalTextKnowledgeBase {
         guard let tensor = kb.tensor(named: SectionName.testIndices) else {
             throw ClinicalTextCodecError(code: .missingSection, message: "no recorded test split", section: SectionName.testIndices)
         }
-        var test = Set<Int>()
-        for value in tensor.scalars {
-            guard value.isFinite, value == value.rounded(), value >= 0, Int(value) < notes.count, test.insert(Int(value)).inserted
-            else {
+        func indices(_ tensor: Tensor<Float>, _ section: String, _ what: String) throws(ClinicalTextCodecError) -> Set<Int> {
+            var set = Set<Int>()
+            for value in tensor.scalars {
+                guard value.isFinite, value == value.rounded(), value >= 0, Int(value) < notes.count, set.insert(Int(value)).inserted
+                else {
+                    throw ClinicalTextCodecError(
+                        code: .sectionMismatch, message: "\(what) index \(value) is not a distinct note index in 0..<\(notes.count)",
+                        section: section)
+                }
+            }
+            return set
+        }
+        let test = try indices(tensor, SectionName.testIndices, "test")
+        var validation = Set<Int>()
+        if let tensor = kb.tensor(named: SectionName.validationIndices) {
+            validation = try indices(tensor, SectionName.validationIndices, "validation")
+            guard validation.isDisjoint(with: test) else {
                 throw ClinicalTextCodecError(
-                    code: .sectionMismatch, message: "test index \(value) is not a distinct note index in 0..<\(notes.count)",
-                    section: SectionName.testIndices)
+                    code: .sectionMismatch, message: "validation and test indices overlap", section: SectionName.validationIndices)
             }
         }
         return (
-            notes.indices.filter { !test.contains($0) }.map { notes[$0] }, test.sorted().map { notes[$0] }, path
+            notes.indices.filter { !test.contains($0) }.map { notes[$0] }, validation.sorted().map { notes[$0] },
+            test.sorted().map { notes[$0] }, path
         )
     }
 
@@ -428,6 +551,9 @@ public enum ClinicalTextKnowledgeBase {
             lines.append("encoder:      \(chain.joined(separator: " → "))")
             lines.append("decoder:      \(a.decoder.map { $0.kind == "relu" ? "relu" : "dense \($0.inputSize ?? 0)→\($0.outputSize ?? 0)" }.joined(separator: " → "))")
             lines.append("channel uses: \(a.channelUsesPerSample) complex symbols per note")
+            if let codec = try? ClinicalTextCodec(knowledgeBase: kb), !codec.rateHeads.isEmpty {
+                lines.append("rate heads:   k = \(codec.availableChannelUses.map(String.init).joined(separator: ", ")) (chosen per SNR on the validation notes)")
+            }
         }
         if let p = m.provenance {
             lines.append("data sha256:  \(p.dataSHA256)\(p.dataSource.map { " (\($0))" } ?? "")")
@@ -452,7 +578,8 @@ public enum ClinicalTextKnowledgeBase {
             "\(path): OK",
             "format version \(report.formatVersion.map(String.init) ?? "?"), \(report.fileLength) bytes, \(report.checkedSectionCount) sections checked",
             "fingerprint \(kb.fingerprint.hexString) (frames carry \(codec.frameFingerprint?.description ?? "-"))",
-            "clinical-text codec: notes ≤ \(codec.maximumBytes) bytes → \(codec.featurizer.width) features → \(codec.channelUsesPerSample) complex channel uses → 3 triage classes + \(codec.conceptIDs.count) concepts",
+            "clinical-text codec: notes ≤ \(codec.maximumBytes) bytes → \(codec.featurizer.width) features → \(codec.channelUsesPerSample) complex channel uses → 3 triage classes + \(codec.conceptIDs.count) concepts"
+                + (codec.rateHeads.isEmpty ? "" : "; rate heads k = \(codec.rateHeads.map { String($0.channelUsesPerSample) }.joined(separator: ", "))"),
         ].joined(separator: "\n")
     }
 }

@@ -32,6 +32,10 @@ public struct MultimodalCodecConfiguration: Sendable, Hashable {
     /// Modality dropout of the fused head: per training record and step, at most one of these
     /// corruptions with its probability.
     public var modalityDropout: [ModalityCorruptionKind: Double]
+    /// Whether the fused head's table and note branches start from the trained table-only and
+    /// note-only heads' branches (ModDrop pretraining, Neverova et al. 2016; default `true`), so that
+    /// with one modality missing the fused codec reads the other as well as its single-modality codec.
+    public var pretrainedBranches: Bool
     /// The held-out test fraction (stratified).
     public var testFraction: Double
     /// The SNRs (dB) of the test metrics stored in the manifest.
@@ -48,7 +52,8 @@ public struct MultimodalCodecConfiguration: Sendable, Hashable {
         modalityDropout: [ModalityCorruptionKind: Double] = [
             .noteNoise: 0.3, .tableMissing: 0.35, .noteMissing: 0.05, .fieldMissing: 0.1,
         ],
-        testFraction: Double = 0.2, evaluationSNRDecibels: [Float] = [0, 5, 10, 20], evaluationRepeats: Int = 20
+        pretrainedBranches: Bool = true, testFraction: Double = 0.2, evaluationSNRDecibels: [Float] = [0, 5, 10, 20],
+        evaluationRepeats: Int = 20
     ) {
         precondition(channelUsesPerSample >= 1 && hashBuckets >= 1, "k and hashBuckets must be ≥ 1")
         precondition(
@@ -71,6 +76,7 @@ public struct MultimodalCodecConfiguration: Sendable, Hashable {
         self.learningRate = learningRate
         self.trainingSNRDecibels = trainingSNRDecibels
         self.modalityDropout = modalityDropout
+        self.pretrainedBranches = pretrainedBranches
         self.testFraction = testFraction
         self.evaluationSNRDecibels = evaluationSNRDecibels
         self.evaluationRepeats = evaluationRepeats

@@ -44,8 +44,11 @@ public struct MultimodalBuildReport: Sendable {
 /// 3. the featurizer fitted on the training records (normalizers, report vocabulary);
 /// 4. three heads with the same `k` and training — `fused` (both modalities, with modality dropout),
 ///    `table-only`, `note-only` — each trained end to end over AWGN with Es/N0 uniform in the
-///    training range per record and step (Adam, softmax cross-entropy; weights stream 2 + head,
-///    training stream 3 + head);
+///    training range per record and step (Adam, softmax cross-entropy; weights stream 2 + 16·head,
+///    training stream 3 + 16·head); with `pretrainedBranches` (the default) the single-modality
+///    heads train first and the fused head's table and note branches start from theirs (ModDrop,
+///    Neverova et al., IEEE TPAMI 2016: pretrain each modality's path, then fuse with modality
+///    dropout);
 /// 5. test metrics per head at each evaluation SNR, and the fused head with the note replaced by
 ///    noise and with the table missing (stream 4);
 /// 6. the manifest (the fused head's architecture), `multimodal.heads` (every head's layers as JSON),
@@ -138,12 +141,20 @@ public enum MultimodalKnowledgeBase {
         let testX = try featurizer.features(of: split.testIndices.map { records[$0] })
         let testY = split.testIndices.map { labels[$0] }
 
-        var heads: [MultimodalHead] = []
+        // With `pretrainedBranches` the single-modality heads train first and the fused head starts
+        // from their branch layers (ModDrop's recipe: modality paths pretrained alone, then fused
+        // with modality dropout); each head keeps its own streams either way.
+        var trained: [MultimodalInputs: MultimodalHead] = [:]
         var finalLosses: [String: Float] = [:]
-        for (h, inputs) in MultimodalInputs.allCases.enumerated() {
+        let trainingOrder: [MultimodalInputs] = c.pretrainedBranches ? [.table, .note, .fused] : MultimodalInputs.allCases
+        for inputs in trainingOrder {
+            let h = MultimodalInputs.allCases.firstIndex(of: inputs)!
             var initRNG = Xoshiro256(seed: c.seed, stream: 2 + 16 * h)
             var head = MultimodalCodec.makeHead(
                 inputs, featurizer: featurizer, classes: labelNames.count, configuration: c, using: &initRNG)
+            if inputs == .fused, c.pretrainedBranches, let table = trained[.table], let note = trained[.note] {
+                initializeBranches(of: &head, from: table, and: note)
+            }
             if inputs == .fused && !c.orderedDropout.isEmpty {
                 head.pipeline.perturbations = [ModalityCorruption(c.orderedDropout, featurizer: featurizer)]
             }
@@ -152,8 +163,9 @@ public enum MultimodalKnowledgeBase {
                 if epoch % 25 == 0 || epoch == c.epochs { progress("\(head.name) epoch \(epoch)/\(c.epochs): loss \(formatNumber(Double(loss)))") }
             }
             head.pipeline.perturbations = []
-            heads.append(head)
+            trained[inputs] = head
         }
+        let heads = MultimodalInputs.allCases.map { trained[$0]! }
         var codec = MultimodalCodec(fieldNames: fieldNames, labelNames: labelNames, featurizer: featurizer, heads: heads)
 
         // Test metrics.
@@ -224,7 +236,7 @@ public enum MultimodalKnowledgeBase {
                     target: "input"),
                 threads: 1, epochs: c.epochs),
             metrics: metrics, createdBy: createdBy,
-            notes: "Fused multi-modal codec: record = \(featurizer.fieldCount) table fields + a cytology-report note → [table block: standardized values | missing flags] and [note block: \(c.hashBuckets) hashed word/char-3-gram/anagram/bigram buckets | note present | vocabulary coverage] → per-modality Dense+ReLU branches (\(c.tableHidden), \(c.noteHidden)) → fusion MLP → \(c.channelUsesPerSample) complex channel uses → unit average power → decoder MLP → \(labelNames.count) class logits. Trained end to end over AWGN, Es/N0 uniform in \(range.lowerBound)…\(range.upperBound) dB, \(c.epochs) epochs, Adam lr \(c.learningRate), batch \(c.batchSize), modality dropout \(dropout). Section '\(SectionName.heads)' also holds the table-only and note-only codecs (same k and training, no dropout). Metrics: test records, \(c.evaluationRepeats) channel realizations each.")
+            notes: "Fused multi-modal codec: record = \(featurizer.fieldCount) table fields + a cytology-report note → [table block: standardized values | missing flags] and [note block: \(c.hashBuckets) hashed word/char-3-gram/anagram/bigram buckets | note present | vocabulary coverage] → per-modality Dense+ReLU branches (\(c.tableHidden), \(c.noteHidden)) → fusion MLP → \(c.channelUsesPerSample) complex channel uses → unit average power → decoder MLP → \(labelNames.count) class logits. Trained end to end over AWGN, Es/N0 uniform in \(range.lowerBound)…\(range.upperBound) dB, \(c.epochs) epochs, Adam lr \(c.learningRate), batch \(c.batchSize), modality dropout \(dropout)\(c.pretrainedBranches ? ", branches initialized from the single-modality heads (ModDrop pretraining)" : ""). Section '\(SectionName.heads)' also holds the table-only and note-only codecs (same k and training, no dropout). Metrics: test records, \(c.evaluationRepeats) channel realizations each.")
         let kb = KnowledgeBase(manifest: manifest, sections: sections)
         codec.knowledgeBaseFingerprint = kb.fingerprint
         return (
@@ -233,6 +245,22 @@ public enum MultimodalKnowledgeBase {
                 recordCount: records.count, trainCount: trainY.count, testCount: testY.count, finalLosses: finalLosses,
                 evaluations: evaluations, fingerprint: kb.fingerprint, codec: codec)
         )
+    }
+
+    /// Sets the fused head's table and note branches to those of the trained single-modality heads
+    /// (ModDrop pretraining); the fusion MLP and the decoder keep their own weights.
+    /// - Precondition: the branch layers have the same shapes (same hidden widths).
+    static func initializeBranches(of fused: inout MultimodalHead, from table: MultimodalHead, and note: MultimodalHead) {
+        // ColumnBranches parameters: table branch (weight, bias), then note branch (weight, bias).
+        var parameters = fused.pipeline.parameters
+        let tableBranch = table.pipeline.encoder.network.layers[0].parameters
+        let noteBranch = note.pipeline.encoder.network.layers[0].parameters
+        let count = tableBranch.count + noteBranch.count
+        precondition(
+            zip(parameters[0..<count], tableBranch + noteBranch).allSatisfy { $0.shape == $1.shape },
+            "the single-modality branches do not match the fused head's")
+        parameters.replaceSubrange(0..<count, with: tableBranch + noteBranch)
+        fused.pipeline.parameters = parameters
     }
 
     /// Trains a head end to end over AWGN with the configured SNR range; returns the last epoch's mean loss.

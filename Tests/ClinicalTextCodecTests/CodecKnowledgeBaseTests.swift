@@ -37,6 +37,55 @@ import Testing
         #expect(codec.triagePipeline.decode(codec.pipeline.symbols(for: inputs, using: &a)).shape == [5, 3])
     }
 
+    @Test func rateHeadsRoundTripAndValidationNotesChooseTheRate() throws {
+        var configuration = ClinicalTextCodecConfiguration.tiny
+        configuration.epochs = 2
+        configuration.rateHeadChannelUses = [2]
+        configuration.validationFraction = 0.1
+        let notes = Self.notes()
+        let (kb, report) = try ClinicalTextKnowledgeBase.build(
+            notes: notes, dataSHA256: "test", dataSource: nil, configuration: configuration)
+        #expect(report.trainCount == 216 && report.testCount == 60)
+        let validation = kb.tensor(named: ClinicalTextKnowledgeBase.SectionName.validationIndices)!.scalars.map { Int($0) }
+        let test = kb.tensor(named: ClinicalTextKnowledgeBase.SectionName.testIndices)!.scalars.map { Int($0) }
+        #expect(validation.count == 24 && Set(validation).isDisjoint(with: test) && validation.allSatisfy { notes[$0].split == "train" })
+        #expect(kb.manifest.metrics["rate_2_awgn_10db_triage_accuracy"] != nil)
+        #expect(kb.manifest.metrics["rate_selected_awgn_10db_channel_uses"] != nil)
+
+        let codec = try ClinicalTextCodec(knowledgeBase: KnowledgeBase(bytes: kb.serializedBytes()))
+        #expect(codec.availableChannelUses == [2, 8])
+        let small = try #require(codec.atChannelUses(2))
+        #expect(small.channelUsesPerSample == 2 && small.rateHeads.map(\.channelUsesPerSample) == [8])
+        #expect(codec.atChannelUses(3)?.channelUsesPerSample == nil)
+        let inputs = try codec.inputs(for: notes.prefix(5).map(\.text)).bytes
+        var a = Xoshiro256(seed: 1)
+        var b = Xoshiro256(seed: 1)
+        #expect(small.pipeline.symbols(for: inputs, using: &a) == report.codec.atChannelUses(2)!.pipeline.symbols(for: inputs, using: &b))
+        #expect(small.pipeline.symbols(for: inputs, using: &a).shape == [5, 4])
+
+        let validationNotes = validation.map { notes[$0] }
+        var rng = Xoshiro256(seed: 2)
+        let selection = codec.selectChannelUses(
+            validationInputs: try codec.inputs(for: validationNotes.map(\.text)).bytes, notes: validationNotes,
+            over: AWGN(snrDecibels: 10), using: &rng)
+        let accuracies = selection.validationAccuracies
+        let best = accuracies.values.max()!
+        #expect(accuracies.keys.sorted() == [2, 8] && selection.validationNotes == 24)
+        #expect(abs(selection.margin - (best * (1 - best) / 24).squareRoot()) < 1e-12)
+        #expect(accuracies[selection.channelUses]! >= best - selection.margin - 1e-12)
+        for k in codec.availableChannelUses where k < selection.channelUses { #expect(accuracies[k]! < best - selection.margin) }
+
+        // A damaged rate-head list is a typed error naming the section.
+        let name = ClinicalTextKnowledgeBase.SectionName.rateHeads
+        let sections = kb.sections.map { $0.name == name ? Section(name: name, content: .raw(Array("[{".utf8))) : $0 }
+        #expect {
+            try ClinicalTextCodec(knowledgeBase: KnowledgeBase(manifest: kb.manifest, sections: sections))
+        } throws: { error in
+            let e = error as! ClinicalTextCodecError
+            return e.code == .sectionMismatch && e.section == name
+        }
+    }
+
     @Test func heldOutSynonymsNeverReachTheKnowledgeBase() throws {
         let (kb, _) = Self.built
         let stored = Set(kb.synonymSets(named: ClinicalTextKnowledgeBase.SectionName.synonyms)!.flatMap { $0 })

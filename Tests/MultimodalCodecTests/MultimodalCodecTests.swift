@@ -96,6 +96,27 @@ struct MultimodalCodecTests {
         #expect(try read.probabilities(received: Tensor(zeros: [2, 4])).shape == [2, 2])
     }
 
+    @Test func fusedBranchesStartFromTheSingleModalityHeads() throws {
+        let f = try Self.featurizer()
+        let c = MultimodalCodecConfiguration.tiny
+        var rng = Xoshiro256(seed: 3)
+        var fused = MultimodalCodec.makeHead(.fused, featurizer: f, classes: 2, configuration: c, using: &rng)
+        let table = MultimodalCodec.makeHead(.table, featurizer: f, classes: 2, configuration: c, using: &rng)
+        let note = MultimodalCodec.makeHead(.note, featurizer: f, classes: 2, configuration: c, using: &rng)
+        let fusionBefore = Array(fused.pipeline.parameters.dropFirst(4))
+        #expect(fused.pipeline.parameters[0] != table.pipeline.parameters[0])
+        MultimodalKnowledgeBase.initializeBranches(of: &fused, from: table, and: note)
+        let p = fused.pipeline.parameters
+        #expect(p[0] == table.pipeline.parameters[0] && p[1] == table.pipeline.parameters[1])
+        #expect(p[2] == note.pipeline.parameters[0] && p[3] == note.pipeline.parameters[1])
+        #expect(Array(p.dropFirst(4)) == fusionBefore)  // fusion and decoder keep their own weights
+        // With the table blanked, the fused head's note branch now computes what the note-only head's does.
+        let x = try f.features(of: Self.records(4, seed: 8))
+        let branches = fused.pipeline.encoder.network.layers[0] as! ColumnBranches<Float>
+        let noteOnly = note.pipeline.encoder.network.layers[0] as! ColumnBranches<Float>
+        #expect(Array(branches(x).scalars[c.tableHidden..<(c.tableHidden + c.noteHidden)]) == Array(noteOnly(x).scalars[0..<c.noteHidden]))
+    }
+
     @Test func damagedKnowledgeBasesAreRejected() throws {
         let (kb, _) = try MultimodalKnowledgeBase.build(
             records: Self.records(30, seed: 7), dataSHA256: "test", fieldNames: Self.names, labelNames: ["low", "high"],

@@ -80,6 +80,24 @@ import Testing
         }
     }
 
+    @Test func rateHeadOptionsAreChecked() throws {
+        let text = ["kb", "build", "--modality", "text", "--data", "d", "--out", "o"]
+        for extra in [
+            ["--rate-heads", "8"],  // no validation split
+            ["--rate-heads", "8,x", "--validation-fraction", "0.1"],
+            ["--rate-heads", "8,8", "--validation-fraction", "0.1"],
+            ["--rate-heads", "8", "--validation-fraction", "1"],
+        ] {
+            #expect(throws: (any Error).self, "\(extra)") { _ = try SemCom.parseAsRoot(text + extra) }
+        }
+        #expect(throws: (any Error).self) {
+            _ = try SemCom.parseAsRoot([
+                "kb", "build", "--modality", "multimodal", "--out", "o", "--rate-heads", "2", "--validation-fraction", "0.1",
+            ])
+        }
+        _ = try SemCom.parseAsRoot(text + ["--channel-uses", "16", "--rate-heads", "8,12", "--validation-fraction", "0.1"])
+    }
+
     @Test func kbVerifyRejectsAFlippedByteNamingTheProblem() throws {
         let shipped = try Data(contentsOf: URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

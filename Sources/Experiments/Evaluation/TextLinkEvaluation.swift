@@ -31,6 +31,12 @@ import Foundation
 ///   adaptive one learns a decoder from 5 % known labels;
 /// - **concept rows**: concept-set micro-F1 per (channel, SNR, noise), and the noise budget (fraction
 ///   of words changed, character edit distance) of each spec on the test notes.
+///
+/// A **rate-adaptive** KB (rate heads and a validation split) sends with the head its validation
+/// notes choose at each (channel, SNR) (``ClinicalTextCodec/selectChannelUses(validationInputs:notes:over:repeats:using:)``;
+/// never the test notes), as raw picks its modulation and code per SNR: the semantic, eavesdropper
+/// and concept rows of that point use that head and its `k`; the comparison with raw is unchanged
+/// (the same accuracy criterion, the same channel).
 public enum TextLinkEvaluation {
     /// Concept-set scores at one point.
     public struct ConceptRow: Sendable, Hashable, Codable {
@@ -40,6 +46,8 @@ public enum TextLinkEvaluation {
         public var snrDecibels: Double
         /// Noise spec.
         public var noise: String
+        /// Channel uses per note of the head that sent (the rate chosen at this point).
+        public var channelUsesPerSample: Int
         /// Triage accuracy (same link as the semantic row, its own draws).
         public var triageAccuracy: Double
         /// Concept-set micro-F1.
@@ -51,6 +59,7 @@ public enum TextLinkEvaluation {
             case channel
             case snrDecibels = "snr_db"
             case noise
+            case channelUsesPerSample = "channel_uses_per_sample"
             case triageAccuracy = "triage_accuracy"
             case conceptF1 = "concept_f1"
             case conceptExactMatch = "concept_exact_match"
@@ -73,6 +82,41 @@ public enum TextLinkEvaluation {
         }
     }
 
+    /// The rate a rate-adaptive KB chose at one point, on its validation notes.
+    public struct RateSelectionRow: Sendable, Hashable, Codable {
+        /// Channel name.
+        public var channel: String
+        /// Es/N0, dB.
+        public var snrDecibels: Double
+        /// The chosen `k`.
+        public var channelUsesPerSample: Int
+        /// Validation triage accuracy of each head, by `k` (as strings for JSON keys).
+        public var validationAccuracies: [String: Double]
+        /// The margin a smaller head may lose against the best one.
+        public var margin: Double
+        /// Validation notes.
+        public var validationNotes: Int
+
+        init(channel: String, snrDecibels: Double, selection: ClinicalTextCodec.RateSelection) {
+            self.channel = channel
+            self.snrDecibels = snrDecibels
+            self.channelUsesPerSample = selection.channelUses
+            self.validationAccuracies = Dictionary(
+                uniqueKeysWithValues: selection.validationAccuracies.map { (String($0.key), $0.value) })
+            self.margin = selection.margin
+            self.validationNotes = selection.validationNotes
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case channel
+            case snrDecibels = "snr_db"
+            case channelUsesPerSample = "channel_uses_per_sample"
+            case validationAccuracies = "validation_accuracies"
+            case margin
+            case validationNotes = "validation_notes"
+        }
+    }
+
     /// What the evaluation used and measured besides the rows.
     public struct Setup: Sendable {
         /// The notes file.
@@ -81,8 +125,12 @@ public enum TextLinkEvaluation {
         public var testCount: Int
         /// Training notes.
         public var trainCount: Int
-        /// Channel uses per note of the semantic codec.
+        /// Channel uses per note of the semantic codec's main head.
         public var channelUsesPerSample: Int
+        /// Every `k` the codec can send with (one value for a single-rate KB).
+        public var availableChannelUses: [Int]
+        /// The rate chosen per point on the validation notes (empty for a single-rate KB).
+        public var rateSelections: [RateSelectionRow]
         /// Where the naive eavesdropper's decoder came from.
         public var eavesdropper: String
         /// The raw task model's triage accuracy on the clean test notes.
@@ -126,7 +174,9 @@ public enum TextLinkEvaluation {
         progress: (String) -> Void = { _ in }
     ) throws -> Output {
         let codec = try ClinicalTextCodec(knowledgeBase: knowledgeBase)
-        let (trainNotes, testNotes, path) = try ClinicalTextKnowledgeBase.recordedNotes(of: knowledgeBase)
+        let split = try ClinicalTextKnowledgeBase.recordedSplit(of: knowledgeBase)
+        let (trainNotes, testNotes, path) = (split.train, split.test, split.path)
+        let rateAdaptive = !codec.rateHeads.isEmpty && !split.validation.isEmpty
         let encoded = try codec.inputs(for: testNotes.map(\.text))
         if !encoded.truncatedNotes.isEmpty {
             progress("warning: \(encoded.truncatedNotes.count) test notes longer than \(codec.maximumBytes) bytes truncated")
@@ -181,6 +231,7 @@ public enum TextLinkEvaluation {
             var eve = ClinicalTextCodecConfiguration.default
             eve.seed = (knowledgeBase.manifest.provenance?.seed ?? 0) &+ 1
             eve.channelUsesPerSample = codec.channelUsesPerSample
+            eve.rateHeadChannelUses = rateAdaptive ? codec.rateHeads.map(\.channelUsesPerSample) : []
             eve.evaluationSNRDecibels = [10]
             eve.evaluationNoise = []
             eve.evaluationRepeats = 1
@@ -190,15 +241,50 @@ public enum TextLinkEvaluation {
                 notes: trainNotes + testNotes, dataSHA256: "eavesdropper",
                 dataSource: nil, configuration: eve
             ).report.codec
-            eavesdropperSource = "own codec trained on the same notes with seed \(eve.seed) (10 epochs)"
+            eavesdropperSource =
+                "own codec trained on the same notes with seed \(eve.seed) (10 epochs\(rateAdaptive ? " per rate head" : ""))"
         }
-        let naive: (@Sendable (Tensor<Float>) -> Tensor<Float>)? =
-            eavesdropper.channelUsesPerSample == codec.channelUsesPerSample
-            ? LinkEvaluation.receiver(of: eavesdropper.triagePipeline) : nil
+        func naive(_ k: Int) -> (@Sendable (Tensor<Float>) -> Tensor<Float>)? {
+            eavesdropper.atChannelUses(k).map { LinkEvaluation.receiver(of: $0.triagePipeline) }
+        }
 
-        let result = try LinkEvaluation.run(
-            pipeline: codec.triagePipeline, test: test, raw: raw, naiveEavesdropper: naive, configuration: configuration,
-            using: &rng, progress: progress)
+        // The rate per point: the main head, or (rate-adaptive KB) the head the validation notes choose.
+        var selections: [RateSelectionRow] = []
+        var result: EvaluationResult
+        var pointCodecs: [[ClinicalTextCodec]] = configuration.channels.map { _ in configuration.snrDecibels.map { _ in codec } }
+        if rateAdaptive {
+            let validation = try codec.inputs(for: split.validation.map(\.text)).bytes
+            let selectionBase = Xoshiro256(seed: rng.next())
+            result = EvaluationResult(
+                rows: [], rawCandidates: [], comparisons: [], rawCleanAccuracy: nil, channels: configuration.channels,
+                snrDecibels: configuration.snrDecibels)
+            for (c, spec) in configuration.channels.enumerated() {
+                for (s, snr) in configuration.snrDecibels.enumerated() {
+                    var selectionRNG = selectionBase.fork(stream: UInt64(c) << 32 | UInt64(s))
+                    let selection = codec.selectChannelUses(
+                        validationInputs: validation, notes: split.validation, over: spec.channel(snrDecibels: snr),
+                        repeats: configuration.semanticPasses, using: &selectionRNG)
+                    selections.append(RateSelectionRow(channel: spec.description, snrDecibels: snr, selection: selection))
+                    let chosen = codec.atChannelUses(selection.channelUses)!
+                    pointCodecs[c][s] = chosen
+                    progress("\(spec) \(snr) dB: the validation notes choose k = \(selection.channelUses)")
+                    var point = configuration
+                    point.channels = [spec]
+                    point.snrDecibels = [snr]
+                    let measured = try LinkEvaluation.run(
+                        pipeline: chosen.triagePipeline, test: test, raw: raw, naiveEavesdropper: naive(selection.channelUses),
+                        configuration: point, using: &rng, progress: progress)
+                    result.rows += measured.rows
+                    result.rawCandidates += measured.rawCandidates
+                    result.comparisons += measured.comparisons
+                    result.rawCleanAccuracy = measured.rawCleanAccuracy
+                }
+            }
+        } else {
+            result = try LinkEvaluation.run(
+                pipeline: codec.triagePipeline, test: test, raw: raw, naiveEavesdropper: naive(codec.channelUsesPerSample),
+                configuration: configuration, using: &rng, progress: progress)
+        }
         var rawWithoutDictionary: EvaluationResult?
         if let plainRaw {
             var plainConfiguration = configuration
@@ -220,13 +306,14 @@ public enum TextLinkEvaluation {
             for (s, snr) in configuration.snrDecibels.enumerated() {
                 for (n, (name, noise)) in injectors.enumerated() {
                     var pointRNG = base.fork(stream: UInt64(c) << 32 | UInt64(s) << 16 | UInt64(n))
-                    let evaluation = codec.evaluate(
+                    let evaluation = pointCodecs[c][s].evaluate(
                         encoded.bytes, notes: testNotes, over: spec.channel(snrDecibels: snr),
                         repeats: configuration.semanticPasses,
                         perturbations: noise.map { [ClinicalTextNoisePerturbation(noise: $0)] } ?? [], using: &pointRNG)
                     conceptRows.append(
                         ConceptRow(
                             channel: spec.description, snrDecibels: snr, noise: name,
+                            channelUsesPerSample: pointCodecs[c][s].channelUsesPerSample,
                             triageAccuracy: evaluation.triageAccuracy, conceptF1: evaluation.conceptF1,
                             conceptExactMatch: evaluation.conceptExactMatch))
                 }
@@ -246,7 +333,9 @@ public enum TextLinkEvaluation {
             result: result, rawWithoutDictionary: rawWithoutDictionary, conceptRows: conceptRows, budgets: budgets,
             setup: Setup(
                 dataPath: path, testCount: testNotes.count, trainCount: trainNotes.count,
-                channelUsesPerSample: codec.channelUsesPerSample, eavesdropper: eavesdropperSource,
+                channelUsesPerSample: codec.channelUsesPerSample,
+                availableChannelUses: rateAdaptive ? codec.availableChannelUses : [codec.channelUsesPerSample],
+                rateSelections: selections, eavesdropper: eavesdropperSource,
                 rawTaskModelCleanAccuracy: cleanAccuracy,
                 meanNoteBytes: mean(testNotes.map { Double($0.text.utf8.count) }),
                 meanCompressedBytes: compressed.map { (plain: $0.0, dictionary: $0.1) },
@@ -257,8 +346,19 @@ public enum TextLinkEvaluation {
     public static func render(_ output: Output) -> String {
         let s = output.setup
         var lines: [String] = []
-        lines.append(
-            "data: \(s.dataPath) — \(s.testCount) test notes (held-out templates); semantic codec: \(s.channelUsesPerSample) channel uses per note")
+        if s.rateSelections.isEmpty {
+            lines.append(
+                "data: \(s.dataPath) — \(s.testCount) test notes (held-out templates); semantic codec: \(s.channelUsesPerSample) channel uses per note")
+        } else {
+            lines.append(
+                "data: \(s.dataPath) — \(s.testCount) test notes (held-out templates); rate-adaptive semantic codec: k = \(s.availableChannelUses.map(String.init).joined(separator: ", ")) channel uses per note, chosen per point on \(s.rateSelections[0].validationNotes) validation notes (fewest uses within one binomial standard error of the best head; never the test notes)")
+            for r in s.rateSelections {
+                let accuracies = r.validationAccuracies.keys.compactMap(Int.init).sorted()
+                    .map { "k \($0) \(fixed(r.validationAccuracies[String($0)]!))" }.joined(separator: ", ")
+                lines.append(
+                    "  \(r.channel) \(fixed(r.snrDecibels, 1)) dB: k = \(r.channelUsesPerSample) (validation accuracy \(accuracies); margin \(fixed(r.margin)))")
+            }
+        }
         if let clean = s.rawTaskModelCleanAccuracy {
             lines.append("raw task model (trained on \(s.trainCount) clean notes): triage accuracy \(fixed(clean)) on clean test notes")
         }
@@ -277,16 +377,16 @@ public enum TextLinkEvaluation {
             lines.append("scheme      channel  SNR dB  uses/note  accuracy  modulation/code")
             for row in plain.rows {
                 lines.append(
-                    "\(row.scheme.rawValue.rightPadded(10))  \(row.channel.rightPadded(7))  \(fixed(row.snrDecibels, 1).leftPad(6))  \(fixed(row.channelUsesPerSample, 1).leftPad(9))  \(fixed(row.accuracy))     \(row.modulation ?? "")/\(row.code ?? "")"
+                    "\(row.scheme.rawValue.rightPadded(10))  \(row.channel.rightPadded(7))  \(fixed(row.snrDecibels, 1).leftPadded(6))  \(fixed(row.channelUsesPerSample, 1).leftPadded(9))  \(fixed(row.accuracy))     \(row.modulation ?? "")/\(row.code ?? "")"
                 )
             }
         }
         lines.append("")
         lines.append("concept set (semantic link)")
-        lines.append("channel  SNR dB  noise                        triage  concept F1  exact set")
+        lines.append("channel  SNR dB   k  noise                        triage  concept F1  exact set")
         for row in output.conceptRows {
             lines.append(
-                "\(row.channel.rightPadded(7))  \(fixed(row.snrDecibels, 1).leftPad(6))  \(row.noise.rightPadded(27))  \(fixed(row.triageAccuracy))   \(fixed(row.conceptF1))       \(fixed(row.conceptExactMatch))"
+                "\(row.channel.rightPadded(7))  \(fixed(row.snrDecibels, 1).leftPadded(6))  \(String(row.channelUsesPerSample).leftPadded(2))  \(row.noise.rightPadded(27))  \(fixed(row.triageAccuracy))   \(fixed(row.conceptF1))       \(fixed(row.conceptExactMatch))"
             )
         }
         if !output.budgets.isEmpty {
@@ -312,18 +412,20 @@ public enum TextLinkEvaluation {
             var comparison: [EvaluationComparison]
             var conceptRows: [ConceptRow]
             var noiseBudgets: [BudgetRow]
+            var rateSelections: [RateSelectionRow]
 
             enum CodingKeys: String, CodingKey {
                 case command, seed, inputs, rows, comparison
                 case rawWithoutDictionary = "raw_without_dictionary"
                 case conceptRows = "concept_rows"
                 case noiseBudgets = "noise_budgets"
+                case rateSelections = "rate_selections"
             }
         }
         let document = Document(
             seed: seed, inputs: inputs, rows: output.result.rows,
             rawWithoutDictionary: output.rawWithoutDictionary?.rows ?? [], comparison: output.result.comparisons,
-            conceptRows: output.conceptRows, noiseBudgets: output.budgets)
+            conceptRows: output.conceptRows, noiseBudgets: output.budgets, rateSelections: output.setup.rateSelections)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(document).write(to: URL(fileURLWithPath: path))
@@ -340,7 +442,8 @@ extension String {
         count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 
-    fileprivate func leftPad(_ width: Int) -> String {
+    /// Spaces followed by the string up to `width` characters.
+    func leftPadded(_ width: Int) -> String {
         count >= width ? self : String(repeating: " ", count: width - count) + self
     }
 }

@@ -36,6 +36,9 @@ extension SemCom {
         @Option(help: "The clinical-text knowledge base of the notes section (skipped when absent).")
         var textKB: String = "KnowledgeBases/clinical-triage.semkb"
 
+        @Option(help: "The multi-modal knowledge base of the records section (skipped when absent).")
+        var multimodalKB: String = "KnowledgeBases/bcwd-multimodal.semkb"
+
         @Option(help: "Directory of the HTML report (index.html and SVG plots).")
         var report: String = "semcom-report"
 
@@ -152,6 +155,13 @@ extension SemCom {
                     seed: global.seed &+ 2, progress: { global.progress($0) })
                 print(text.text)
                 textSections = text.sections
+            }
+            if FileManager.default.fileExists(atPath: multimodalKB) {
+                print("\nMulti-modal records — \(multimodalKB): fused vs table-only vs note-only over AWGN, one modality corrupted")
+                let records = try MultimodalDemo.run(
+                    knowledgeBasePath: multimodalKB, seed: global.seed &+ 4, progress: { global.progress($0) })
+                print(records.text)
+                textSections.append(records.section)
             }
             let robustness = try robustnessSection()
             let written = try HTMLReport(

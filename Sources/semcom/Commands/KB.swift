@@ -78,16 +78,47 @@ extension SemCom.KB {
         @Option(help: "Text: the noise-aware-training spec (name:rate,…), or none for a codec trained on clean notes.")
         var trainingNoise: String = ClinicalTextCodecConfiguration.defaultTrainingNoise
 
+        @Option(help: "Text: extra rate heads, comma-separated k (e.g. 4,8); a rate-adaptive link picks one per SNR on the validation notes (needs --validation-fraction).")
+        var rateHeads: String?
+
+        @Option(help: "Text: the fraction of the training notes held out as the validation split that chooses the rate head (default 0).")
+        var validationFraction: Double?
+
+        /// `--rate-heads` as a list of k.
+        func parsedRateHeads() throws -> [Int] {
+            guard let rateHeads else { return [] }
+            return try rateHeads.split(separator: ",", omittingEmptySubsequences: false).map {
+                guard let k = Int($0.trimmingCharacters(in: .whitespaces)), (1...1024).contains(k) else {
+                    throw ValidationError("--rate-heads: '\($0)' is not a channel-use count in 1…1024 (expected e.g. 4,8)")
+                }
+                return k
+            }
+        }
+
         func validate() throws {
             if let channelUses, !(1...1024).contains(channelUses) {
                 throw ValidationError("--channel-uses must be in 1…1024, got \(channelUses)")
             }
             if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+            if modality != .text, rateHeads != nil || validationFraction != nil {
+                throw ValidationError("--rate-heads and --validation-fraction apply to --modality text only")
+            }
             switch modality {
             case .text:
                 guard data != nil else { throw ValidationError("--modality text needs --data (JSONL notes)") }
                 guard schema == nil, subjects == nil, clipsPerActivity == nil, adversaryWeight == nil else {
                     throw ValidationError("--schema, --subjects, --clips-per-activity and --adversary-weight do not apply to text")
+                }
+                let heads = try parsedRateHeads()
+                let mainK = channelUses ?? ClinicalTextCodecConfiguration.default.channelUsesPerSample
+                guard Set(heads).count == heads.count, !heads.contains(mainK) else {
+                    throw ValidationError("--rate-heads must be distinct and differ from the main k \(mainK), got \(heads)")
+                }
+                if let validationFraction, !(validationFraction >= 0 && validationFraction < 1) {
+                    throw ValidationError("--validation-fraction must be in [0, 1), got \(validationFraction)")
+                }
+                if !heads.isEmpty && (validationFraction ?? 0) == 0 {
+                    throw ValidationError("--rate-heads needs --validation-fraction > 0 (the rate is chosen on validation notes, never the test notes)")
                 }
                 if trainingNoise != "none" {
                     do {
@@ -223,6 +254,8 @@ extension SemCom.KB {
             if let epochs { configuration.epochs = epochs }
             configuration.trainingNoise = trainingNoise == "none" ? nil : trainingNoise
             if configuration.trainingNoise == nil { configuration.name = "clinical-triage-clean" }
+            configuration.rateHeadChannelUses = try parsedRateHeads()
+            if let validationFraction { configuration.validationFraction = validationFraction }
             let (kb, report) = try ClinicalTextKnowledgeBase.build(
                 dataPath: data!, configuration: configuration, progress: { global.progress($0) })
             try kb.write(to: out)
