@@ -212,7 +212,7 @@ let package = Package(
             swiftSettings: settings),
         .testTarget(
             name: "VitalSignsCodecTests",
-            dependencies: ["VitalSignsCodec", "SemanticCodec", "KnowledgeBase", "HealthData", "Channels", "TensorCore"],
+            dependencies: ["VitalSignsCodec", "SemanticCodec", "NeuralNet", "KnowledgeBase", "HealthData", "Channels", "TensorCore"],
             swiftSettings: settings),
         .testTarget(
             name: "IncognitoTests",

@@ -126,6 +126,28 @@ extension WaveformCodec {
             peakF1: f1(tp, fp, fn), peakF1GroundTruth: f1(tpG, fpG, fnG))
     }
 
+    /// Starts a one-hidden-layer ReLU encoder `n → h → m` (parameters 0–3 of `parameters`) as a
+    /// linear code plus a non-linear part: for `h ≥ 2n` the first `2n` hidden units pass the input
+    /// through as `relu(x)` and `relu(−x)`, and the output layer reads them with `+W₀` and `−W₀`, so
+    /// the network starts as the linear map `W₀` (its Glorot draw) since `relu(x) − relu(−x) = x`;
+    /// the other `h − 2n` units (their output weights scaled by 0.1) add the non-linearity that
+    /// training grows. A plain ReLU encoder from a random start trained worse than a linear one.
+    static func initializeLinearPath(_ parameters: inout [Tensor<Float>], inputs n: Int, hidden h: Int, outputs m: Int) {
+        guard h >= 2 * n, parameters.count >= 4, parameters[0].shape == [n, h], parameters[2].shape == [h, m] else { return }
+        for i in 0..<n {
+            for j in 0..<(2 * n) { parameters[0].scalars[i * h + j] = 0 }
+            parameters[0].scalars[i * h + i] = 1
+            parameters[0].scalars[i * h + n + i] = -1
+        }
+        for j in 0..<(2 * n) { parameters[1].scalars[j] = 0 }
+        for i in 0..<n {
+            for o in 0..<m { parameters[2].scalars[(n + i) * m + o] = -parameters[2].scalars[i * m + o] }
+        }
+        for r in (2 * n)..<h {
+            for o in 0..<m { parameters[2].scalars[r * m + o] *= 0.1 }
+        }
+    }
+
     /// Builds the `vitals-waveform` knowledge base (synthetic 20 s recordings with artefacts of
     /// severity ≤ ``WaveformCodecConfiguration/noiseSeverity``; training as in the type's
     /// documentation; test recordings measured over AWGN at each evaluation SNR). One BLAS thread.
@@ -144,7 +166,7 @@ extension WaveformCodec {
             noiseSeverity: c.noiseSeverity)
         let L = c.windowLength
         let train = trainRecordings.flatMap { r in
-            stride(from: 0, through: r.ecg.count - L, by: L).map { Array(r.ecg[$0..<($0 + L)]) }
+            stride(from: 0, through: r.ecg.count - L, by: c.trainingHop).map { Array(r.ecg[$0..<($0 + L)]) }
         }
         let k = c.channelUsesPerWindow
         var initRNG = Xoshiro256(seed: c.seed, stream: 3_000_001)
@@ -160,6 +182,7 @@ extension WaveformCodec {
         // to its clamp in the first steps, where the gain — and every gradient — vanishes. One epoch
         // of linear warm-up (Goyal et al. 2017), then a cosine decay (Loshchilov & Hutter 2017).
         var parameters = codec.pipeline.parameters
+        if c.encoderHiddenSizes.count == 1 { initializeLinearPath(&parameters, inputs: L + 1, hidden: c.encoderHiddenSizes[0], outputs: 2 * k) }
         let lastWeight = parameters.count - 2
         for r in 0..<parameters[lastWeight].shape[0] { parameters[lastWeight].scalars[r * (L + 1) + L] = 0 }
         parameters[lastWeight + 1].scalars[L] = 0

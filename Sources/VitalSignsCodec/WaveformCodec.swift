@@ -16,9 +16,14 @@ public struct WaveformCodecConfiguration: Sendable, Equatable {
     public var channelUsesPerWindow = 32
     /// Synthetic training recordings (20 s each, cut into windows).
     public var trainingRecordings = 600
+    /// Hop (samples) between consecutive training windows of a recording: below ``windowLength``
+    /// the windows overlap, so the beats fall at more positions within a window.
+    public var trainingHop = 256
     /// Synthetic test recordings.
     public var testRecordings = 100
-    /// Hidden widths of the encoder MLP (empty: a linear encoder).
+    /// Hidden widths of the encoder MLP (empty: a linear encoder). With one hidden layer of at least
+    /// `2 · (windowLength + 1)` units the encoder starts as a linear code plus a non-linear part
+    /// (``WaveformCodec/initializeLinearPath(_:inputs:hidden:outputs:)``).
     public var encoderHiddenSizes: [Int] = []
     /// Hidden widths of the decoder MLP.
     public var decoderHiddenSizes = [1024]

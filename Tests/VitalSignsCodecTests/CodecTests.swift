@@ -3,6 +3,7 @@ import Foundation
 import SemanticCodec
 import HealthData
 import KnowledgeBase
+import NeuralNet
 import Testing
 import TensorCore
 
@@ -62,6 +63,38 @@ import TensorCore
         let out = codec.transmit(signal, over: AWGN(snrDecibels: 20), using: &rng)
         #expect(out.count == 200 && out.allSatisfy { $0.isFinite })
         #expect(report.evaluations.count == 1)
+    }
+
+    /// A one-hidden-layer encoder wide enough for the `relu(x)`/`relu(−x)` pairs starts as the
+    /// linear map of its output layer's first rows (plus the output bias).
+    @Test func linearPathInitializationStartsTheEncoderAsALinearMap() {
+        var rng = Xoshiro256(seed: 5)
+        var network = multilayerPerceptron(inputSize: 5, hiddenSizes: [13], outputSize: 4, using: &rng)
+        var parameters = network.parameters
+        WaveformCodec.initializeLinearPath(&parameters, inputs: 5, hidden: 13, outputs: 4)
+        network.parameters = parameters
+        let x = Tensor(shape: [3, 5], scalars: (0..<15).map { _ in Float(rng.nextUnitDouble() * 4 - 2) })
+        let y = network(x)
+        var largest: Float = 0
+        for b in 0..<3 {
+            for o in 0..<4 {
+                var linear = parameters[3].scalars[o]
+                for i in 0..<5 { linear += x.scalars[b * 5 + i] * parameters[2].scalars[i * 4 + o] }
+                var extra: Float = 0  // the 3 non-linear units
+                for r in 10..<13 {
+                    var h = parameters[1].scalars[r]
+                    for i in 0..<5 { h += x.scalars[b * 5 + i] * parameters[0].scalars[i * 13 + r] }
+                    extra += max(h, 0) * parameters[2].scalars[r * 4 + o]
+                }
+                largest = max(largest, abs(y.scalars[b * 4 + o] - linear - extra))
+            }
+        }
+        #expect(largest < 1e-4)
+        // Too narrow for the pairs: left as drawn.
+        var narrow = multilayerPerceptron(inputSize: 5, hiddenSizes: [9], outputSize: 4, using: &rng).parameters
+        let before = narrow
+        WaveformCodec.initializeLinearPath(&narrow, inputs: 5, hidden: 9, outputs: 4)
+        #expect(narrow == before)
     }
 
     @Test func streamHoldsBoundedMemoryAndRejectsBadInput() throws {

@@ -75,6 +75,21 @@ extension SemCom.KB {
         @Option(help: "Pose: the gradient-reversal weight λ of the height/wingspan adversary (default 0.5; 0 disables it).")
         var adversaryWeight: Float?
 
+        @Option(help: "Vitals-waveform: hidden widths of the encoder MLP, comma-separated (default \(WaveformCodecConfiguration.default.encoderHiddenSizes.map(String.init).joined(separator: ",")); none: linear).")
+        var encoderHidden: String?
+
+        @Option(help: "Vitals-waveform: hidden widths of the decoder MLP, comma-separated (default \(WaveformCodecConfiguration.default.decoderHiddenSizes.map(String.init).joined(separator: ","))).")
+        var decoderHidden: String?
+
+        @Option(help: "Vitals-waveform: the training Es/N0 range in dB as low,high (default \(WaveformCodecConfiguration.default.trainingSNRDecibels.lowerBound),\(WaveformCodecConfiguration.default.trainingSNRDecibels.upperBound)).")
+        var trainingSnrDb: String?
+
+        @Option(help: "Vitals-waveform: synthetic training recordings of 20 s (default \(WaveformCodecConfiguration.default.trainingRecordings)).")
+        var recordings: Int?
+
+        @Option(help: "Vitals-waveform: hop in samples between training windows (default \(WaveformCodecConfiguration.default.trainingHop)).")
+        var hop: Int?
+
         @Option(help: "Text: the noise-aware-training spec (name:rate,…), or none for a codec trained on clean notes.")
         var trainingNoise: String = ClinicalTextCodecConfiguration.defaultTrainingNoise
 
@@ -149,6 +164,12 @@ extension SemCom.KB {
                         "--modality multimodal trains on the embedded BCWD table with generated reports; it takes only --channel-uses and --epochs")
                 }
             case .vitalsRhythm, .vitalsWaveform:
+                if modality == .vitalsRhythm,
+                    encoderHidden != nil || decoderHidden != nil || trainingSnrDb != nil || recordings != nil || hop != nil
+                {
+                    throw ValidationError("--encoder-hidden, --decoder-hidden, --training-snr-db, --recordings and --hop are vitals-waveform options")
+                }
+                _ = try waveformConfiguration()
                 guard data == nil, schema == nil else {
                     throw ValidationError("--modality \(modality.rawValue) trains on synthetic ECG; it takes no --data or --schema")
                 }
@@ -216,12 +237,50 @@ extension SemCom.KB {
             }
         }
 
-        /// `--modality vitals-waveform`: the ECG waveform codec trained on synthetic ECG.
-        private func buildWaveform() throws {
+        /// The waveform build's configuration from the options (defaults where absent).
+        private func waveformConfiguration() throws -> WaveformCodecConfiguration {
+            func widths(_ text: String, _ option: String) throws -> [Int] {
+                if text == "none" { return [] }
+                let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+                let sizes = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+                guard !sizes.isEmpty, sizes.count == parts.count, sizes.allSatisfy({ (1...8192).contains($0) }) else {
+                    throw ValidationError("--\(option) must be comma-separated widths in 1…8192 (or none), got '\(text)'")
+                }
+                return sizes
+            }
             var configuration = WaveformCodecConfiguration.default
             configuration.seed = global.seed
             if let channelUses { configuration.channelUsesPerWindow = channelUses }
             if let epochs { configuration.epochs = epochs }
+            if let encoderHidden { configuration.encoderHiddenSizes = try widths(encoderHidden, "encoder-hidden") }
+            if let decoderHidden { configuration.decoderHiddenSizes = try widths(decoderHidden, "decoder-hidden") }
+            if let trainingSnrDb {
+                let bounds = trainingSnrDb.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces)) }
+                guard bounds.count == 2, let low = bounds[0], let high = bounds[1], low.isFinite, high.isFinite, low <= high,
+                    low >= -30, high <= 60
+                else {
+                    throw ValidationError("--training-snr-db must be low,high in dB with −30 ≤ low ≤ high ≤ 60, got '\(trainingSnrDb)'")
+                }
+                configuration.trainingSNRDecibels = low...high
+            }
+            if let recordings {
+                guard (1...100_000).contains(recordings) else {
+                    throw ValidationError("--recordings must be in 1…100000, got \(recordings)")
+                }
+                configuration.trainingRecordings = recordings
+            }
+            if let hop {
+                guard (1...configuration.windowLength).contains(hop) else {
+                    throw ValidationError("--hop must be in 1…\(configuration.windowLength), got \(hop)")
+                }
+                configuration.trainingHop = hop
+            }
+            return configuration
+        }
+
+        /// `--modality vitals-waveform`: the ECG waveform codec trained on synthetic ECG.
+        private func buildWaveform() throws {
+            let configuration = try waveformConfiguration()
             let (kb, report) = WaveformCodec.build(configuration: configuration, progress: { global.progress($0) })
             try kb.write(to: out)
             print("wrote \(out): \(report.trainCount) training windows, \(report.testRecordings) test recordings of 20 s")
