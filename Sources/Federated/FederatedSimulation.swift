@@ -65,6 +65,9 @@ public struct FederationConfiguration: Sendable {
     public var aggregator = RobustAggregator.fedAvg
     /// B of clinic-side norm bounding (`nil`: none); works under secure aggregation.
     public var clinicNormBound: Double?
+    /// The honest clinics' adversarial training or input perturbation (``LocalInputDefence``;
+    /// `nil`: none). Clinic-side, so it works under secure aggregation and with DP.
+    public var honestDefence: (any LocalInputDefence)?
     /// Whether to evaluate the global model on the test set after every round
     /// (``FederationResult/roundMetrics``).
     public var evaluateEveryRound = false
@@ -123,6 +126,14 @@ public struct FederationConfiguration: Sendable {
             aggregator: aggregator, secureAggregation: secureAggregation, privacy: privacy,
             clinicNormBound: clinicNormBound)
         try aggregator.validate(clinics: clinics)
+        // The built-in models are all InputDifferentiableModel; a custom one may not be.
+        if let defence = honestDefence, defence.needsInputGradients, let customModel,
+            !(customModel is any InputDifferentiableModel)
+        {
+            throw FederatedError(
+                code: .incompatibleSettings,
+                message: "honest-clinic defence \(defence) needs input gradients; the custom model does not provide them")
+        }
         if let attack, attack.attackers > clinics {
             throw FederatedError(
                 code: .invalidParameter,
@@ -269,8 +280,10 @@ public enum FederatedSimulation {
             configuration, featureCount: train.featureCount, classCount: train.classCount, seed: seed)
         let p = model.parameterCount
         var clinics = shards.enumerated().map { k, shard in
-            FederatedClinic(
+            var clinic = FederatedClinic(
                 id: k, data: shard, model: model, rng: FederationSetup.clinicGenerator(seed: seed, clinic: k))
+            clinic.defence = configuration.honestDefence
+            return clinic
         }
         var attackers: [Int] = []
         if var attack = configuration.attack {

@@ -52,6 +52,18 @@ public struct TaskGradients: Sendable {
     public var symbols: Tensor<Float>
     /// Parameter gradients of `Σ losses` in the pipeline's order (empty if the model has none).
     public var parameters: [Tensor<Float>]
+
+    /// Creates gradients (for conformances outside this module).
+    public init(
+        logits: Tensor<Float>, losses: [Float], input: Tensor<Float>, symbols: Tensor<Float>,
+        parameters: [Tensor<Float>]
+    ) {
+        self.logits = logits
+        self.losses = losses
+        self.input = input
+        self.symbols = symbols
+        self.parameters = parameters
+    }
 }
 
 /// Per-example softmax cross-entropy with respect to true labels — the loss FGSM and PGD ascend.

@@ -18,11 +18,17 @@ public enum FederatedAttackExperiment {
         public var attack: AttackConfiguration?
         /// The aggregator.
         public var aggregator: RobustAggregator
+        /// The honest clinics' adversarial training or input perturbation (`nil`: none;
+        /// ``HonestClinicDefence``).
+        public var honestDefence: (any LocalInputDefence)?
 
         /// Creates a scenario.
-        public init(attack: AttackConfiguration?, aggregator: RobustAggregator) {
+        public init(
+            attack: AttackConfiguration?, aggregator: RobustAggregator, honestDefence: (any LocalInputDefence)? = nil
+        ) {
             self.attack = attack
             self.aggregator = aggregator
+            self.honestDefence = honestDefence
         }
     }
 
@@ -94,9 +100,12 @@ public enum FederatedAttackExperiment {
         public var perRound: [RoundMetrics]
         /// Wall-clock seconds per federation (mean over folds).
         public var secondsPerRun: Double
+        /// The honest clinics' defence (``HonestClinicDefence`` spelling; `none`).
+        public var honestDefence: String = "none"
 
         enum CodingKeys: String, CodingKey {
             case clients, attack, attackers, boost, aggregator, trigger, rounds
+            case honestDefence = "honest_defence"
             case attackFromRound = "attack_from_round", secureAggregation = "secure_aggregation"
             case clinicNormBound = "clinic_norm_bound", epsilonTarget = "epsilon_target"
             case cleanAccuracy = "clean_accuracy", cleanAccuracyStd = "clean_accuracy_std"
@@ -114,6 +123,7 @@ public enum FederatedAttackExperiment {
             try c.encode(attackFromRound, forKey: .attackFromRound)
             try c.encode(boost, forKey: .boost)
             try c.encode(aggregator, forKey: .aggregator)
+            try c.encode(honestDefence, forKey: .honestDefence)
             try c.encode(trigger, forKey: .trigger)
             try c.encode(secureAggregation, forKey: .secureAggregation)
             try c.encode(clinicNormBound, forKey: .clinicNormBound)
@@ -162,6 +172,7 @@ public enum FederatedAttackExperiment {
         federation.clinics = clinics
         federation.attack = scenario.attack
         federation.aggregator = scenario.aggregator
+        federation.honestDefence = scenario.honestDefence
         federation.evaluateEveryRound = true
         return federation
     }
@@ -189,7 +200,8 @@ public enum FederatedAttackExperiment {
                     reference: configuration.referenceAttack)
                 rows.append(row)
                 progress(
-                    "clinics \(clinics), \(row.attack) ×\(row.attackers), \(row.aggregator): clean accuracy "
+                    "clinics \(clinics), \(row.attack) ×\(row.attackers), \(row.aggregator), "
+                        + "honest defence \(row.honestDefence): clean accuracy "
                         + String(format: "%.3f", row.cleanAccuracy) + ", attack success "
                         + (row.attackSuccessRate.map { String(format: "%.3f", $0) } ?? "—"))
             }
@@ -243,7 +255,8 @@ public enum FederatedAttackExperiment {
             epsilonTarget: federation.privacy?.epsilon, rounds: federation.rounds, cleanAccuracy: mean,
             cleanAccuracyStd: variance.squareRoot(), attackSuccessRate: averageOrNil(successes),
             detectorTpr: averageOrNil(tpr), detectorFpr: federation.aggregator.isDetector ? averageOrNil(fpr) : nil,
-            foldCleanAccuracies: accuracies, perRound: averageCurves(curves), secondsPerRun: seconds / n)
+            foldCleanAccuracies: accuracies, perRound: averageCurves(curves), secondsPerRun: seconds / n,
+            honestDefence: federation.honestDefence?.description ?? "none")
     }
 
     static func averageOrNil(_ values: [Double]) -> Double? {
@@ -265,13 +278,17 @@ public enum FederatedAttackExperiment {
     public static func table(_ rows: [Row]) -> String {
         func pad(_ s: String, _ width: Int) -> String { s.padding(toLength: max(width, s.count + 1), withPad: " ", startingAt: 0) }
         func rate(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "—" }
+        // The honest-defence column only when some row has one (the attack-only table is unchanged).
+        let defended = rows.contains { $0.honestDefence != "none" }
         var lines = [
-            pad("clinics", 8) + pad("attack", 20) + pad("K", 3) + pad("aggregator", 18) + pad("clean acc", 16)
+            pad("clinics", 8) + pad("attack", 20) + pad("K", 3) + pad("aggregator", 18)
+                + (defended ? pad("honest defence", 25) : "") + pad("clean acc", 16)
                 + pad("attack success", 15) + pad("TPR", 7) + "FPR"
         ]
         for r in rows {
             lines.append(
                 pad("\(r.clients)", 8) + pad(r.attack, 20) + pad("\(r.attackers)", 3) + pad(r.aggregator, 18)
+                    + (defended ? pad(r.honestDefence, 25) : "")
                     + pad(String(format: "%.3f ± %.3f", r.cleanAccuracy, r.cleanAccuracyStd), 16)
                     + pad(rate(r.attackSuccessRate), 15) + pad(rate(r.detectorTpr), 7) + rate(r.detectorFpr))
         }
@@ -299,12 +316,15 @@ public struct FederatedAttackReportSection: ReportSection {
 
     public func bodyHTML() -> String {
         func rate(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "—" }
+        let defended = rows.contains { $0.honestDefence != "none" }
         var html = "<p>\(escapeXML(summary))</p>\n"
         html +=
-            "<table><tr><th>attack</th><th>attackers</th><th>aggregator</th><th>clean accuracy</th>"
+            "<table><tr><th>attack</th><th>attackers</th><th>aggregator</th>"
+            + (defended ? "<th>honest-clinic defence</th>" : "") + "<th>clean accuracy</th>"
             + "<th>attack success</th><th>detector TPR</th><th>detector FPR</th></tr>"
         for r in rows {
             html += "<tr><td>\(escapeXML(r.attack))</td><td>\(r.attackers)</td><td>\(escapeXML(r.aggregator))</td>"
+            if defended { html += "<td>\(escapeXML(r.honestDefence))</td>" }
             html += String(format: "<td>%.3f</td>", r.cleanAccuracy)
             html += "<td>\(rate(r.attackSuccessRate))</td><td>\(rate(r.detectorTpr))</td><td>\(rate(r.detectorFpr))</td></tr>"
         }

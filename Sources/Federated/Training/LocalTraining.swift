@@ -55,12 +55,14 @@ public enum LocalTraining {
     ///   - data: the clinic's shard.
     ///   - configuration: epochs, batch, learning rate, optimizer.
     ///   - proximalCoefficient: μ ≥ 0 (FedProx, Li et al. 2020); 0 for FedAvg.
-    ///   - rng: the shuffles.
+    ///   - defence: an honest clinic's adversarial training or input perturbation
+    ///     (``LocalInputDefence``), or `nil`.
+    ///   - rng: the shuffles (and the defence's draws).
     /// - Returns: the mean training loss over the steps.
     @discardableResult
     public static func train<M: FederatedModel, G: RandomNumberGenerator>(
         _ model: inout M, on data: FederatedDataset, configuration: LocalTrainingConfiguration,
-        proximalCoefficient: Double = 0, using rng: inout G
+        proximalCoefficient: Double = 0, defence: (any LocalInputDefence)? = nil, using rng: inout G
     ) -> Double {
         let anchor = model.parameters
         var stepper = LocalStepper(configuration.optimizer, learningRate: configuration.learningRate)
@@ -73,7 +75,8 @@ public enum LocalTraining {
             while start < order.count {
                 let batch = Array(order[start..<Swift.min(order.count, start + configuration.batchSize)])
                 start += configuration.batchSize
-                let (gradients, losses) = model.perExampleGradients(data, indices: batch)
+                let (gradients, losses) = defendedGradients(
+                    model, on: data, indices: batch, defence: defence, using: &rng)
                 var mean = columnSums(gradients, rows: batch.count, width: anchor.count)
                 for j in mean.indices { mean[j] /= Double(batch.count) }
                 addProximal(&mean, parameters: model.parameters, anchor: anchor, mu: proximalCoefficient)
@@ -92,17 +95,20 @@ public enum LocalTraining {
     ///   - data: the clinic's shard.
     ///   - samplingRate: q ∈ (0, 1] (1: every record).
     ///   - clipNorm: C > 0.
-    ///   - rng: the sampling.
+    ///   - defence: an honest clinic's ``LocalInputDefence`` (mixed into each example's gradient
+    ///     before clipping), or `nil`.
+    ///   - rng: the sampling (and the defence's draws).
     /// - Returns: Σ clipped gradients `[parameterCount]`, the sampled count, and the sampled examples' mean loss.
     public static func clippedGradientSum<M: FederatedModel, G: RandomNumberGenerator>(
-        _ model: M, on data: FederatedDataset, samplingRate: Double, clipNorm: Double, using rng: inout G
+        _ model: M, on data: FederatedDataset, samplingRate: Double, clipNorm: Double,
+        defence: (any LocalInputDefence)? = nil, using rng: inout G
     ) -> (sum: [Double], count: Int, loss: Double) {
         let batch =
             samplingRate >= 1
             ? Array(0..<data.count) : (0..<data.count).filter { _ in rng.nextUnitDouble() < samplingRate }
         let width = model.parameterCount
         guard !batch.isEmpty else { return ([Double](repeating: 0, count: width), 0, 0) }
-        let (gradients, losses) = model.perExampleGradients(data, indices: batch)
+        let (gradients, losses) = defendedGradients(model, on: data, indices: batch, defence: defence, using: &rng)
         let perExample = Tensor<Double>(shape: [batch.count, width], scalars: gradients)
         let sum = Clipping.clipAndAccumulate([perExample], maxNorm: clipNorm).sum[0].scalars
         return (Array(sum), batch.count, losses.reduce(0, +) / Double(batch.count))
@@ -111,12 +117,14 @@ public enum LocalTraining {
     /// Local DP-SGD (Abadi et al. 2016) as Opacus runs it: `steps` steps, each a Poisson sample
     /// with rate q, per-example clipping to C, N(0, (σC)²) noise on the sum, division by the
     /// expected batch q·n, then the optimizer (and the FedProx term, which is data-independent).
+    /// With a `defence` (``LocalInputDefence``) each example's gradient is the defence's mixture,
+    /// clipped as one record's.
     /// - Returns: the mean loss of the sampled examples.
     @discardableResult
     public static func dpSGD<M: FederatedModel, G: RandomNumberGenerator>(
         _ model: inout M, on data: FederatedDataset, steps: Int, samplingRate: Double, clipNorm: Double,
         noiseMultiplier: Double, configuration: LocalTrainingConfiguration, proximalCoefficient: Double = 0,
-        using rng: inout G
+        defence: (any LocalInputDefence)? = nil, using rng: inout G
     ) -> Double {
         let anchor = model.parameters
         var stepper = LocalStepper(configuration.optimizer, learningRate: configuration.learningRate)
@@ -125,7 +133,7 @@ public enum LocalTraining {
         var lossCount = 0
         for _ in 0..<steps {
             let (sum, count, loss) = clippedGradientSum(
-                model, on: data, samplingRate: samplingRate, clipNorm: clipNorm, using: &rng)
+                model, on: data, samplingRate: samplingRate, clipNorm: clipNorm, defence: defence, using: &rng)
             var gradient = Clipping.addNoise(
                 to: [Tensor<Double>(sum)], noiseMultiplier: noiseMultiplier, maxNorm: clipNorm, using: &rng)[0].scalars
             for j in gradient.indices { gradient[j] /= expectedBatch }

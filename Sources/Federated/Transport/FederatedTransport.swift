@@ -199,6 +199,9 @@ public struct FederatedClinic: Sendable {
     /// (``AttackConfiguration/effectiveBoost(clinics:)``). A simulation device: a real malicious
     /// site would run other software altogether.
     public var attack: AttackConfiguration?
+    /// The adversarial training or input perturbation this clinic's software applies to its local
+    /// minibatches (``LocalInputDefence``; `nil`: none). Not applied while the clinic attacks.
+    public var defence: (any LocalInputDefence)?
 
     /// Creates a clinic.
     public init(id: Int, data: FederatedDataset, model: any FederatedModel, rng: Xoshiro256) {
@@ -222,6 +225,7 @@ public struct FederatedClinic: Sendable {
         let data = attacking ? attack!.trainingData(self.data) : self.data  // attacking ⇒ attack != nil
         var procedure = instructions.procedure
         var mu = instructions.proximalCoefficient
+        let defence = attacking ? nil : self.defence
         if attacking, let attack {
             if let epochs = attack.localEpochs, case .localTraining(var configuration) = procedure {
                 configuration.epochs = epochs
@@ -232,24 +236,26 @@ public struct FederatedClinic: Sendable {
         switch procedure {
         case .localTraining(let configuration):
             loss = LocalTraining.train(
-                &model, on: data, configuration: configuration, proximalCoefficient: mu, using: &rng)
+                &model, on: data, configuration: configuration, proximalCoefficient: mu, defence: defence,
+                using: &rng)
             vector = zip(model.parameters, global).map { n * ($0 - $1) }
             weight = n
         case .clippedGradientSum(let q, let clipNorm, _):
             let result = LocalTraining.clippedGradientSum(
-                model, on: data, samplingRate: q, clipNorm: clipNorm, using: &rng)
+                model, on: data, samplingRate: q, clipNorm: clipNorm, defence: defence, using: &rng)
             vector = result.sum
             weight = q * n
             loss = result.loss
         case .localDPSGD(let configuration, let steps, let q, let clipNorm, let sigma):
             loss = LocalTraining.dpSGD(
                 &model, on: data, steps: steps, samplingRate: q, clipNorm: clipNorm, noiseMultiplier: sigma,
-                configuration: configuration, proximalCoefficient: mu, using: &rng)
+                configuration: configuration, proximalCoefficient: mu, defence: defence, using: &rng)
             vector = zip(model.parameters, global).map { n * ($0 - $1) }
             weight = n
         case .clippedUpdate(let configuration, let clipNorm):
             loss = LocalTraining.train(
-                &model, on: data, configuration: configuration, proximalCoefficient: mu, using: &rng)
+                &model, on: data, configuration: configuration, proximalCoefficient: mu, defence: defence,
+                using: &rng)
             let delta = zip(model.parameters, global).map { $0 - $1 }
             let norm = delta.reduce(0) { $0 + $1 * $1 }.squareRoot()
             let factor = norm > clipNorm ? clipNorm / norm : 1

@@ -52,8 +52,10 @@ public struct AdversarialTraining: ClassificationTrainingObjective, Hashable {
     public var beta: Float
     /// The symbol budget of a joint adversary, or `nil` for an input-only adversary.
     public var symbolSignalToPerturbationDecibels: Double?
-    /// The adversary's input attack.
-    let inputAttack: InputAttack
+    /// The adversary's input attack (FGSM with a random start and step 1.25·ε, or PGD from a random
+    /// start), also what honest federated clinics train against (`Experiments`'
+    /// `AdversarialInputDefence`).
+    public let inputAttack: InputAttack
     /// The adversary's symbol attack (joint adversary), if any.
     let symbolAttack: SymbolAttack?
 

@@ -56,6 +56,14 @@ struct FederatedAttackOptions: ParsableArguments {
                 + "aggregation; binds honest clinics and data poisoners, not model poisoners)."))
     var clinicNormBound: Double?
 
+    @Option(
+        help: ArgumentHelp(
+            "Honest clinics' defences, comma-separated (one grid row set each): none, adversarial:pgd:EPS[:F], "
+                + "adversarial:fgsm:EPS[:F] (adversarial training, L∞ budget EPS in grades of the 1–10 scale, inside "
+                + "the 1–10 box), input-noise:SIGMA[:F] (Gaussian input perturbation, SIGMA grades, clamped to the "
+                + "box); F, the weight of the perturbed copies in the loss, default 0.5. Tabular only."))
+    var honestDefence: String = "none"
+
     @Option(help: "Records: tabular (Breast Cancer Wisconsin) or ecg (synthetic 10-s ECG windows, rhythm MLP, motif trigger).")
     var modality: String = "tabular"
 
@@ -75,7 +83,16 @@ struct FederatedAttackOptions: ParsableArguments {
     }
 
     /// Whether any attack/defence option was given.
-    var isActive: Bool { attack != nil || aggregator != nil || clinicNormBound != nil }
+    var isActive: Bool {
+        attack != nil || aggregator != nil || clinicNormBound != nil || honestDefence.lowercased() != "none"
+    }
+
+    /// The honest-clinic defences of `--honest-defence` (`nil`: none).
+    func parsedHonestDefences() throws -> [(any LocalInputDefence)?] {
+        try honestDefence.split(separator: ",").map {
+            try HonestClinicDefence.parse($0.trimmingCharacters(in: .whitespaces))
+        }
+    }
 
     /// The grid for a federation template (its privacy already set or cleared by the caller).
     func experiment(federation: FederationConfiguration, clinicCounts: [Int], folds: Int) throws
@@ -92,13 +109,16 @@ struct FederatedAttackOptions: ParsableArguments {
             boost: boost, sourceClass: try Self.label(attackSource, option: "--attack-source"),
             targetClass: try Self.label(attackTarget, option: "--attack-target"), trigger: try parsedTrigger(),
             poisonCopies: poisonCopies, localEpochs: attackerEpochs, normBound: attackNormBound)
+        let defences = try parsedHonestDefences()
         var scenarios: [FederatedAttackExperiment.Scenario] = []
         for aggregator in aggregators {
-            scenarios.append(.init(attack: nil, aggregator: aggregator))
-            for kind in kinds {
-                var attack = reference
-                attack.kind = kind
-                scenarios.append(.init(attack: attack, aggregator: aggregator))
+            for defence in defences {
+                scenarios.append(.init(attack: nil, aggregator: aggregator, honestDefence: defence))
+                for kind in kinds {
+                    var attack = reference
+                    attack.kind = kind
+                    scenarios.append(.init(attack: attack, aggregator: aggregator, honestDefence: defence))
+                }
             }
         }
         return FederatedAttackExperiment.Configuration(
@@ -144,6 +164,7 @@ struct FederatedAttackOptions: ParsableArguments {
             "attacker_epochs": "\(attackerEpochs)",
             "attack_norm_bound": attackNormBound.map { "\($0)" } ?? "none",
             "clinic_norm_bound": clinicNormBound.map { "\($0)" } ?? "none", "modality": modality, "ecg_motif": ecgMotif,
+            "honest_defence": honestDefence,
         ]
     }
 }
@@ -158,7 +179,8 @@ extension SemCom.FederatedCommand {
             "Federated attacks vs defences — \(data ?? "embedded Breast Cancer Wisconsin"), \(dataset.count) records, "
                 + "\(folds)-fold, model \(model), \(rounds) rounds, secure aggregation "
                 + "\(secureAggregation ? "on" : "off"), clinic norm bound "
-                + "\(attackOptions.clinicNormBound.map { "\($0)" } ?? "none"), privacy "
+                + "\(attackOptions.clinicNormBound.map { "\($0)" } ?? "none"), honest defence "
+                + "\(attackOptions.honestDefence), privacy "
                 + (privacy.map { "record-level ε = \($0.epsilon), \($0.noise) noise" } ?? "none") + ", seed \(global.seed)")
         let rows = try FederatedAttackExperiment.run(
             dataset, configuration: configuration, seed: global.seed, progress: { global.progress($0) })
@@ -216,6 +238,10 @@ extension SemCom.FederatedCommand {
             throw FederatedError(code: .invalidParameter, message: "--ecg-recordings must be ≥ 10")
         }
         _ = try attackOptions.parsedMotif()
+        if attackOptions.modality == "ecg", try attackOptions.parsedHonestDefences().contains(where: { $0 != nil }) {
+            throw FederatedError(
+                code: .incompatibleSettings, message: "--honest-defence is built for --modality tabular only")
+        }
         let configuration = try attackOptions.experiment(
             federation: federation, clinicCounts: sweep.clinicCounts, folds: folds)
         for clinics in configuration.clinicCounts {
