@@ -47,6 +47,9 @@ public struct AttackRow: Sendable, Hashable, Codable {
     /// perturbation's bound — DeepFool's norm (`symbol-deepfool`, an upper bound) or the certified
     /// radius (`symbol-certified`, a lower bound); 0 for examples already wrong.
     public var medianMinimalPerturbation: Double?
+    /// Rows of `universal`: the robust accuracy under Gaussian noise of the universal
+    /// perturbation's power on the same records and realizations (also the next row, `gaussian`).
+    public var gaussianRobustAccuracy: Double?
 
     /// Creates a row from a measurement.
     public init(knowledgeBase: String, snrDecibels: Double, measurement m: AttackMeasurement, surrogate: String? = nil) {
@@ -75,6 +78,7 @@ public struct AttackRow: Sendable, Hashable, Codable {
         case queries, transmissions, surrogate
         case budgetRadius = "budget_radius"
         case medianMinimalPerturbation = "median_minimal_perturbation"
+        case gaussianRobustAccuracy = "gaussian_robust_accuracy"
     }
 }
 
@@ -348,10 +352,11 @@ public enum RobustnessEvaluation {
                 preconditionFailure("text attacks are dispatched to runText")
             }
             for m in measurements {
-                rows.append(
-                    AttackRow(
-                        knowledgeBase: kb.manifest.name, snrDecibels: o.snrDecibels, measurement: m,
-                        surrogate: o.surrogate.map(surrogateLabel)))
+                var row = AttackRow(
+                    knowledgeBase: kb.manifest.name, snrDecibels: o.snrDecibels, measurement: m,
+                    surrogate: o.surrogate.map(surrogateLabel))
+                if m.attack == "universal" { row.gaussianRobustAccuracy = measurements.last?.robustAccuracy }
+                rows.append(row)
                 progress("\(kb.manifest.name) \(m.attack) budget \(budget): clean \(m.cleanAccuracy), robust \(m.robustAccuracy)")
             }
         }
