@@ -281,38 +281,32 @@ public enum RobustnessEvaluation {
                 let attack = try InputAttack(
                     method: o.attack == .fgsm ? .fgsm : .pgd, norm: o.norm, budget: Float(budget), steps: o.steps ?? 10,
                     restarts: o.restarts)
-                if let surrogate {
-                    measurements = [
+                measurements = [
+                    try surrogate.map {
                         try AttackEvaluation.measureTransfer(
-                            victim: target.model, surrogate: surrogate.model, victimInputs: target.testInputs,
-                            surrogateInputs: surrogate.testInputs, labels: target.testLabels, attack: attack,
-                            repeats: o.repeats, seed: o.seed)
-                    ]
-                } else {
-                    measurements = [
-                        AttackEvaluation.measure(
+                            victim: target.model, surrogate: $0.model, victimInputs: target.testInputs,
+                            surrogateInputs: $0.testInputs, labels: target.testLabels, attack: attack, repeats: o.repeats,
+                            seed: o.seed)
+                    }
+                        ?? AttackEvaluation.measure(
                             target.model, inputs: target.testInputs, labels: target.testLabels, attack: attack,
                             repeats: o.repeats, seed: o.seed)
-                    ]
-                }
+                ]
             case .symbolPGD:
                 let attack = try SymbolAttack(
                     budget: SymbolBudget(signalToPerturbationDecibels: budget), steps: o.steps ?? 10, restarts: o.restarts,
                     channelSamples: o.channelSamples, knowsChannelNoise: o.knowsChannelNoise)
-                if let surrogate {
-                    measurements = [
+                measurements = [
+                    try surrogate.map {
                         try AttackEvaluation.measureTransfer(
-                            victim: target.model, surrogate: surrogate.model, victimInputs: target.testInputs,
-                            surrogateInputs: surrogate.testInputs, labels: target.testLabels, attack: attack,
-                            repeats: o.repeats, seed: o.seed)
-                    ]
-                } else {
-                    measurements = [
-                        AttackEvaluation.measure(
+                            victim: target.model, surrogate: $0.model, victimInputs: target.testInputs,
+                            surrogateInputs: $0.testInputs, labels: target.testLabels, attack: attack, repeats: o.repeats,
+                            seed: o.seed)
+                    }
+                        ?? AttackEvaluation.measure(
                             target.model, inputs: target.testInputs, labels: target.testLabels, attack: attack,
                             repeats: o.repeats, seed: o.seed)
-                    ]
-                }
+                ]
             case .universal:
                 let attack = try UniversalSymbolAttack(
                     budget: SymbolBudget(signalToPerturbationDecibels: budget), steps: o.steps ?? 50)
