@@ -69,7 +69,7 @@ import Testing
             victim: victim, surrogate: surrogate, victimInputs: Self.test.inputs, surrogateInputs: Self.test.inputs,
             labels: Self.test.labels, attack: try SymbolAttack(budget: SymbolBudget(signalToPerturbationDecibels: 10)),
             seed: 5)
-        #expect(symbols.meanPerturbation <= (2 * 0.1 as Float).squareRoot() * 1.0001)
+        #expect(symbols.meanPerturbation <= (2 * 0.1 as Double).squareRoot() * 1.0001)
     }
 
     @Test func mismatchedShapesAreTypedErrors() throws {

@@ -3,6 +3,7 @@ import Experiments
 import Foundation
 import KnowledgeBase
 import Robustness
+import SemanticCodec
 import TensorCore
 import Testing
 
