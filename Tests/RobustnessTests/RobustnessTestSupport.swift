@@ -40,8 +40,10 @@ enum Toy {
     }
 
     /// A pipeline trained over AWGN 0…20 dB, with an optional objective.
-    static func trained(objective: (any ClassificationTrainingObjective)? = nil, epochs: Int = 30) -> TinyPipeline {
-        var pipeline = untrained()
+    static func trained(
+        objective: (any ClassificationTrainingObjective)? = nil, epochs: Int = 30, seed: UInt64 = 1
+    ) -> TinyPipeline {
+        var pipeline = untrained(seed: seed)
         var trainer = ClassificationTrainer(
             configuration: TrainingConfiguration(epochs: epochs, batchSize: 32),
             channel: ChannelLayer(AWGN(snrDecibels: 10), trainingSNRDecibels: 0...20),

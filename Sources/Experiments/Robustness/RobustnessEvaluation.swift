@@ -38,10 +38,23 @@ public struct AttackRow: Sendable, Hashable, Codable {
     public var queries: Double
     /// Examples × channel realizations.
     public var transmissions: Int
+    /// The surrogate knowledge base of a black-box transfer attack (`name@` the first 16 hex digits
+    /// of its fingerprint), `nil` for a white-box attack (then the key is absent from the JSON).
+    public var surrogate: String?
+    /// Rows of `symbol-bounds`: the mean L2 radius of the budget (unit power per complex symbol).
+    public var budgetRadius: Double?
+    /// Rows of `symbol-bounds`: the median over examples × realizations of the minimal symbol
+    /// perturbation's bound — DeepFool's norm (`symbol-deepfool`, an upper bound) or the certified
+    /// radius (`symbol-certified`, a lower bound); 0 for examples already wrong.
+    public var medianMinimalPerturbation: Double?
+    /// Rows of `universal`: the robust accuracy under Gaussian noise of the universal
+    /// perturbation's power on the same records and realizations (also the next row, `gaussian`).
+    public var gaussianRobustAccuracy: Double?
 
     /// Creates a row from a measurement.
-    public init(knowledgeBase: String, snrDecibels: Double, measurement m: AttackMeasurement) {
+    public init(knowledgeBase: String, snrDecibels: Double, measurement m: AttackMeasurement, surrogate: String? = nil) {
         self.knowledgeBase = knowledgeBase
+        self.surrogate = surrogate
         self.attack = m.attack
         self.budget = m.budget
         self.steps = m.steps
@@ -62,7 +75,10 @@ public struct AttackRow: Sendable, Hashable, Codable {
         case robustAccuracy = "robust_accuracy"
         case attackSuccessRate = "attack_success_rate"
         case meanPerturbation = "mean_perturbation"
-        case queries, transmissions
+        case queries, transmissions, surrogate
+        case budgetRadius = "budget_radius"
+        case medianMinimalPerturbation = "median_minimal_perturbation"
+        case gaussianRobustAccuracy = "gaussian_robust_accuracy"
     }
 }
 
@@ -76,6 +92,9 @@ public enum LinkAttackKind: String, Sendable, Hashable, CaseIterable {
     case symbolPGD = "symbol-pgd"
     /// A universal symbol perturbation beside Gaussian noise of the same power (budget: SPR in dB).
     case universal
+    /// Bounds on any per-input symbol attack (budget: SPR in dB): DeepFool at the channel
+    /// realization (rows `symbol-deepfool`) and the CROWN certificate (rows `symbol-certified`).
+    case symbolBounds = "symbol-bounds"
     /// Greedy KB-synonym substitution (budget: fraction of words).
     case synonym
     /// Greedy character edits (budget: edit distance).
@@ -94,6 +113,9 @@ public enum LinkAttackKind: String, Sendable, Hashable, CaseIterable {
 
     /// Whether the attack works on a text knowledge base (else on a differentiable tabular one).
     public var isTextAttack: Bool { self == .synonym || self == .charedit }
+
+    /// Whether the budget is a signal-to-perturbation ratio (an attack on the channel symbols).
+    public var isSymbolAttack: Bool { self == .symbolPGD || self == .universal || self == .symbolBounds }
 }
 
 /// Runs white-box attacks against the semantic link of a knowledge base (`semcom attack`, the
@@ -123,13 +145,27 @@ public enum RobustnessEvaluation {
         public var dataPath: String?
         /// The seed of the attack and evaluation streams.
         public var seed: UInt64
+        /// Random starts of PGD and symbol PGD.
+        public var restarts: Int
+        /// Channel realizations averaged per symbol-PGD gradient (expectation over transformation).
+        public var channelSamples: Int
+        /// Whether symbol PGD attacks at the evaluation's channel realization (noise oracle).
+        public var knowsChannelNoise: Bool
+        /// The attacker's surrogate knowledge base (black-box transfer), or `nil` for white-box.
+        public var surrogate: KnowledgeBase?
 
-        /// Creates options (defaults: L∞, AWGN 10 dB, 1 repeat, all test examples).
+        /// Creates options (defaults: L∞, AWGN 10 dB, 1 repeat, all test examples, 1 restart,
+        /// 1 channel sample per gradient, no noise oracle, white-box).
         public init(
             attack: LinkAttackKind, budgets: [Double], steps: Int? = nil, norm: AttackNorm = .linf,
             channel: ChannelSpec = ChannelSpec(kind: .awgn), snrDecibels: Double = 10, repeats: Int = 1,
-            maximumExamples: Int? = nil, dataPath: String? = nil, seed: UInt64 = 0
+            maximumExamples: Int? = nil, dataPath: String? = nil, seed: UInt64 = 0, restarts: Int = 1,
+            channelSamples: Int = 1, knowsChannelNoise: Bool = false, surrogate: KnowledgeBase? = nil
         ) {
+            self.restarts = restarts
+            self.channelSamples = channelSamples
+            self.knowsChannelNoise = knowsChannelNoise
+            self.surrogate = surrogate
             self.attack = attack
             self.budgets = budgets
             self.steps = steps
@@ -157,13 +193,25 @@ public enum RobustnessEvaluation {
             throw RobustnessError(code: .invalidSetting, message: "SNR must be finite, got \(options.snrDecibels)")
         }
         for budget in options.budgets {
-            if options.attack == .symbolPGD || options.attack == .universal {
+            if options.attack.isSymbolAttack {
                 _ = try SymbolBudget(signalToPerturbationDecibels: budget)
             } else {
                 guard budget.isFinite && budget >= 0 else {
                     throw RobustnessError(
                         code: .invalidBudget, message: "\(options.attack.rawValue) budget must be finite and ≥ 0, got \(budget)")
                 }
+            }
+        }
+        if let surrogate = options.surrogate {
+            guard !options.attack.isTextAttack, options.attack != .symbolBounds else {
+                throw RobustnessError(
+                    code: .invalidSetting,
+                    message: "--surrogate-kb: the \(options.attack.rawValue) attack has no transfer version (fgsm, pgd, symbol-pgd and universal have)")
+            }
+            for (role, base) in [("victim", kb), ("surrogate", surrogate)] where base.manifest.modality != .tabular {
+                throw RobustnessError(
+                    code: .unsupportedModel,
+                    message: "the transfer \(options.attack.rawValue) attack needs tabular knowledge bases (a differentiable codec with a classification head); the \(role) '\(base.manifest.name)' is a \(base.manifest.modality) knowledge base")
             }
         }
         if options.attack.isTextAttack {
@@ -224,42 +272,117 @@ public enum RobustnessEvaluation {
             target.testInputs = target.testInputs.rows(0..<limit)
             target.testLabels = Array(target.testLabels.prefix(limit))
         }
+        let surrogate = try o.surrogate.map { try surrogateTarget($0, victim: kb, target: target, options: o) }
         var rows: [AttackRow] = []
         for budget in o.budgets {
             let measurements: [AttackMeasurement]
             switch o.attack {
             case .fgsm, .pgd:
                 let attack = try InputAttack(
-                    method: o.attack == .fgsm ? .fgsm : .pgd, norm: o.norm, budget: Float(budget), steps: o.steps ?? 10)
+                    method: o.attack == .fgsm ? .fgsm : .pgd, norm: o.norm, budget: Float(budget), steps: o.steps ?? 10,
+                    restarts: o.restarts)
                 measurements = [
-                    AttackEvaluation.measure(
-                        target.model, inputs: target.testInputs, labels: target.testLabels, attack: attack,
-                        repeats: o.repeats, seed: o.seed)
+                    try surrogate.map {
+                        try AttackEvaluation.measureTransfer(
+                            victim: target.model, surrogate: $0.model, victimInputs: target.testInputs,
+                            surrogateInputs: $0.testInputs, labels: target.testLabels, attack: attack, repeats: o.repeats,
+                            seed: o.seed)
+                    }
+                        ?? AttackEvaluation.measure(
+                            target.model, inputs: target.testInputs, labels: target.testLabels, attack: attack,
+                            repeats: o.repeats, seed: o.seed)
                 ]
             case .symbolPGD:
                 let attack = try SymbolAttack(
-                    budget: SymbolBudget(signalToPerturbationDecibels: budget), steps: o.steps ?? 10)
+                    budget: SymbolBudget(signalToPerturbationDecibels: budget), steps: o.steps ?? 10, restarts: o.restarts,
+                    channelSamples: o.channelSamples, knowsChannelNoise: o.knowsChannelNoise)
                 measurements = [
-                    AttackEvaluation.measure(
-                        target.model, inputs: target.testInputs, labels: target.testLabels, attack: attack,
-                        repeats: o.repeats, seed: o.seed)
+                    try surrogate.map {
+                        try AttackEvaluation.measureTransfer(
+                            victim: target.model, surrogate: $0.model, victimInputs: target.testInputs,
+                            surrogateInputs: $0.testInputs, labels: target.testLabels, attack: attack, repeats: o.repeats,
+                            seed: o.seed)
+                    }
+                        ?? AttackEvaluation.measure(
+                            target.model, inputs: target.testInputs, labels: target.testLabels, attack: attack,
+                            repeats: o.repeats, seed: o.seed)
                 ]
             case .universal:
                 let attack = try UniversalSymbolAttack(
                     budget: SymbolBudget(signalToPerturbationDecibels: budget), steps: o.steps ?? 50)
-                let pair = AttackEvaluation.measureUniversal(
-                    target.model, fitInputs: target.trainInputs, fitLabels: target.trainLabels, inputs: target.testInputs,
-                    labels: target.testLabels, attack: attack, repeats: o.repeats, seed: o.seed)
+                let pair =
+                    if let surrogate {
+                        try AttackEvaluation.measureUniversalTransfer(
+                            victim: target.model, surrogate: surrogate.model, fitInputs: surrogate.trainInputs,
+                            fitLabels: surrogate.trainLabels, victimInputs: target.testInputs,
+                            surrogateInputs: surrogate.testInputs, labels: target.testLabels, attack: attack,
+                            repeats: o.repeats, seed: o.seed)
+                    } else {
+                        AttackEvaluation.measureUniversal(
+                            target.model, fitInputs: target.trainInputs, fitLabels: target.trainLabels,
+                            inputs: target.testInputs, labels: target.testLabels, attack: attack, repeats: o.repeats,
+                            seed: o.seed)
+                    }
                 measurements = [pair.universal, pair.gaussian]
+            case .symbolBounds:
+                guard o.channel.kind == .awgn else {
+                    throw RobustnessError(
+                        code: .invalidSetting,
+                        message: "symbol-bounds needs an additive channel (awgn), got \(o.channel.kind)")
+                }
+                let bounds = try AttackEvaluation.measureSymbolBounds(
+                    target.model, inputs: target.testInputs, labels: target.testLabels,
+                    budget: SymbolBudget(signalToPerturbationDecibels: budget), repeats: o.repeats, seed: o.seed)
+                let radius = Double(bounds.budgetRadii.reduce(0, +)) / Double(Swift.max(bounds.budgetRadii.count, 1))
+                for (m, norms) in [(bounds.minimal, bounds.minimalNorms), (bounds.certified, bounds.certifiedRadii)] {
+                    var row = AttackRow(knowledgeBase: kb.manifest.name, snrDecibels: o.snrDecibels, measurement: m)
+                    row.budgetRadius = radius
+                    row.medianMinimalPerturbation = norms.isEmpty ? nil : Double(norms.sorted()[norms.count / 2])
+                    rows.append(row)
+                    progress("\(kb.manifest.name) \(m.attack) SPR \(budget) dB: robust \(m.robustAccuracy)")
+                }
+                continue
             case .synonym, .charedit:
                 preconditionFailure("text attacks are dispatched to runText")
             }
             for m in measurements {
-                rows.append(AttackRow(knowledgeBase: kb.manifest.name, snrDecibels: o.snrDecibels, measurement: m))
+                var row = AttackRow(
+                    knowledgeBase: kb.manifest.name, snrDecibels: o.snrDecibels, measurement: m,
+                    surrogate: o.surrogate.map(surrogateLabel))
+                if m.attack == "universal" { row.gaussianRobustAccuracy = measurements.last?.robustAccuracy }
+                rows.append(row)
                 progress("\(kb.manifest.name) \(m.attack) budget \(budget): clean \(m.cleanAccuracy), robust \(m.robustAccuracy)")
             }
         }
         return rows
+    }
+
+    /// `name@fingerprint-prefix` of a surrogate (two builds of one codec share their manifest name).
+    static func surrogateLabel(_ kb: KnowledgeBase) -> String {
+        "\(kb.manifest.name)@\(kb.fingerprint.description.prefix(16))"
+    }
+
+    /// The surrogate's link with the victim's test records in the surrogate's coding (and the
+    /// surrogate's own training records, the fitting set of a universal perturbation).
+    private static func surrogateTarget(_ surrogate: KnowledgeBase, victim: KnowledgeBase, target: TabularTarget, options o: Options)
+        throws -> TabularTarget
+    {
+        var other = try tabularTarget(surrogate, channel: o.channel, snrDecibels: o.snrDecibels, dataPath: o.dataPath)
+        guard other.codec.labelNames == target.codec.labelNames else {
+            throw RobustnessError(
+                code: .unsupportedModel,
+                message: "--surrogate-kb: '\(surrogate.manifest.name)' has the task head \(other.codec.labelNames), the victim '\(victim.manifest.name)' has \(target.codec.labelNames); a transfer attack needs the same classes")
+        }
+        guard other.codec.schema == target.codec.schema else {
+            throw RobustnessError(
+                code: .invalidData,
+                message: "--surrogate-kb: '\(surrogate.manifest.name)' describes another table than the victim '\(victim.manifest.name)' (schemas differ)")
+        }
+        let path = o.dataPath ?? victim.manifest.provenance?.dataSource ?? ""
+        let test = try TabularKnowledgeBase.recordedTestSet(of: victim, dataPath: path)
+        other.testInputs = other.codec.inputs(for: test).rows(0..<target.testLabels.count)
+        other.testLabels = target.testLabels
+        return other
     }
 
     /// The clinical-text link as a ``Robustness/TextTaskModel``: triage probabilities of notes sent

@@ -11,7 +11,7 @@ public struct RobustnessReportSection: ReportSection {
     public var title = "Robustness — adversarial attacks and adversarial training"
     /// PGD rows of both BCWD codecs over the budgets.
     public var curveRows: [AttackRow]
-    /// Symbol-attack rows (symbol-pgd, universal, gaussian) of both BCWD codecs.
+    /// Symbol-attack rows (symbol-pgd, universal, gaussian, symbol-deepfool, symbol-certified) of both BCWD codecs.
     public var symbolRows: [AttackRow]
     /// Synonym-attack rows of the text codecs (may be empty).
     public var textRows: [AttackRow]
@@ -27,7 +27,8 @@ public struct RobustnessReportSection: ReportSection {
     public static let budgets: [Double] = [0, 0.5, 1, 1.5, 2, 2.5, 3]
 
     /// Measures the section: PGD (10 steps, L∞, 5 channel realizations per record) and the symbol
-    /// attacks at SPR 10 dB over AWGN 10 dB on each tabular KB's test split; the synonym attack
+    /// attacks and their bounds (DeepFool at the channel realization, the CROWN certificate) at SPR
+    /// 10 dB over AWGN 10 dB on each tabular KB's test split; the synonym attack
     /// (≤ 20 % of words) on the first `textNotes` test notes of each text KB at 10 dB.
     /// - Parameters:
     ///   - tabularKBs: paths of the standard and adversarially trained tabular KBs (missing ones are skipped).
@@ -49,6 +50,9 @@ public struct RobustnessReportSection: ReportSection {
             symbols += try RobustnessEvaluation.run(
                 knowledgeBase: kb, options: .init(attack: .universal, budgets: [10], repeats: 5, seed: seed),
                 progress: progress)
+            symbols += try RobustnessEvaluation.run(
+                knowledgeBase: kb, options: .init(attack: .symbolBounds, budgets: [10], repeats: 5, seed: seed),
+                progress: progress)
         }
         for path in textKBs where FileManager.default.fileExists(atPath: path) {
             let kb = try KnowledgeBase(contentsOfFile: path)
@@ -61,11 +65,11 @@ public struct RobustnessReportSection: ReportSection {
 
     /// The plain-text table the demo prints.
     public var text: String {
-        var lines = ["kb                            attack      budget  clean  robust  success"]
+        var lines = ["kb                            attack            budget  clean  robust  success"]
         for row in curveRows + symbolRows + textRows {
             lines.append(
                 row.knowledgeBase.padding(toLength: 30, withPad: " ", startingAt: 0)
-                    + row.attack.padding(toLength: 12, withPad: " ", startingAt: 0)
+                    + row.attack.padding(toLength: 18, withPad: " ", startingAt: 0)
                     + String(format: "%6.2f  %.3f  %.3f   %.3f", row.budget, row.cleanAccuracy, row.robustAccuracy, row.attackSuccessRate))
         }
         return lines.joined(separator: "\n")
@@ -98,8 +102,11 @@ public struct RobustnessReportSection: ReportSection {
             the loop. Input attacks work in the features' own units (BCWD grades, 1–10) inside their valid \
             range; symbol attacks add a perturbation to the transmitted symbols with a power budget \
             (signal-to-perturbation ratio, SPR); the universal perturbation is one signal for every record \
-            and is shown beside Gaussian noise of the same power. Clean and attacked predictions share each \
-            channel realization. Reproduce with <code>semcom attack</code>.</p>
+            and is shown beside Gaussian noise of the same power. <code>symbol-deepfool</code> is a \
+            per-input attack that knows the channel noise; <code>symbol-certified</code> counts a record as \
+            robust only when a CROWN certificate proves that no perturbation within the budget changes its \
+            decision — a lower bound of the robust accuracy under any symbol attack. Clean and attacked \
+            predictions share each channel realization. Reproduce with <code>semcom attack</code>.</p>
             """
         if !curveRows.isEmpty {
             html += "<p><img src=\"robustness-pgd.svg\" alt=\"robust accuracy against PGD budget\"></p>"

@@ -38,25 +38,57 @@ public struct SymbolBudget: Sendable, Hashable {
 /// `δ` (added after power normalization, before the channel) under a ``SymbolBudget`` — an
 /// adversarial jammer that knows each transmitted frame (Madry et al., ICLR 2018, applied to the
 /// air interface as in Sadeghi & Larsson, IEEE WCL 2019). Random start uniform in the ball;
-/// step `2.5·r/steps`; per example the iterate with the highest loss is kept.
+/// step `2.5·r/steps`; per example the iterate with the highest loss is kept, over all
+/// ``restarts``.
+///
+/// The channel noise is added after the perturbation, so the attacker does not know it. Every
+/// gradient averages ``channelSamples`` fresh channel realizations (expectation over
+/// transformation, Athalye et al., ICML 2018). With ``knowsChannelNoise`` the attack is instead
+/// handed the realization the link will use (an oracle stronger than any physical jammer: an upper
+/// bound on what a per-input attack can do; see ``AttackEvaluation``).
 public struct SymbolAttack: Sendable, Hashable {
     /// The power budget.
     public var budget: SymbolBudget
     /// PGD iterations (1 = a single normalized-gradient step, FGM).
     public var steps: Int
+    /// Independent random starts; the strongest per example is kept.
+    public var restarts: Int
+    /// Channel realizations averaged per gradient (expectation over transformation).
+    public var channelSamples: Int
+    /// Whether the attack uses the evaluation's own channel realization (noise oracle).
+    public var knowsChannelNoise: Bool
 
     /// Creates a symbol attack.
-    /// - Throws: ``RobustnessError`` `invalidSetting` unless `1 ≤ steps ≤ 100000`.
-    public init(budget: SymbolBudget, steps: Int = 10) throws(RobustnessError) {
+    /// - Parameters:
+    ///   - budget: the power budget.
+    ///   - steps: PGD iterations (default 10).
+    ///   - restarts: random starts (default 1).
+    ///   - channelSamples: channel realizations per gradient (default 1).
+    ///   - knowsChannelNoise: attack at the evaluation's noise realization (default false).
+    /// - Throws: ``RobustnessError`` `invalidSetting` unless `1 ≤ steps ≤ 100000`,
+    ///   `1 ≤ restarts ≤ 1000` and `1 ≤ channelSamples ≤ 1000`.
+    public init(
+        budget: SymbolBudget, steps: Int = 10, restarts: Int = 1, channelSamples: Int = 1, knowsChannelNoise: Bool = false
+    ) throws(RobustnessError) {
         guard steps >= 1 && steps <= 100_000 else {
             throw RobustnessError(code: .invalidSetting, message: "steps must be in 1…100000, got \(steps)")
         }
+        guard restarts >= 1 && restarts <= 1000 else {
+            throw RobustnessError(code: .invalidSetting, message: "restarts must be in 1…1000, got \(restarts)")
+        }
+        guard channelSamples >= 1 && channelSamples <= 1000 else {
+            throw RobustnessError(
+                code: .invalidSetting, message: "channel samples per gradient must be in 1…1000, got \(channelSamples)")
+        }
         self.budget = budget
         self.steps = steps
+        self.restarts = restarts
+        self.channelSamples = channelSamples
+        self.knowsChannelNoise = knowsChannelNoise
     }
 
     /// Gradient evaluations per example.
-    public var queriesPerExample: Int { steps + 1 }
+    public var queriesPerExample: Int { restarts * (steps + 1) * (knowsChannelNoise ? 1 : channelSamples) }
 
     /// Finds a symbol perturbation `[batch, 2·k]` for each input.
     /// - Parameters:
@@ -64,45 +96,73 @@ public struct SymbolAttack: Sendable, Hashable {
     ///   - inputs: `[batch, width]` (encoder units).
     ///   - labels: true labels.
     ///   - loss: the loss to ascend (default: the margin loss, ``marginLoss(labels:)``).
-    ///   - rng: random start and channel noise.
+    ///   - channelNoise: with ``knowsChannelNoise``, the generator the link's channel will draw its
+    ///     realization from (each gradient uses a copy of it); otherwise ignored.
+    ///   - rng: random starts and (without the oracle) channel noise.
     public func perturbation<M: DifferentiableTaskModel, G: RandomNumberGenerator>(
         _ model: M, inputs: Tensor<Float>, labels: [Int],
-        loss: ((Tensor<Float>) -> (values: [Float], gradient: Tensor<Float>))? = nil, using rng: inout G
+        loss: ((Tensor<Float>) -> (values: [Float], gradient: Tensor<Float>))? = nil, channelNoise: Xoshiro256? = nil,
+        using rng: inout G
     ) -> Tensor<Float> {
         let batch = inputs.shape[0]
         let width = model.symbolWidth
         let symbols = model.symbols(for: inputs)
         let radii = (0..<batch).map { budget.radius(of: symbols, row: $0) }
-        return symbolPGD(
-            model, inputs: inputs, radii: radii, steps: steps, loss: loss ?? marginLoss(labels: labels),
-            start: (0..<batch).flatMap {
+        let objective = loss ?? marginLoss(labels: labels)
+        var best = [Float](repeating: 0, count: batch * width)
+        var bestLoss = [Float](repeating: -.infinity, count: batch)
+        for _ in 0..<restarts {
+            let start = (0..<batch).flatMap {
                 AttackNorm.l2.randomPoint(
                     count: width, mask: Array(repeating: true, count: width), radius: radii[$0], using: &rng)
-            }, using: &rng)
+            }
+            let run = symbolPGD(
+                model, inputs: inputs, radii: radii, steps: steps, loss: objective, start: start,
+                channelSamples: channelSamples, channelNoise: knowsChannelNoise ? channelNoise : nil, using: &rng)
+            for r in 0..<batch where run.losses[r] > bestLoss[r] {
+                bestLoss[r] = run.losses[r]
+                best.replaceSubrange((r * width)..<((r + 1) * width), with: run.delta[(r * width)..<((r + 1) * width)])
+            }
+        }
+        return Tensor(shape: [batch, width], scalars: best)
     }
 }
 
-/// PGD in L2 on a symbol offset with per-example radii; keeps each example's highest-loss iterate.
+/// PGD in L2 on a symbol offset with per-example radii; keeps each example's highest-loss iterate
+/// (mean loss over `channelSamples` realizations, or at the fixed `channelNoise` realization).
 func symbolPGD<M: DifferentiableTaskModel, G: RandomNumberGenerator>(
     _ model: M, inputs: Tensor<Float>, radii: [Float], steps: Int,
-    loss: (Tensor<Float>) -> (values: [Float], gradient: Tensor<Float>), start: [Float], using rng: inout G
-) -> Tensor<Float> {
+    loss: (Tensor<Float>) -> (values: [Float], gradient: Tensor<Float>), start: [Float], channelSamples: Int = 1,
+    channelNoise: Xoshiro256? = nil, using rng: inout G
+) -> (delta: [Float], losses: [Float]) {
     let batch = inputs.shape[0]
     let width = model.symbolWidth
     var delta = start
     var best = delta
     var bestLoss = [Float](repeating: -.infinity, count: batch)
     for step in 0...steps {
-        let g = model.gradients(
-            inputs: inputs, symbolOffset: Tensor(shape: [batch, width], scalars: delta), loss: loss, using: &rng)
-        for r in 0..<batch where g.losses[r] > bestLoss[r] {
-            bestLoss[r] = g.losses[r]
+        let offset = Tensor(shape: [batch, width], scalars: delta)
+        var losses = [Float](repeating: 0, count: batch)
+        var gradient = Tensor<Float>(zeros: [batch, width])
+        let samples = channelNoise == nil ? channelSamples : 1
+        for _ in 0..<samples {
+            let g: TaskGradients
+            if var fixed = channelNoise {
+                g = model.gradients(inputs: inputs, symbolOffset: offset, loss: loss, using: &fixed)
+            } else {
+                g = model.gradients(inputs: inputs, symbolOffset: offset, loss: loss, using: &rng)
+            }
+            for r in 0..<batch { losses[r] += g.losses[r] / Float(samples) }
+            gradient += g.symbols
+        }
+        for r in 0..<batch where losses[r] > bestLoss[r] {
+            bestLoss[r] = losses[r]
             best.replaceSubrange((r * width)..<((r + 1) * width), with: delta[(r * width)..<((r + 1) * width)])
         }
         if step == steps { break }
         for r in 0..<batch {
             let rows = (r * width)..<((r + 1) * width)
-            let direction = AttackNorm.l2.ascentDirection(g.symbols.scalars[rows])
+            let direction = AttackNorm.l2.ascentDirection(gradient.scalars[rows])
             var row = delta[rows]
             let stepSize = 2.5 * radii[r] / Float(steps)
             for (i, c) in row.indices.enumerated() { row[c] += stepSize * direction[i] }
@@ -110,7 +170,7 @@ func symbolPGD<M: DifferentiableTaskModel, G: RandomNumberGenerator>(
             delta.replaceSubrange(rows, with: row)
         }
     }
-    return Tensor(shape: [batch, width], scalars: best)
+    return (best, bestLoss)
 }
 
 /// A universal adversarial perturbation of the channel symbols: one `δ` (`[2·k]`) added to every

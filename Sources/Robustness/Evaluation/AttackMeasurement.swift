@@ -71,7 +71,7 @@ public enum AttackEvaluation {
     static func pairedPredictions<M: DifferentiableTaskModel>(
         _ model: M, clean: Tensor<Float>, adversarial: Tensor<Float>, offset: Tensor<Float>?, seed: UInt64, repeat r: Int
     ) -> (clean: [Int], adversarial: [Int]) {
-        let evaluation = Xoshiro256(seed: seed, stream: 12).fork(stream: UInt64(r))
+        let evaluation = evaluationNoise(seed: seed, repeat: r)
         var a = evaluation
         var b = evaluation
         return (
@@ -94,7 +94,7 @@ public enum AttackEvaluation {
         measureRepeated(
             model, inputs: inputs, labels: labels, name: attack.method.rawValue, budget: Double(attack.budget),
             steps: attack.steps, queriesPerExample: attack.queriesPerExample, repeats: repeats, seed: seed
-        ) { rng in
+        ) { rng, _ in
             let (x, delta) = attack.perturb(model, inputs: inputs, labels: labels, using: &rng)
             let width = delta.shape[1]
             let sizes = (0..<labels.count).map {
@@ -104,24 +104,32 @@ public enum AttackEvaluation {
         }
     }
 
-    /// The per-input symbol attack (same parameters as the input attack's `measure`).
+    /// The per-input symbol attack (same parameters as the input attack's `measure`). With
+    /// ``SymbolAttack/knowsChannelNoise`` the attack is handed the evaluation's channel realization
+    /// of each repeat (`Xoshiro256(seed, stream: 12).fork(r)`).
     public static func measure<M: DifferentiableTaskModel>(
         _ model: M, inputs: Tensor<Float>, labels: [Int], attack: SymbolAttack, repeats: Int = 1, seed: UInt64
     ) -> AttackMeasurement {
         measureRepeated(
             model, inputs: inputs, labels: labels, name: "symbol-pgd", budget: attack.budget.signalToPerturbationDecibels,
             steps: attack.steps, queriesPerExample: attack.queriesPerExample, repeats: repeats, seed: seed
-        ) { rng in
-            let delta = attack.perturbation(model, inputs: inputs, labels: labels, using: &rng)
+        ) { rng, r in
+            let delta = attack.perturbation(
+                model, inputs: inputs, labels: labels, channelNoise: evaluationNoise(seed: seed, repeat: r), using: &rng)
             return (inputs, delta, rowNorms(delta))
         }
     }
 
+    /// The generator of the channel realizations of repeat `r`'s final predictions.
+    static func evaluationNoise(seed: UInt64, repeat r: Int) -> Xoshiro256 {
+        Xoshiro256(seed: seed, stream: 12).fork(stream: UInt64(r))
+    }
+
     /// Runs `attack` once per repeat (stream 11, fork `r`) and pairs clean and adversarial predictions.
-    private static func measureRepeated<M: DifferentiableTaskModel>(
+    static func measureRepeated<M: DifferentiableTaskModel>(
         _ model: M, inputs: Tensor<Float>, labels: [Int], name: String, budget: Double, steps: Int,
         queriesPerExample: Int, repeats: Int, seed: UInt64,
-        attack: (inout Xoshiro256) -> (inputs: Tensor<Float>, offset: Tensor<Float>?, sizes: [Double])
+        attack: (inout Xoshiro256, Int) -> (inputs: Tensor<Float>, offset: Tensor<Float>?, sizes: [Double])
     ) -> AttackMeasurement {
         precondition(repeats >= 1, "repeats must be ≥ 1, got \(repeats)")
         var clean: [Int] = []
@@ -129,7 +137,7 @@ public enum AttackEvaluation {
         var sizes: [Double] = []
         for r in 0..<repeats {
             var rng = Xoshiro256(seed: seed, stream: 11).fork(stream: UInt64(r))
-            let result = attack(&rng)
+            let result = attack(&rng, r)
             let p = pairedPredictions(
                 model, clean: inputs, adversarial: result.inputs, offset: result.offset, seed: seed, repeat: r)
             clean += p.clean
@@ -149,9 +157,19 @@ public enum AttackEvaluation {
         _ model: M, fitInputs: Tensor<Float>, fitLabels: [Int], inputs: Tensor<Float>, labels: [Int],
         attack: UniversalSymbolAttack, repeats: Int = 1, seed: UInt64
     ) -> (universal: AttackMeasurement, gaussian: AttackMeasurement) {
-        precondition(repeats >= 1, "repeats must be ≥ 1, got \(repeats)")
         var fitRNG = Xoshiro256(seed: seed, stream: 13)
         let delta = attack.fit(model, inputs: fitInputs, labels: fitLabels, using: &fitRNG)
+        return measureUniversal(
+            model, perturbation: delta, inputs: inputs, labels: labels, attack: attack,
+            queries: Double((attack.steps + 1) * fitLabels.count), repeats: repeats, seed: seed)
+    }
+
+    /// A fitted universal perturbation `delta` (`[2·k]`) and Gaussian noise of its power on `model`.
+    static func measureUniversal<M: DifferentiableTaskModel>(
+        _ model: M, perturbation delta: [Float], inputs: Tensor<Float>, labels: [Int], attack: UniversalSymbolAttack,
+        queries: Double, repeats: Int, seed: UInt64
+    ) -> (universal: AttackMeasurement, gaussian: AttackMeasurement) {
+        precondition(repeats >= 1, "repeats must be ≥ 1, got \(repeats)")
         let batch = labels.count
         let offset = Tensor(shape: [batch, delta.count], scalars: (0..<batch).flatMap { _ in delta })
         var clean: [Int] = []
@@ -174,8 +192,7 @@ public enum AttackEvaluation {
         return (
             AttackMeasurement(
                 attack: "universal", budget: spr, steps: attack.steps, clean: clean, adversarial: universal, labels: all,
-                perturbationSizes: Array(repeating: size, count: all.count),
-                queries: Double((attack.steps + 1) * fitLabels.count)),
+                perturbationSizes: Array(repeating: size, count: all.count), queries: queries),
             AttackMeasurement(
                 attack: "gaussian", budget: spr, steps: 0, clean: clean, adversarial: gaussian, labels: all,
                 perturbationSizes: gaussianSizes, queries: 0)

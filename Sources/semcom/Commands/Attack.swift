@@ -11,9 +11,14 @@ extension SemCom {
             abstract: "Attack a knowledge base's semantic link: FGSM/PGD on the input, PGD/universal on the symbols, synonym and character attacks on notes.",
             discussion: """
                 Budgets: fgsm, pgd — the input's physical units (BCWD: grades on the 1–10 scale; L∞ by default); \
-                symbol-pgd, universal — the signal-to-perturbation ratio in dB (inf = none); synonym — the \
-                fraction of words changed; charedit — the character edit distance. Clean and adversarial \
-                predictions share each channel realization, so a zero budget gives the clean accuracy exactly. \
+                symbol-pgd, universal, symbol-bounds — the signal-to-perturbation ratio in dB (inf = none); \
+                synonym — the fraction of words changed; charedit — the character edit distance. Clean and \
+                adversarial predictions share each channel realization, so a zero budget gives the clean \
+                accuracy exactly. symbol-bounds brackets every per-input symbol attack at each channel \
+                realization: DeepFool (an attack that knows the noise; rows symbol-deepfool) and a CROWN \
+                certificate (rows symbol-certified: a lower bound of the robust accuracy). With \
+                --surrogate-kb the attack is crafted white-box on that knowledge base and transferred to \
+                --kb, which is never queried (black-box; rows carry the surrogate and 0 queries). \
                 Example: semcom attack --kb KnowledgeBases/bcwd-tabular.semkb --attack pgd --budget 0,1,2,3 \
                 --snr-db 10 --json attack.json --svg attack.svg
                 """)
@@ -31,6 +36,18 @@ extension SemCom {
 
         @Option(help: "Attack iterations (PGD and symbol PGD: 10; universal: 50).")
         var steps: Int?
+
+        @Option(help: "Random starts of pgd and symbol-pgd (the strongest per example is kept).")
+        var restarts: Int = 1
+
+        @Option(help: "Channel realizations averaged per symbol-pgd gradient (expectation over transformation).")
+        var eotSamples: Int = 1
+
+        @Flag(help: "symbol-pgd attacks at the evaluation's own channel realization (a noise oracle).")
+        var knownNoise = false
+
+        @Option(help: "Black-box transfer: craft the attack on this knowledge base (fgsm, pgd, symbol-pgd, universal).")
+        var surrogateKb: String?
 
         @Option(help: "The norm of fgsm/pgd budgets: linf or l2.")
         var norm: String = "linf"
@@ -72,23 +89,35 @@ extension SemCom {
             if let steps, !(1...100_000).contains(steps) {
                 throw RobustnessError(code: .invalidSetting, message: "--steps must be in 1…100000, got \(steps)")
             }
+            guard (1...1000).contains(restarts) else {
+                throw RobustnessError(code: .invalidSetting, message: "--restarts must be in 1…1000, got \(restarts)")
+            }
+            guard (1...1000).contains(eotSamples) else {
+                throw RobustnessError(code: .invalidSetting, message: "--eot-samples must be in 1…1000, got \(eotSamples)")
+            }
             if let limit, limit < 1 { throw RobustnessError(code: .invalidSetting, message: "--limit must be ≥ 1, got \(limit)") }
             let options = RobustnessEvaluation.Options(
                 attack: kind, budgets: budgets, steps: steps, norm: attackNorm, channel: try ChannelSpec.parse(channel),
-                snrDecibels: snrDb, repeats: repeats, maximumExamples: limit, dataPath: data, seed: global.seed)
+                snrDecibels: snrDb, repeats: repeats, maximumExamples: limit, dataPath: data, seed: global.seed,
+                restarts: restarts, channelSamples: eotSamples, knowsChannelNoise: knownNoise,
+                surrogate: try surrogateKb.map { try KnowledgeBase(contentsOfFile: $0) })
             var rows: [AttackRow] = []
             for path in kb.split(separator: ",").map(String.init) {
                 let knowledgeBase = try KnowledgeBase(contentsOfFile: path)
                 rows += try RobustnessEvaluation.run(
                     knowledgeBase: knowledgeBase, options: options, progress: { global.progress($0) })
             }
-            print("kb                          attack      budget  steps  clean  robust  success  perturbation  queries")
+            print("kb                          attack            budget  steps  clean  robust  success  perturbation  queries")
             for row in rows {
                 print(
                     row.knowledgeBase.padding(toLength: 28, withPad: " ", startingAt: 0)
-                        + row.attack.padding(toLength: 12, withPad: " ", startingAt: 0)
+                        + row.attack.padding(toLength: 18, withPad: " ", startingAt: 0)
                         + String(format: "%6.2f  %5d  %.3f  %.3f   %.3f    %10.3f  %7.1f", row.budget, row.steps,
-                            row.cleanAccuracy, row.robustAccuracy, row.attackSuccessRate, row.meanPerturbation, row.queries))
+                            row.cleanAccuracy, row.robustAccuracy, row.attackSuccessRate, row.meanPerturbation, row.queries)
+                        + (row.surrogate.map { "  (transfer from \($0))" } ?? "")
+                        + (row.budgetRadius.map { r in
+                            String(format: "  budget radius %.3f, median minimal perturbation %.3f", r, row.medianMinimalPerturbation ?? .nan)
+                        } ?? ""))
             }
             if let json {
                 try ResultDocument(
@@ -96,7 +125,8 @@ extension SemCom {
                     inputs: [
                         "kb": kb, "attack": kind.rawValue, "budget": budget, "steps": steps.map(String.init) ?? "default",
                         "norm": attackNorm.rawValue, "channel": channel, "snr_db": "\(snrDb)", "repeats": "\(repeats)",
-                        "limit": limit.map(String.init) ?? "all",
+                        "limit": limit.map(String.init) ?? "all", "restarts": "\(restarts)",
+                        "eot_samples": "\(eotSamples)", "known_noise": "\(knownNoise)", "surrogate_kb": surrogateKb ?? "none",
                     ],
                     rows: rows
                 ).writeJSON(to: json)
@@ -105,7 +135,7 @@ extension SemCom {
                 let units: String
                 switch kind {
                 case .fgsm, .pgd: units = "budget ε (\(attackNorm.rawValue), physical units)"
-                case .symbolPGD, .universal: units = "signal-to-perturbation ratio (dB)"
+                case .symbolPGD, .universal, .symbolBounds: units = "signal-to-perturbation ratio (dB)"
                 case .synonym: units = "fraction of words changed"
                 case .charedit: units = "edit distance"
                 }
