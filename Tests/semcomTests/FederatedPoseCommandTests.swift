@@ -36,7 +36,8 @@ import Testing
         let configuration = try federated.attackConfiguration()
         let attack = try #require(configuration.scenarios.compactMap(\.attack).first)
         #expect(attack.sourceClass == PoseActivity.fall.rawValue && attack.targetClass == PoseActivity.walking.rawValue)
-        #expect(attack.trigger == FederatedPoseBackdoor.Gesture.init(parsing: "left_wrist:5:8:0.4").trigger)
+        let gesture = try FederatedPoseBackdoor.Gesture(parsing: "left_wrist:5:8:0.4")
+        #expect(attack.trigger == gesture.trigger)
         #expect(configuration.scenarios.map(\.aggregator.description) == ["fedavg", "fedavg", "median", "median"])
     }
 }
