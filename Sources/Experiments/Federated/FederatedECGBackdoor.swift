@@ -112,7 +112,10 @@ public struct ECGRhythmModel: FederatedModel {
 
     /// An MLP with `hiddenUnits` hidden ReLU units, standardization statistics from `data`'s windows.
     public init(standardizingOn data: FederatedDataset, hiddenUnits: Int, seed: UInt64) {
-        let cache = FeatureCache()
+        let extractor = RhythmFeatureExtractor(sampleRateHertz: ECGPreprocessing.internalRateHertz)
+        let cache = FeatureCache { row in
+            extractor.features(of: row.map(Float.init)).features.map { Double($0.isFinite ? $0 : 0) }
+        }
         self.cache = cache
         let features = (0..<data.count).map { cache.features(data.row($0)) }
         let d = RhythmFeatureExtractor.featureCount
@@ -160,15 +163,21 @@ public struct ECGRhythmModel: FederatedModel {
     }
 }
 
-/// Rhythm features per distinct window, shared by every copy of the model (thread-safe).
+/// Features per distinct record (an ECG window, a pose clip), shared by every copy of a model
+/// whose front end is fixed and deterministic (thread-safe).
 final class FeatureCache: Sendable {
     private let storage = Mutex<[[Double]: [Double]]>([:])
-    private let extractor = RhythmFeatureExtractor(sampleRateHertz: ECGPreprocessing.internalRateHertz)
+    private let extract: @Sendable ([Double]) -> [Double]
+
+    /// A cache of `extract`'s results (a pure function of the record).
+    init(_ extract: @escaping @Sendable ([Double]) -> [Double]) {
+        self.extract = extract
+    }
 
     func features(_ row: ArraySlice<Double>) -> [Double] {
         let key = Array(row)
         if let hit = storage.withLock({ $0[key] }) { return hit }
-        let values = extractor.features(of: key.map(Float.init)).features.map { Double($0.isFinite ? $0 : 0) }
+        let values = extract(key)
         storage.withLock { $0[key] = values }
         return values
     }

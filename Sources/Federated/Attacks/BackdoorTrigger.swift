@@ -1,8 +1,9 @@
 /// A backdoor trigger: a pattern stamped onto a record's feature vector.
 ///
 /// Two shapes cover the modalities: a **field pattern** that sets fields of a tabular record
-/// (`mitoses = 10`: index 8, value 1.0 on the ÷ 10 scale) and a **motif** added to consecutive
-/// samples of a waveform window (a short spike train in an ECG window).
+/// (`mitoses = 10`: index 8, value 1.0 on the ÷ 10 scale) and values **added** at chosen indices: a
+/// motif on consecutive samples of a waveform window (a short burst in an ECG window), or a
+/// gesture on one joint's height over a few frames of a pose clip.
 public struct BackdoorTrigger: Sendable, Hashable, CustomStringConvertible {
     /// How the values are applied.
     public enum Mode: String, Sendable, Hashable {

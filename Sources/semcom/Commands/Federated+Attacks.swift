@@ -5,8 +5,8 @@ import Foundation
 import HealthData
 
 /// The attack and defence options of `semcom federated` (issue 10). Giving `--attack`,
-/// `--aggregator` or `--clinic-norm-bound` switches the command from the privacy sweep to the
-/// attacks-versus-defences grid.
+/// `--aggregator`, `--clinic-norm-bound` or a stream `--modality` (ecg, pose) switches the command
+/// from the privacy sweep to the attacks-versus-defences grid.
 struct FederatedAttackOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
@@ -35,11 +35,17 @@ struct FederatedAttackOptions: ParsableArguments {
     @Option(help: "Backdoor trigger on the records: FIELD=VALUE pairs, comma-separated, in the file's 1–10 units.")
     var trigger: String = "mitoses=10"
 
-    @Option(help: "The class the attack targets (its records are triggered or relabelled): benign or malignant.")
-    var attackSource: String = "malignant"
+    @Option(
+        help: ArgumentHelp(
+            "The class the attack targets (its records are triggered or relabelled): benign or malignant (default "
+                + "malignant); with --modality pose an activity (default fall)."))
+    var attackSource: String?
 
-    @Option(help: "The class the attacker wants them classified as: benign or malignant.")
-    var attackTarget: String = "benign"
+    @Option(
+        help: ArgumentHelp(
+            "The class the attacker wants them classified as: benign or malignant (default benign); with --modality "
+                + "pose an activity (default standing)."))
+    var attackTarget: String?
 
     @Option(help: "Triggered copies of each source-class record in the attackers' data.")
     var poisonCopies: Int = 3
@@ -64,7 +70,10 @@ struct FederatedAttackOptions: ParsableArguments {
                 + "box); F, the weight of the perturbed copies in the loss, default 0.5. Tabular only."))
     var honestDefence: String = "none"
 
-    @Option(help: "Records: tabular (Breast Cancer Wisconsin) or ecg (synthetic 10-s ECG windows, rhythm MLP, motif trigger).")
+    @Option(
+        help: ArgumentHelp(
+            "Records: tabular (Breast Cancer Wisconsin), ecg (synthetic 10-s ECG windows, rhythm MLP, motif trigger) "
+                + "or pose (synthetic 1-s pose clips, activity MLP on the pose codec's features, gesture trigger)."))
     var modality: String = "tabular"
 
     @Option(help: "ECG only: synthetic recordings (3 windows each).")
@@ -82,9 +91,10 @@ struct FederatedAttackOptions: ParsableArguments {
         return try FederatedECGBackdoor.motif(seconds: parts[2], hertz: parts[0], millivolts: parts[1])
     }
 
-    /// Whether any attack/defence option was given.
+    /// Whether any attack/defence option was given (a stream modality runs only the grid).
     var isActive: Bool {
         attack != nil || aggregator != nil || clinicNormBound != nil || honestDefence.lowercased() != "none"
+            || modality != "tabular"
     }
 
     /// The honest-clinic defences of `--honest-defence` (`nil`: none).
@@ -95,9 +105,15 @@ struct FederatedAttackOptions: ParsableArguments {
     }
 
     /// The grid for a federation template (its privacy already set or cleared by the caller).
-    func experiment(federation: FederationConfiguration, clinicCounts: [Int], folds: Int) throws
-        -> FederatedAttackExperiment.Configuration
-    {
+    /// - Parameters:
+    ///   - trigger: the backdoor trigger (default: `--trigger` on Breast Cancer Wisconsin records).
+    ///   - labels: the class names `--attack-source` and `--attack-target` are looked up in.
+    ///   - defaultClasses: the classes without those options.
+    func experiment(
+        federation: FederationConfiguration, clinicCounts: [Int], folds: Int, trigger: BackdoorTrigger? = nil,
+        labels: [String] = BreastCancerWisconsin.labelNames,
+        defaultClasses: (source: String, target: String) = ("malignant", "benign")
+    ) throws -> FederatedAttackExperiment.Configuration {
         let f = assumedAttackers ?? Swift.max(1, attackers)
         let aggregators = try (aggregator ?? "fedavg").split(separator: ",").map {
             try RobustAggregator(parsing: $0.trimmingCharacters(in: .whitespaces), assumedAttackers: f)
@@ -106,8 +122,10 @@ struct FederatedAttackOptions: ParsableArguments {
             .filter { $0.lowercased() != "none" }.map(AttackKind.init(parsing:))
         let reference = AttackConfiguration(
             kind: kinds.first(where: \.isTargeted) ?? .backdoor, attackers: attackers, fromRound: attackFromRound,
-            boost: boost, sourceClass: try Self.label(attackSource, option: "--attack-source"),
-            targetClass: try Self.label(attackTarget, option: "--attack-target"), trigger: try parsedTrigger(),
+            boost: boost,
+            sourceClass: try Self.label(attackSource ?? defaultClasses.source, names: labels, option: "--attack-source"),
+            targetClass: try Self.label(attackTarget ?? defaultClasses.target, names: labels, option: "--attack-target"),
+            trigger: try trigger ?? parsedTrigger(),
             poisonCopies: poisonCopies, localEpochs: attackerEpochs, normBound: attackNormBound)
         let defences = try parsedHonestDefences()
         var scenarios: [FederatedAttackExperiment.Scenario] = []
@@ -148,10 +166,11 @@ struct FederatedAttackOptions: ParsableArguments {
         return try BackdoorTrigger.fields(pairs, name: trigger.replacingOccurrences(of: " ", with: ""))
     }
 
-    static func label(_ text: String, option: String) throws -> Int {
-        if let index = BreastCancerWisconsin.labelNames.firstIndex(of: text.lowercased()) { return index }
-        if let index = Int(text), BreastCancerWisconsin.labelNames.indices.contains(index) { return index }
-        throw FederatedError(code: .invalidParameter, message: "\(option): '\(text)' is not benign or malignant")
+    static func label(_ text: String, names: [String], option: String) throws -> Int {
+        if let index = names.firstIndex(of: text.lowercased()) { return index }
+        if let index = Int(text), names.indices.contains(index) { return index }
+        throw FederatedError(
+            code: .invalidParameter, message: "\(option): '\(text)' is not one of \(names.joined(separator: "|"))")
     }
 
     /// The options as JSON inputs.
@@ -160,7 +179,8 @@ struct FederatedAttackOptions: ParsableArguments {
             "attack": attack ?? "none", "attackers": "\(attackers)", "attack_from_round": "\(attackFromRound)",
             "boost": boost.map { "\($0)" } ?? "clinics", "aggregator": aggregator ?? "fedavg",
             "assumed_attackers": assumedAttackers.map { "\($0)" } ?? "max(1, attackers)", "trigger": trigger,
-            "poison_copies": "\(poisonCopies)", "attack_source": attackSource, "attack_target": attackTarget,
+            "poison_copies": "\(poisonCopies)", "attack_source": attackSource ?? "malignant",
+            "attack_target": attackTarget ?? "benign",
             "attacker_epochs": "\(attackerEpochs)",
             "attack_norm_bound": attackNormBound.map { "\($0)" } ?? "none",
             "clinic_norm_bound": clinicNormBound.map { "\($0)" } ?? "none", "modality": modality, "ecg_motif": ecgMotif,
@@ -174,6 +194,7 @@ extension SemCom.FederatedCommand {
     func runAttacks(_ dataset: FederatedDataset) throws {
         let configuration = try attackConfiguration()
         if attackOptions.modality == "ecg" { return try runECGAttacks(configuration) }
+        if attackOptions.modality == "pose" { return try runPoseAttacks(configuration) }
         let privacy = configuration.federation.privacy
         print(
             "Federated attacks vs defences — \(data ?? "embedded Breast Cancer Wisconsin"), \(dataset.count) records, "
@@ -230,30 +251,44 @@ extension SemCom.FederatedCommand {
             throw FederatedError(
                 code: .invalidParameter, message: "with --attack/--aggregator give one --epsilon value, got \(sweep.epsilons.count)")
         }
-        guard ["tabular", "ecg"].contains(attackOptions.modality) else {
+        guard ["tabular", "ecg", "pose"].contains(attackOptions.modality) else {
             throw FederatedError(
-                code: .invalidParameter, message: "--modality '\(attackOptions.modality)' is not one of tabular|ecg")
+                code: .invalidParameter,
+                message: "--modality '\(attackOptions.modality)' is not one of tabular|ecg|pose")
+        }
+        if attackOptions.modality != "tabular", try attackOptions.parsedHonestDefences().contains(where: { $0 != nil }) {
+            throw FederatedError(
+                code: .incompatibleSettings, message: "--honest-defence is built for --modality tabular only")
+        }
+        if attackOptions.modality == "pose" {
+            return try poseAttackConfiguration(federation: federation, clinicCounts: sweep.clinicCounts)
         }
         guard attackOptions.ecgRecordings >= 10 else {
             throw FederatedError(code: .invalidParameter, message: "--ecg-recordings must be ≥ 10")
         }
         _ = try attackOptions.parsedMotif()
-        if attackOptions.modality == "ecg", try attackOptions.parsedHonestDefences().contains(where: { $0 != nil }) {
-            throw FederatedError(
-                code: .incompatibleSettings, message: "--honest-defence is built for --modality tabular only")
-        }
         let configuration = try attackOptions.experiment(
             federation: federation, clinicCounts: sweep.clinicCounts, folds: folds)
+        try validateScenarios(
+            configuration, featureCount: BreastCancerWisconsin.featureCount,
+            classCount: BreastCancerWisconsin.labelNames.count)
+        return configuration
+    }
+
+    /// Checks every (clinics, scenario) of the grid before any data are touched: the federation
+    /// (aggregator preconditions, secure-aggregation conflicts, …) and the attack against records of
+    /// `featureCount` features and `classCount` classes.
+    func validateScenarios(_ configuration: FederatedAttackExperiment.Configuration, featureCount: Int, classCount: Int)
+        throws
+    {
         for clinics in configuration.clinicCounts {
             for scenario in configuration.scenarios {
                 var each = FederatedAttackExperiment.federation(configuration, clinics: clinics, scenario: scenario)
                 each.evaluateEveryRound = false
                 try each.validate(trainingRecords: Int.max)
                 try scenario.attack?.validate(
-                    clinics: clinics, rounds: rounds, featureCount: BreastCancerWisconsin.featureCount,
-                    classCount: BreastCancerWisconsin.labelNames.count)
+                    clinics: clinics, rounds: rounds, featureCount: featureCount, classCount: classCount)
             }
         }
-        return configuration
     }
 }

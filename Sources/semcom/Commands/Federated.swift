@@ -34,6 +34,8 @@ extension SemCom {
 
         @OptionGroup(title: "Attacks and defences") var attackOptions: FederatedAttackOptions
 
+        @OptionGroup(title: "Pose backdoor (--modality pose)") var poseOptions: FederatedPoseOptions
+
         @Option(help: "A Breast Cancer Wisconsin file in the UCI format (default: the embedded copy).")
         var data: String?
 
