@@ -63,7 +63,13 @@ extension SemCom.KB {
         @Option(help: "Complex channel uses per record (default: 4 tabular, 8 pose, 8 text, 4 multimodal) or per window (16 vitals-rhythm, 32 vitals-waveform).")
         var channelUses: Int?
 
-        @Option(help: "Training epochs (default: 150 tabular, 40 pose, 40 text, 100 multimodal, 120 vitals-rhythm, 150 vitals-waveform).")
+        @Option(
+            help: ArgumentHelp(
+                "Training epochs (default: \(TabularCodecConfiguration.default.epochs) tabular, "
+                    + "\(PoseCodecConfiguration.default.epochs) pose, \(ClinicalTextCodecConfiguration.default.epochs) text, "
+                    + "\(MultimodalCodecConfiguration.default.epochs) multimodal, "
+                    + "\(RhythmCodecConfiguration.default.epochs) vitals-rhythm, "
+                    + "\(WaveformCodecConfiguration.default.epochs) vitals-waveform)."))
         var epochs: Int?
 
         @Option(help: "Pose: generated subjects (default 160).")
