@@ -99,11 +99,41 @@ public enum FederatedECGBackdoor {
     }
 }
 
+/// A federated model that classifies features extracted from raw rows (ECG windows, pose clips) with
+/// a trained MLP: only the network's parameters are federated; gradients, predictions and losses
+/// are the network's on ``featureData(_:_:)``.
+public protocol FeatureNetworkModel: FederatedModel {
+    /// The classifier on the features.
+    var network: NeuralNetworkModel { get set }
+    /// The features of the rows of `data` at `indices`, as a dataset (labels kept).
+    func featureData(_ data: FederatedDataset, _ indices: [Int]) -> FederatedDataset
+}
+
+extension FeatureNetworkModel {
+    public var parameters: [Double] {
+        get { network.parameters }
+        set { network.parameters = newValue }
+    }
+
+    public func perExampleGradients(_ data: FederatedDataset, indices: [Int]) -> (gradients: [Double], losses: [Double])
+    {
+        network.perExampleGradients(featureData(data, indices), indices: Array(indices.indices))
+    }
+
+    public func predict(_ data: FederatedDataset) -> [Int] {
+        network.predict(featureData(data, Array(0..<data.count)))
+    }
+
+    public func loss(_ data: FederatedDataset) -> Double {
+        network.loss(featureData(data, Array(0..<data.count)))
+    }
+}
+
 /// An ECG rhythm classifier as a federated model: rows are raw ECG windows at the internal rate;
 /// each is turned into the rhythm codec's 24 features (``RhythmFeatureExtractor``), standardized
 /// with fixed statistics, and classified by an MLP (``NeuralNetworkModel``). Only the MLP's
 /// parameters are trained; features are cached per distinct window (extraction is deterministic).
-public struct ECGRhythmModel: FederatedModel {
+public struct ECGRhythmModel: FeatureNetworkModel {
     /// The classifier on the standardized features.
     public var network: NeuralNetworkModel
     let mean: [Double]
@@ -130,13 +160,8 @@ public struct ECGRhythmModel: FederatedModel {
             featureCount: d, hiddenUnits: hiddenUnits, classCount: data.classCount, using: &rng)
     }
 
-    public var parameters: [Double] {
-        get { network.parameters }
-        set { network.parameters = newValue }
-    }
-
     /// The standardized features of the windows at `indices`, as a dataset.
-    func featureData(_ data: FederatedDataset, _ indices: [Int]) -> FederatedDataset {
+    public func featureData(_ data: FederatedDataset, _ indices: [Int]) -> FederatedDataset {
         var values: [Double] = []
         values.reserveCapacity(indices.count * mean.count)
         for i in indices {
@@ -149,18 +174,6 @@ public struct ECGRhythmModel: FederatedModel {
             classCount: data.classCount)
     }
 
-    public func perExampleGradients(_ data: FederatedDataset, indices: [Int]) -> (gradients: [Double], losses: [Double])
-    {
-        network.perExampleGradients(featureData(data, indices), indices: Array(indices.indices))
-    }
-
-    public func predict(_ data: FederatedDataset) -> [Int] {
-        network.predict(featureData(data, Array(0..<data.count)))
-    }
-
-    public func loss(_ data: FederatedDataset) -> Double {
-        network.loss(featureData(data, Array(0..<data.count)))
-    }
 }
 
 /// Features per distinct record (an ECG window, a pose clip), shared by every copy of a model

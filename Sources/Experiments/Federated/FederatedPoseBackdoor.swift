@@ -228,7 +228,7 @@ public enum FederatedPoseBackdoor {
 /// ``PoseCodec/PoseFeatureExtractor`` and classified by an MLP (``Federated/NeuralNetworkModel``).
 /// Only the MLP's parameters are trained; features are cached per distinct clip (the front end is
 /// deterministic).
-public struct PoseActivityModel: FederatedModel {
+public struct PoseActivityModel: FeatureNetworkModel {
     /// The classifier on the features (`[batch, featureCount] → [batch, 8]`).
     public var network: NeuralNetworkModel
     /// The fixed front end.
@@ -249,13 +249,8 @@ public struct PoseActivityModel: FederatedModel {
             using: &rng)
     }
 
-    public var parameters: [Double] {
-        get { network.parameters }
-        set { network.parameters = newValue }
-    }
-
     /// The features of the clips at `indices`, as a dataset.
-    func featureData(_ data: FederatedDataset, _ indices: [Int]) -> FederatedDataset {
+    public func featureData(_ data: FederatedDataset, _ indices: [Int]) -> FederatedDataset {
         var values: [Double] = []
         values.reserveCapacity(indices.count * extractor.featureCount)
         for i in indices { values.append(contentsOf: cache.features(data.row(i))) }
@@ -263,18 +258,5 @@ public struct PoseActivityModel: FederatedModel {
         return try! FederatedDataset(
             features: values, labels: indices.map { data.labels[$0] }, featureCount: extractor.featureCount,
             classCount: data.classCount)
-    }
-
-    public func perExampleGradients(_ data: FederatedDataset, indices: [Int]) -> (gradients: [Double], losses: [Double])
-    {
-        network.perExampleGradients(featureData(data, indices), indices: Array(indices.indices))
-    }
-
-    public func predict(_ data: FederatedDataset) -> [Int] {
-        network.predict(featureData(data, Array(0..<data.count)))
-    }
-
-    public func loss(_ data: FederatedDataset) -> Double {
-        network.loss(featureData(data, Array(0..<data.count)))
     }
 }
