@@ -71,7 +71,10 @@ public enum TabularKnowledgeBase {
 
     /// Builds a tabular knowledge base (see the type's documentation for the steps).
     /// - Parameters:
-    ///   - dataPath: the CSV file (recorded as the data source, as given).
+    ///   - dataPath: the CSV file to read.
+    ///   - dataSource: the name recorded as the data source (`provenance.data_source`), which
+    ///     evaluations later resolve against their current directory; `nil` records `dataPath` as
+    ///     given. Pass the repository-relative name when reading the file through another path.
     ///   - schema: its schema.
     ///   - configuration: hyperparameters and seed (``TabularCodecConfiguration/default`` is what
     ///     `semcom kb build` uses).
@@ -84,7 +87,8 @@ public enum TabularKnowledgeBase {
     /// - Throws: ``TabularCodecError`` for unreadable or invalid data (a class with fewer than 2
     ///   records, too few records for the split).
     public static func build(
-        dataPath: String, schema: TableSchema, configuration: TabularCodecConfiguration = .default,
+        dataPath: String, recordedAs dataSource: String? = nil, schema: TableSchema,
+        configuration: TabularCodecConfiguration = .default,
         objective: (any ClassificationTrainingObjective)? = nil, progress: (String) -> Void = { _ in }
     ) throws(TabularCodecError) -> (knowledgeBase: KnowledgeBase, report: TabularBuildReport) {
         let bytes: [UInt8]
@@ -95,8 +99,8 @@ public enum TabularKnowledgeBase {
         }
         let dataset = try TabularDataset.parse(bytes, source: dataPath, schema: schema)
         return try build(
-            dataset: dataset, dataSHA256: sha256Hex(bytes), dataSource: dataPath, configuration: configuration,
-            objective: objective, progress: progress)
+            dataset: dataset, dataSHA256: sha256Hex(bytes), dataSource: dataSource ?? dataPath,
+            configuration: configuration, objective: objective, progress: progress)
     }
 
     /// Builds from an already loaded dataset (``build(dataPath:schema:configuration:progress:)``

@@ -61,11 +61,9 @@ import Testing
     @Test func shippedKnowledgeBaseUsesTheDefaultConfiguration() throws {
         if ProcessInfo.processInfo.environment["SEMCOM_WRITE_SHIPPED_KB"] == "1" {
             let schema = try TableSchema(contentsOfFile: Repository.bcwdSchema)
-            let previous = FileManager.default.currentDirectoryPath
-            FileManager.default.changeCurrentDirectoryPath(Repository.root)
-            defer { FileManager.default.changeCurrentDirectoryPath(previous) }
             let (kb, report) = try TabularKnowledgeBase.build(
-                dataPath: "Samples/bcwd/breast-cancer-wisconsin.data", schema: schema, configuration: .default
+                dataPath: Repository.root + "/Samples/bcwd/breast-cancer-wisconsin.data",
+                recordedAs: "Samples/bcwd/breast-cancer-wisconsin.data", schema: schema, configuration: .default
             ) { print($0) }
             try FileManager.default.createDirectory(
                 atPath: Repository.root + "/KnowledgeBases", withIntermediateDirectories: true)
@@ -86,11 +84,9 @@ import Testing
     @Test func documentedRebuildReproducesTheShippedFile() throws {
         let shipped = try KnowledgeBase(contentsOfFile: Repository.shippedKB)
         let schema = try TableSchema(contentsOfFile: Repository.bcwdSchema)
-        let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(Repository.root)
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
         let (rebuilt, _) = try TabularKnowledgeBase.build(
-            dataPath: "Samples/bcwd/breast-cancer-wisconsin.data", schema: schema, configuration: .default)
+            dataPath: Repository.root + "/Samples/bcwd/breast-cancer-wisconsin.data",
+            recordedAs: "Samples/bcwd/breast-cancer-wisconsin.data", schema: schema, configuration: .default)
         for (key, value) in shipped.manifest.metrics where key.hasPrefix("awgn_") && key.hasSuffix("_accuracy") {
             let again = try #require(rebuilt.manifest.metrics[key], "metric \(key) missing from the rebuild")
             #expect(abs(again - value) <= 0.02, "\(key): shipped \(value), rebuilt \(again)")

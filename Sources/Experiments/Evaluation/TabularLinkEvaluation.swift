@@ -53,6 +53,9 @@ public enum TabularLinkEvaluation {
     ///   - knowledgeBase: a tabular knowledge base.
     ///   - dataPath: a CSV in the KB's schema to test on (all its records); `nil` uses the data
     ///     file recorded in the KB and its recorded test split.
+    ///   - trainingDataPath: the CSV the KB was trained on (its recorded split and the raw task
+    ///     model come from it); `nil` reads the data source its provenance records, relative to the
+    ///     current directory.
     ///   - eavesdropperKnowledgeBase: the naive eavesdropper's KB; `nil` trains one with seed + 1.
     ///   - compareRaw: whether to run the raw baseline and the ideal bound.
     ///   - configuration: channels, SNRs, passes, eavesdropper settings.
@@ -65,12 +68,13 @@ public enum TabularLinkEvaluation {
     /// - Throws: `TabularCodecError` for unreadable data or an unusable KB, `RawTransmissionError`
     ///   for a record the raw path cannot encode.
     public static func run<G: RandomNumberGenerator>(
-        knowledgeBase: KnowledgeBase, dataPath: String? = nil, eavesdropperKnowledgeBase: KnowledgeBase? = nil,
+        knowledgeBase: KnowledgeBase, dataPath: String? = nil, trainingDataPath: String? = nil,
+        eavesdropperKnowledgeBase: KnowledgeBase? = nil,
         compareRaw: Bool = true, configuration: EvaluationConfiguration, using rng: inout G,
         progress: (String) -> Void = { _ in }
     ) throws -> (result: EvaluationResult, setup: Setup) {
         let codec = try TabularCodec(knowledgeBase: knowledgeBase)
-        guard let trainingPath = knowledgeBase.manifest.provenance?.dataSource else {
+        guard let trainingPath = trainingDataPath ?? knowledgeBase.manifest.provenance?.dataSource else {
             throw TabularCodecError(
                 code: .missingSection, message: "the knowledge base records no data source (provenance.data_source)",
                 section: "manifest")
@@ -87,7 +91,7 @@ public enum TabularLinkEvaluation {
             testData = try TabularDataset.load(contentsOfFile: dataPath, schema: codec.schema)
             testPath = dataPath
         } else {
-            testData = try TabularKnowledgeBase.recordedTestSet(of: knowledgeBase)
+            testData = try TabularKnowledgeBase.recordedTestSet(of: knowledgeBase, dataPath: trainingPath)
             testPath = trainingPath
         }
         let test = LabeledBatch(inputs: codec.inputs(for: testData), labels: testData.labels)

@@ -6,22 +6,21 @@ import TensorCore
 import Testing
 
 @Suite struct TabularLinkEvaluationTests {
-    /// The repository root (the KB records its data file relative to it).
+    /// The repository root (the KB records its data file relative to it; the tests pass the
+    /// absolute path instead of changing the process's current directory, which parallel suites share).
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
+    static let trainingData = root + "/Samples/bcwd/breast-cancer-wisconsin.data"
 
     @Test func shippedKnowledgeBaseAgainstRawAndEavesdroppers() throws {
-        let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(Self.root)
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
-        let kb = try KnowledgeBase(contentsOfFile: "KnowledgeBases/bcwd-tabular.semkb")
+        let kb = try KnowledgeBase(contentsOfFile: Self.root + "/KnowledgeBases/bcwd-tabular.semkb")
         let configuration = EvaluationConfiguration(
             channels: [try ChannelSpec.parse("awgn")], snrDecibels: [-15, 20], semanticPasses: 2)
         var rng = Xoshiro256(seed: 3)
         // The KB itself stands in for the naive eavesdropper's KB, which keeps the test fast.
         let (result, setup) = try TabularLinkEvaluation.run(
-            knowledgeBase: kb, eavesdropperKnowledgeBase: kb, configuration: configuration, using: &rng)
+            knowledgeBase: kb, trainingDataPath: Self.trainingData, eavesdropperKnowledgeBase: kb, configuration: configuration, using: &rng)
         // 546 training records, of which the KB holds 110 out for validation.
         #expect(setup.testCount == 137 && setup.trainCount == 436 && setup.channelUsesPerSample == 4)
         let clean = try #require(setup.rawTaskModelCleanAccuracy)
@@ -59,16 +58,13 @@ import Testing
     /// Over Rayleigh fading without CSI the semantic row is the KB's non-coherent head: far above
     /// chance at 20 dB, while the raw receiver (no pilots, gains assumed 1) fails.
     @Test func noncoherentHeadCarriesTheLinkWithoutCSI() throws {
-        let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(Self.root)
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
-        let kb = try KnowledgeBase(contentsOfFile: "KnowledgeBases/bcwd-tabular.semkb")
+        let kb = try KnowledgeBase(contentsOfFile: Self.root + "/KnowledgeBases/bcwd-tabular.semkb")
         let configuration = EvaluationConfiguration(
             channels: [try ChannelSpec.parse("rayleigh-nocsi")], snrDecibels: [20], semanticPasses: 2,
             adaptiveEavesdropper: nil)
         var rng = Xoshiro256(seed: 4)
         let (result, _) = try TabularLinkEvaluation.run(
-            knowledgeBase: kb, eavesdropperKnowledgeBase: kb, compareRaw: false, configuration: configuration,
+            knowledgeBase: kb, trainingDataPath: Self.trainingData, eavesdropperKnowledgeBase: kb, compareRaw: false, configuration: configuration,
             using: &rng)
         let semantic = try #require(result.rows.first { $0.scheme == .semantic })
         #expect(semantic.balancedAccuracy > 0.5 + 5 * (0.25 / 137).squareRoot())
