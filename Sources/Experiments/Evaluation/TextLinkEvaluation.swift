@@ -30,7 +30,8 @@ import Foundation
 ///   trained on the same notes with seed + 1 for 10 epochs, to keep the evaluation short), the
 ///   adaptive one learns a decoder from 5 % known labels;
 /// - **concept rows**: concept-set micro-F1 per (channel, SNR, noise), and the noise budget (fraction
-///   of words changed, character edit distance) of each spec on the test notes.
+///   of words changed, character edit distance) of each spec on the test notes; at a point where a
+///   rate-adaptive KB sends with a smaller head, also for the main head (its own rows, `k` given).
 ///
 /// A **rate-adaptive** KB (rate heads and a validation split) sends with the head its validation
 /// notes choose at each (channel, SNR) (``ClinicalTextCodec/selectChannelUses(validationInputs:notes:over:repeats:using:)``;
@@ -304,18 +305,24 @@ public enum TextLinkEvaluation {
         let base = Xoshiro256(seed: rng.next())
         for (c, spec) in configuration.channels.enumerated() {
             for (s, snr) in configuration.snrDecibels.enumerated() {
-                for (n, (name, noise)) in injectors.enumerated() {
-                    var pointRNG = base.fork(stream: UInt64(c) << 32 | UInt64(s) << 16 | UInt64(n))
-                    let evaluation = pointCodecs[c][s].evaluate(
-                        encoded.bytes, notes: testNotes, over: spec.channel(snrDecibels: snr),
-                        repeats: configuration.semanticPasses,
-                        perturbations: noise.map { [ClinicalTextNoisePerturbation(noise: $0)] } ?? [], using: &pointRNG)
-                    conceptRows.append(
-                        ConceptRow(
-                            channel: spec.description, snrDecibels: snr, noise: name,
-                            channelUsesPerSample: pointCodecs[c][s].channelUsesPerSample,
-                            triageAccuracy: evaluation.triageAccuracy, conceptF1: evaluation.conceptF1,
-                            conceptExactMatch: evaluation.conceptExactMatch))
+                // The head chosen for triage, and (rate-adaptive KB choosing a smaller k) the main
+                // head too: the rate is chosen on triage, and the concept set may need more uses.
+                var heads = [pointCodecs[c][s]]
+                if pointCodecs[c][s].channelUsesPerSample != codec.channelUsesPerSample { heads.append(codec) }
+                for (h, head) in heads.enumerated() {
+                    for (n, (name, noise)) in injectors.enumerated() {
+                        var pointRNG = base.fork(stream: UInt64(c) << 32 | UInt64(s) << 16 | UInt64(h) << 8 | UInt64(n))
+                        let evaluation = head.evaluate(
+                            encoded.bytes, notes: testNotes, over: spec.channel(snrDecibels: snr),
+                            repeats: configuration.semanticPasses,
+                            perturbations: noise.map { [ClinicalTextNoisePerturbation(noise: $0)] } ?? [], using: &pointRNG)
+                        conceptRows.append(
+                            ConceptRow(
+                                channel: spec.description, snrDecibels: snr, noise: name,
+                                channelUsesPerSample: head.channelUsesPerSample,
+                                triageAccuracy: evaluation.triageAccuracy, conceptF1: evaluation.conceptF1,
+                                conceptExactMatch: evaluation.conceptExactMatch))
+                    }
                 }
             }
         }

@@ -43,6 +43,11 @@ import Testing
             #expect(row.channelUsesPerSample == Double(selection.channelUsesPerSample))
             let concept = try #require(output.conceptRows.first { $0.snrDecibels == selection.snrDecibels })
             #expect(concept.channelUsesPerSample == selection.channelUsesPerSample)
+            // Where a smaller head sends, the main head's concept row is there too (and only then).
+            let atPoint = output.conceptRows.filter { $0.snrDecibels == selection.snrDecibels }
+            let main = output.setup.channelUsesPerSample
+            #expect(atPoint.map(\.channelUsesPerSample) == (selection.channelUsesPerSample == main
+                ? [main] : [selection.channelUsesPerSample, main]))
         }
         // The eavesdropper KB has the same heads: a naive row at every point.
         #expect(output.result.rows.filter { $0.scheme == .eavesdropperNaive }.count == 2)
