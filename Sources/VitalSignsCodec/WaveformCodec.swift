@@ -65,9 +65,10 @@ public struct WaveformCodecConfiguration: Sendable, Equatable {
 /// `ChannelLayer` with an Es/N0 range; Adam with one epoch of warm-up and a cosine decay.
 ///
 /// A linear code cannot beat `PRD ≈ 100/√(1 + SNR)` by much on the components it sends (power
-/// allocation across components helps a little): about 22 % at 10 dB. The 15 % at 10 dB
-/// needs a non-linear (digital-like or learned non-linear) code; at this training budget the MLP
-/// encoder did worse than the linear one.
+/// allocation across components helps a little): about 22 % at 10 dB. A one-hidden-layer ReLU
+/// encoder started on the linear code (``WaveformCodecConfiguration/encoderHiddenSizes``) reaches
+/// about 19.7 % at 10 dB and stalls there (measurements in `KnowledgeBases/README.md`); the issue's
+/// 15 % needs a code that uses what repeats from beat to beat.
 public struct WaveformCodec: Sendable {
     /// The encoder–channel–decoder link.
     public typealias Pipeline = SemanticPipeline<NetworkEncoder<Sequential<Float>>, NetworkDecoder<Sequential<Float>>>

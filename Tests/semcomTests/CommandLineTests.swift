@@ -80,6 +80,24 @@ import Testing
         }
     }
 
+    @Test func waveformOptionsAreChecked() throws {
+        let waveform = ["kb", "build", "--modality", "vitals-waveform", "--out", "o"]
+        for extra in [
+            ["--window-length", "12"],  // below 16
+            ["--window-length", "100"],  // not a multiple of 8
+            ["--window-length", "8192"],
+            ["--window-length", "64", "--hop", "128"],  // hop beyond the window
+            ["--training-snr-db", "20,10"],
+            ["--encoder-hidden", "0"],
+        ] {
+            #expect(throws: (any Error).self, "\(extra)") { _ = try SemCom.parseAsRoot(waveform + extra) }
+        }
+        #expect(throws: (any Error).self) {
+            _ = try SemCom.parseAsRoot(["kb", "build", "--modality", "vitals-rhythm", "--out", "o", "--window-length", "512"])
+        }
+        _ = try SemCom.parseAsRoot(waveform + ["--window-length", "512", "--hop", "256", "--encoder-hidden", "1100"])
+    }
+
     @Test func rateHeadOptionsAreChecked() throws {
         let text = ["kb", "build", "--modality", "text", "--data", "d", "--out", "o"]
         for extra in [

@@ -93,8 +93,11 @@ extension SemCom.KB {
         @Option(help: "Vitals-waveform: synthetic training recordings of 20 s (default \(WaveformCodecConfiguration.default.trainingRecordings)).")
         var recordings: Int?
 
-        @Option(help: "Vitals-waveform: hop in samples between training windows (default \(WaveformCodecConfiguration.default.trainingHop)).")
+        @Option(help: "Vitals-waveform: hop in samples between training windows (default \(WaveformCodecConfiguration.default.trainingHop), at most the window length).")
         var hop: Int?
+
+        @Option(help: "Vitals-waveform: samples per window at 250 Hz, a multiple of 8 in 16…4096 (default \(WaveformCodecConfiguration.default.windowLength)); without --channel-uses, a window gets length/8 channel uses (1/8 per sample).")
+        var windowLength: Int?
 
         @Option(help: "Text: the noise-aware-training spec (name:rate,…), or none for a codec trained on clean notes.")
         var trainingNoise: String = ClinicalTextCodecConfiguration.defaultTrainingNoise
@@ -172,8 +175,10 @@ extension SemCom.KB {
             case .vitalsRhythm, .vitalsWaveform:
                 if modality == .vitalsRhythm,
                     encoderHidden != nil || decoderHidden != nil || trainingSnrDb != nil || recordings != nil || hop != nil
+                        || windowLength != nil
                 {
-                    throw ValidationError("--encoder-hidden, --decoder-hidden, --training-snr-db, --recordings and --hop are vitals-waveform options")
+                    throw ValidationError(
+                        "--encoder-hidden, --decoder-hidden, --training-snr-db, --recordings, --hop and --window-length are vitals-waveform options")
                 }
                 _ = try waveformConfiguration()
                 guard data == nil, schema == nil else {
@@ -256,6 +261,14 @@ extension SemCom.KB {
             }
             var configuration = WaveformCodecConfiguration.default
             configuration.seed = global.seed
+            if let windowLength {
+                guard (16...4096).contains(windowLength), windowLength % 8 == 0 else {
+                    throw ValidationError("--window-length must be a multiple of 8 in 16…4096, got \(windowLength)")
+                }
+                configuration.windowLength = windowLength
+                configuration.channelUsesPerWindow = windowLength / 8
+                configuration.trainingHop = Swift.min(configuration.trainingHop, windowLength)
+            }
             if let channelUses { configuration.channelUsesPerWindow = channelUses }
             if let epochs { configuration.epochs = epochs }
             if let encoderHidden { configuration.encoderHiddenSizes = try widths(encoderHidden, "encoder-hidden") }
