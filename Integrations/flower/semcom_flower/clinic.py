@@ -91,8 +91,9 @@ class SemComClinic:
         kill_after: float | None = None,
     ) -> tuple[np.ndarray, dict]:
         """One round of local training; returns the clinic's parameters and its metrics row
-        (``examples``, ``loss``, ``epsilon_spent``, ``seconds``, …)."""
-        what = f"clinic {clinic_id} round {round_index}"
+        (``examples``, ``loss``, ``epsilon_spent``, ``seconds``, …). ``round_index`` is 0-based (the
+        Swift step's ``--round``); messages name the 1-based round, as Flower's log does."""
+        what = f"clinic {clinic_id} round {round_index + 1}"
         with tempfile.TemporaryDirectory(prefix="semcom-step-") as tmp:
             tmp_path = Path(tmp)
             _save_vector(tmp_path / "global.npy", parameters)
