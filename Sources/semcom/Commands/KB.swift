@@ -30,8 +30,8 @@ extension SemCom.KB {
                 The shipped pose knowledge base (generated data, no --data) is rebuilt by: semcom kb build \
                 --modality pose --seed 0 --out KnowledgeBases/pose-activity.semkb
                 The shipped clinical-triage knowledge base is rebuilt by: semcom kb build --modality text \
-                --data Samples/notes/clinical-notes.jsonl --seed 0 --channel-uses 16 --epochs 120 \
-                --out KnowledgeBases/clinical-triage.semkb (the codec trained without semantic noise: \
+                --data Samples/notes/clinical-notes.jsonl --seed 0 --channel-uses 16 --epochs 120 --rate-heads 8,12 \
+                --validation-fraction 0.1 --out KnowledgeBases/clinical-triage.semkb (the codec trained without semantic noise: \
                 --epochs 60 --training-noise none --out KnowledgeBases/clinical-triage-clean.semkb).
                 The vital-sign knowledge bases (trained on synthetic ECG, no --data) are rebuilt by: \
                 semcom kb build --modality vitals-rhythm --seed 0 --out KnowledgeBases/vitals-rhythm.semkb and \
