@@ -48,21 +48,32 @@ public enum ClinicalTextDemo {
                 text += "\(row.channel)     \(formatFixed(row.snrDecibels, decimals: 1))    \(row.noise.rightPadded(27))  \(formatFixed(row.triageAccuracy, decimals: 3))   \(formatFixed(row.conceptF1, decimals: 3))\n"
             }
         }
-        func table(_ rows: [TextLinkEvaluation.ConceptRow]) -> String {
-            "<table><tr><th>SNR dB</th><th>noise</th><th>triage accuracy</th><th>concept F1</th></tr>"
-                + rows.map {
-                    "<tr><td>\(formatFixed($0.snrDecibels, decimals: 1))</td><td>\($0.noise)</td><td>\(formatFixed($0.triageAccuracy, decimals: 3))</td><td>\(formatFixed($0.conceptF1, decimals: 3))</td></tr>"
-                }.joined() + "</table>"
-        }
         var sections: [any ReportSection] = [
             EvaluationReportSection(
                 result: output.result, title: "Clinical notes — triage over the semantic link", filePrefix: "notes",
-                summary: "\(output.setup.testCount) test notes with held-out sentence templates; raw = UTF-8 → zstd with a shared dictionary → CRC → FEC → modulation; naive eavesdropper: \(output.setup.eavesdropper)."),
-            HTMLFragmentSection(title: "Clinical notes — concept sets and semantic noise (noise-aware KB)", html: table(output.conceptRows)),
+                summary: "\(output.setup.testCount) test notes with held-out sentence templates; raw = UTF-8 → zstd with a shared dictionary → CRC → FEC → modulation; naive eavesdropper: \(output.setup.eavesdropper)."
+                    + rateSummary(output.setup)),
+            HTMLFragmentSection(title: "Clinical notes — concept sets and semantic noise (noise-aware KB)", html: conceptTable(output.conceptRows)),
         ]
         if !cleanRows.isEmpty {
-            sections.append(HTMLFragmentSection(title: "Clinical notes — the codec trained without noise", html: table(cleanRows)))
+            sections.append(HTMLFragmentSection(title: "Clinical notes — the codec trained without noise", html: conceptTable(cleanRows)))
         }
         return (text, sections)
+    }
+
+    /// The report's concept table: one row per (SNR, head, noise), with the head's channel uses.
+    static func conceptTable(_ rows: [TextLinkEvaluation.ConceptRow]) -> String {
+        "<table><tr><th>SNR dB</th><th>channel uses k</th><th>noise</th><th>triage accuracy</th><th>concept F1</th></tr>"
+            + rows.map {
+                "<tr><td>\(formatFixed($0.snrDecibels, decimals: 1))</td><td>\($0.channelUsesPerSample)</td><td>\($0.noise)</td><td>\(formatFixed($0.triageAccuracy, decimals: 3))</td><td>\(formatFixed($0.conceptF1, decimals: 3))</td></tr>"
+            }.joined() + "</table>"
+    }
+
+    /// For a rate-adaptive KB, the sentence naming the head each SNR sends with (empty otherwise).
+    static func rateSummary(_ setup: TextLinkEvaluation.Setup) -> String {
+        guard !setup.rateSelections.isEmpty else { return "" }
+        return " Rate-adaptive knowledge base: the semantic rows send with the head (k channel uses per note) that the validation notes choose at each SNR — "
+            + setup.rateSelections.map { "k = \($0.channelUsesPerSample) at \(formatFixed($0.snrDecibels, decimals: 0)) dB" }
+            .joined(separator: ", ") + "; the concept table adds the main head (k = \(setup.channelUsesPerSample)) where a smaller one sends."
     }
 }

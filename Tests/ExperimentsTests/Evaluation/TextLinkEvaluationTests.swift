@@ -52,5 +52,13 @@ import Testing
         // The eavesdropper KB has the same heads: a naive row at every point.
         #expect(output.result.rows.filter { $0.scheme == .eavesdropperNaive }.count == 2)
         #expect(TextLinkEvaluation.render(output).contains("rate-adaptive semantic codec: k = 2, 8"))
+        // The demo's report names the head of every concept row and the choice per SNR.
+        let table = ClinicalTextDemo.conceptTable(output.conceptRows)
+        #expect(table.contains("<th>channel uses k</th>"))
+        for row in output.conceptRows { #expect(table.contains("<td>\(row.channelUsesPerSample)</td>")) }
+        let summary = ClinicalTextDemo.rateSummary(output.setup)
+        for selection in output.setup.rateSelections {
+            #expect(summary.contains("k = \(selection.channelUsesPerSample) at \(Int(selection.snrDecibels)) dB"))
+        }
     }
 }
