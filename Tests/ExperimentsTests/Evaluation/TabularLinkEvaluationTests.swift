@@ -20,7 +20,8 @@ import Testing
         var rng = Xoshiro256(seed: 3)
         // The KB itself stands in for the naive eavesdropper's KB, which keeps the test fast.
         let (result, setup) = try TabularLinkEvaluation.run(
-            knowledgeBase: kb, trainingDataPath: Self.trainingData, eavesdropperKnowledgeBase: kb, configuration: configuration, using: &rng)
+            knowledgeBase: kb, trainingDataPath: Self.trainingData, eavesdropperKnowledgeBase: kb,
+            configuration: configuration, using: &rng)
         // 546 training records, of which the KB holds 110 out for validation.
         #expect(setup.testCount == 137 && setup.trainCount == 436 && setup.channelUsesPerSample == 4)
         let clean = try #require(setup.rawTaskModelCleanAccuracy)
@@ -64,8 +65,8 @@ import Testing
             adaptiveEavesdropper: nil)
         var rng = Xoshiro256(seed: 4)
         let (result, _) = try TabularLinkEvaluation.run(
-            knowledgeBase: kb, trainingDataPath: Self.trainingData, eavesdropperKnowledgeBase: kb, compareRaw: false, configuration: configuration,
-            using: &rng)
+            knowledgeBase: kb, trainingDataPath: Self.trainingData, eavesdropperKnowledgeBase: kb, compareRaw: false,
+            configuration: configuration, using: &rng)
         let semantic = try #require(result.rows.first { $0.scheme == .semantic })
         #expect(semantic.balancedAccuracy > 0.5 + 5 * (0.25 / 137).squareRoot())
         #expect(!result.rows.contains { $0.scheme == .semanticAdaptive })
