@@ -55,9 +55,10 @@ enum Toy {
         return pipeline
     }
 
-    static func model(_ pipeline: TinyPipeline, snr: Float = 10) -> PipelineTaskModel<
-        NetworkEncoder<Sequential<Float>>, NetworkDecoder<Sequential<Float>>, AWGN
-    > {
+    /// The toy link as an attack target.
+    typealias Model = PipelineTaskModel<NetworkEncoder<Sequential<Float>>, NetworkDecoder<Sequential<Float>>, AWGN>
+
+    static func model(_ pipeline: TinyPipeline, snr: Float = 10) -> Model {
         PipelineTaskModel(pipeline: pipeline, channel: ChannelLayer(AWGN(snrDecibels: snr)), inputDomain: domain)
     }
 }

@@ -11,37 +11,34 @@ import Testing
     static let other = Toy.trained(seed: 7)
     static let test = Toy.data(count: 120, seed: 41)
 
-    @Test(arguments: [InputAttack.Method.fgsm, .pgd])
-    func inputTransferFromTheVictimItselfEqualsWhiteBox(method: InputAttack.Method) throws {
+    /// Every per-example attack, input and symbol, white-box and transferred from the victim itself.
+    static let perExampleAttacks: [any PerExampleAttack] = [
+        try! InputAttack(method: .fgsm, budget: 2, steps: 5),
+        try! InputAttack(method: .pgd, budget: 2, steps: 5),
+        try! SymbolAttack(budget: SymbolBudget(signalToPerturbationDecibels: 0), steps: 5),
+        try! SymbolAttack(budget: SymbolBudget(signalToPerturbationDecibels: 0), steps: 5, knowsChannelNoise: true),
+    ]
+
+    @Test(arguments: 0..<4)
+    func transferFromTheVictimItselfEqualsWhiteBox(attackIndex: Int) throws {
+        let attack = Self.perExampleAttacks[attackIndex]
         let model = Toy.model(Self.victim)
-        let attack = try InputAttack(method: method, budget: 2, steps: 5)
-        let white = AttackEvaluation.measure(
-            model, inputs: Self.test.inputs, labels: Self.test.labels, attack: attack, repeats: 2, seed: 3)
-        let transfer = try AttackEvaluation.measureTransfer(
-            victim: model, surrogate: model, victimInputs: Self.test.inputs, surrogateInputs: Self.test.inputs,
-            labels: Self.test.labels, attack: attack, repeats: 2, seed: 3)
+        let white = try attack.measure(
+            victim: model, inputs: Self.test.inputs, surrogate: nil as (model: Toy.Model, inputs: Tensor<Float>)?,
+            labels: Self.test.labels, repeats: 2, seed: 3)
+        let transfer = try attack.measure(
+            victim: model, inputs: Self.test.inputs, surrogate: (model, Self.test.inputs), labels: Self.test.labels,
+            repeats: 2, seed: 3)
         #expect(transfer.robustAccuracy == white.robustAccuracy)
         #expect(transfer.cleanAccuracy == white.cleanAccuracy)
         #expect(abs(transfer.meanPerturbation - white.meanPerturbation) < 1e-4)
         #expect(transfer.queries == 0)
+        #expect(white.queries > 0)
         #expect(white.robustAccuracy < white.cleanAccuracy)
     }
 
-    @Test func symbolTransferFromTheVictimItselfEqualsWhiteBox() throws {
+    @Test func universalTransferFromTheVictimItselfEqualsWhiteBox() throws {
         let model = Toy.model(Self.victim)
-        for attack in [
-            try SymbolAttack(budget: SymbolBudget(signalToPerturbationDecibels: 0), steps: 5),
-            try SymbolAttack(budget: SymbolBudget(signalToPerturbationDecibels: 0), steps: 5, knowsChannelNoise: true),
-        ] {
-            let white = AttackEvaluation.measure(
-                model, inputs: Self.test.inputs, labels: Self.test.labels, attack: attack, repeats: 2, seed: 3)
-            let transfer = try AttackEvaluation.measureTransfer(
-                victim: model, surrogate: model, victimInputs: Self.test.inputs, surrogateInputs: Self.test.inputs,
-                labels: Self.test.labels, attack: attack, repeats: 2, seed: 3)
-            #expect(transfer.robustAccuracy == white.robustAccuracy)
-            #expect(transfer.meanPerturbation == white.meanPerturbation)
-            #expect(transfer.queries == 0)
-        }
         let universal = try UniversalSymbolAttack(budget: SymbolBudget(signalToPerturbationDecibels: 0), steps: 10)
         let fit = Toy.data(count: 100, seed: 42)
         let white = AttackEvaluation.measureUniversal(

@@ -277,35 +277,19 @@ public enum RobustnessEvaluation {
         for budget in o.budgets {
             let measurements: [AttackMeasurement]
             switch o.attack {
-            case .fgsm, .pgd:
-                let attack = try InputAttack(
-                    method: o.attack == .fgsm ? .fgsm : .pgd, norm: o.norm, budget: Float(budget), steps: o.steps ?? 10,
-                    restarts: o.restarts)
+            case .fgsm, .pgd, .symbolPGD:
+                let attack: any PerExampleAttack =
+                    o.attack == .symbolPGD
+                    ? try SymbolAttack(
+                        budget: SymbolBudget(signalToPerturbationDecibels: budget), steps: o.steps ?? 10,
+                        restarts: o.restarts, channelSamples: o.channelSamples, knowsChannelNoise: o.knowsChannelNoise)
+                    : try InputAttack(
+                        method: o.attack == .fgsm ? .fgsm : .pgd, norm: o.norm, budget: Float(budget), steps: o.steps ?? 10,
+                        restarts: o.restarts)
                 measurements = [
-                    try surrogate.map {
-                        try AttackEvaluation.measureTransfer(
-                            victim: target.model, surrogate: $0.model, victimInputs: target.testInputs,
-                            surrogateInputs: $0.testInputs, labels: target.testLabels, attack: attack, repeats: o.repeats,
-                            seed: o.seed)
-                    }
-                        ?? AttackEvaluation.measure(
-                            target.model, inputs: target.testInputs, labels: target.testLabels, attack: attack,
-                            repeats: o.repeats, seed: o.seed)
-                ]
-            case .symbolPGD:
-                let attack = try SymbolAttack(
-                    budget: SymbolBudget(signalToPerturbationDecibels: budget), steps: o.steps ?? 10, restarts: o.restarts,
-                    channelSamples: o.channelSamples, knowsChannelNoise: o.knowsChannelNoise)
-                measurements = [
-                    try surrogate.map {
-                        try AttackEvaluation.measureTransfer(
-                            victim: target.model, surrogate: $0.model, victimInputs: target.testInputs,
-                            surrogateInputs: $0.testInputs, labels: target.testLabels, attack: attack, repeats: o.repeats,
-                            seed: o.seed)
-                    }
-                        ?? AttackEvaluation.measure(
-                            target.model, inputs: target.testInputs, labels: target.testLabels, attack: attack,
-                            repeats: o.repeats, seed: o.seed)
+                    try attack.measure(
+                        victim: target.model, inputs: target.testInputs, surrogate: surrogate.map { ($0.model, $0.testInputs) },
+                        labels: target.testLabels, repeats: o.repeats, seed: o.seed)
                 ]
             case .universal:
                 let attack = try UniversalSymbolAttack(

@@ -80,44 +80,21 @@ public enum AttackEvaluation {
         )
     }
 
-    /// FGSM or PGD on the input.
+    /// A per-example attack white-box on `model`: FGSM or PGD on the input (``InputAttack``, its
+    /// budget in physical units) or PGD on the symbols (``SymbolAttack``; with
+    /// ``SymbolAttack/knowsChannelNoise`` the attack is handed the evaluation's channel realization
+    /// of each repeat, `Xoshiro256(seed, stream: 12).fork(r)`).
     /// - Parameters:
     ///   - model: the link.
     ///   - inputs: `[examples, width]`, encoder units.
     ///   - labels: true labels.
-    ///   - attack: the attack (its budget in physical units).
+    ///   - attack: the attack.
     ///   - repeats: channel realizations (≥ 1).
     ///   - seed: the seed of the attack and evaluation streams.
-    public static func measure<M: DifferentiableTaskModel>(
-        _ model: M, inputs: Tensor<Float>, labels: [Int], attack: InputAttack, repeats: Int = 1, seed: UInt64
+    public static func measure<M: DifferentiableTaskModel, A: PerExampleAttack>(
+        _ model: M, inputs: Tensor<Float>, labels: [Int], attack: A, repeats: Int = 1, seed: UInt64
     ) -> AttackMeasurement {
-        measureRepeated(
-            model, inputs: inputs, labels: labels, name: attack.method.rawValue, budget: Double(attack.budget),
-            steps: attack.steps, queriesPerExample: attack.queriesPerExample, repeats: repeats, seed: seed
-        ) { rng, _ in
-            let (x, delta) = attack.perturb(model, inputs: inputs, labels: labels, using: &rng)
-            let width = delta.shape[1]
-            let sizes = (0..<labels.count).map {
-                Double(attack.norm.norm(delta.scalars[($0 * width)..<(($0 + 1) * width)]))
-            }
-            return (x, nil, sizes)
-        }
-    }
-
-    /// The per-input symbol attack (same parameters as the input attack's `measure`). With
-    /// ``SymbolAttack/knowsChannelNoise`` the attack is handed the evaluation's channel realization
-    /// of each repeat (`Xoshiro256(seed, stream: 12).fork(r)`).
-    public static func measure<M: DifferentiableTaskModel>(
-        _ model: M, inputs: Tensor<Float>, labels: [Int], attack: SymbolAttack, repeats: Int = 1, seed: UInt64
-    ) -> AttackMeasurement {
-        measureRepeated(
-            model, inputs: inputs, labels: labels, name: "symbol-pgd", budget: attack.budget.signalToPerturbationDecibels,
-            steps: attack.steps, queriesPerExample: attack.queriesPerExample, repeats: repeats, seed: seed
-        ) { rng, r in
-            let delta = attack.perturbation(
-                model, inputs: inputs, labels: labels, channelNoise: evaluationNoise(seed: seed, repeat: r), using: &rng)
-            return (inputs, delta, rowNorms(delta))
-        }
+        attack.measureWhiteBox(model, inputs: inputs, labels: labels, repeats: repeats, seed: seed)
     }
 
     /// The generator of the channel realizations of repeat `r`'s final predictions.
@@ -243,5 +220,41 @@ extension AttackEvaluation {
                 perturbationSizes: sizes, queries: Double(queries)),
             adversarial
         )
+    }
+}
+
+extension InputAttack {
+    /// FGSM or PGD on the input, white-box (see ``AttackEvaluation/measure(_:inputs:labels:attack:repeats:seed:)``).
+    public func measureWhiteBox<M: DifferentiableTaskModel>(
+        _ model: M, inputs: Tensor<Float>, labels: [Int], repeats: Int, seed: UInt64
+    ) -> AttackMeasurement {
+        AttackEvaluation.measureRepeated(
+            model, inputs: inputs, labels: labels, name: method.rawValue, budget: Double(budget),
+            steps: steps, queriesPerExample: queriesPerExample, repeats: repeats, seed: seed
+        ) { rng, _ in
+            let (x, delta) = perturb(model, inputs: inputs, labels: labels, using: &rng)
+            let width = delta.shape[1]
+            let sizes = (0..<labels.count).map {
+                Double(norm.norm(delta.scalars[($0 * width)..<(($0 + 1) * width)]))
+            }
+            return (x, nil, sizes)
+        }
+    }
+}
+
+extension SymbolAttack {
+    /// Per-input symbol PGD, white-box (see ``AttackEvaluation/measure(_:inputs:labels:attack:repeats:seed:)``).
+    public func measureWhiteBox<M: DifferentiableTaskModel>(
+        _ model: M, inputs: Tensor<Float>, labels: [Int], repeats: Int, seed: UInt64
+    ) -> AttackMeasurement {
+        AttackEvaluation.measureRepeated(
+            model, inputs: inputs, labels: labels, name: "symbol-pgd", budget: budget.signalToPerturbationDecibels,
+            steps: steps, queriesPerExample: queriesPerExample, repeats: repeats, seed: seed
+        ) { rng, r in
+            let delta = perturbation(
+                model, inputs: inputs, labels: labels, channelNoise: AttackEvaluation.evaluationNoise(seed: seed, repeat: r),
+                using: &rng)
+            return (inputs, delta, AttackEvaluation.rowNorms(delta))
+        }
     }
 }

@@ -19,81 +19,27 @@ import TensorCore
 /// evaluation: stream 12, universal fit: stream 13), so with the victim as its own surrogate a
 /// transfer measurement equals the white-box one. Rows report 0 queries (to the victim).
 extension AttackEvaluation {
-    /// FGSM or PGD crafted on `surrogate`, applied to `victim`.
+    /// A per-example attack crafted on `surrogate` and applied to `victim`: FGSM or PGD
+    /// (``InputAttack``, moved into the victim's coding in physical units) or symbol PGD
+    /// (``SymbolAttack``, added to the victim's symbols and projected onto the victim's budget).
     /// - Parameters:
     ///   - victim: the attacked link.
     ///   - surrogate: the attacker's link.
     ///   - victimInputs: the examples in the victim's encoder units, `[examples, width]`.
     ///   - surrogateInputs: the same examples in the surrogate's encoder units.
     ///   - labels: true labels.
-    ///   - attack: the attack (budget in physical units).
+    ///   - attack: the attack.
     ///   - repeats: channel realizations (≥ 1).
     ///   - seed: the seed of the attack and evaluation streams.
-    /// - Throws: ``RobustnessError`` `invalidData` when the two inputs' shapes or input widths differ.
-    public static func measureTransfer<V: DifferentiableTaskModel, S: DifferentiableTaskModel>(
+    /// - Throws: ``RobustnessError`` `invalidData` when the two inputs' shapes or input widths differ
+    ///   (input attacks), or the symbol widths or example counts (symbol attacks).
+    public static func measureTransfer<V: DifferentiableTaskModel, S: DifferentiableTaskModel, A: PerExampleAttack>(
         victim: V, surrogate: S, victimInputs: Tensor<Float>, surrogateInputs: Tensor<Float>, labels: [Int],
-        attack: InputAttack, repeats: Int = 1, seed: UInt64
+        attack: A, repeats: Int = 1, seed: UInt64
     ) throws(RobustnessError) -> AttackMeasurement {
-        let target = victim.inputDomain
-        let source = surrogate.inputDomain
-        guard victimInputs.shape == surrogateInputs.shape, target.width == source.width,
-            victimInputs.rank == 2, victimInputs.shape[1] == target.width
-        else {
-            throw RobustnessError(
-                code: .invalidData,
-                message: "transfer: victim inputs \(victimInputs.shape) (width \(target.width)) and surrogate inputs \(surrogateInputs.shape) (width \(source.width)) differ")
-        }
-        let width = target.width
-        return measureRepeated(
-            victim, inputs: victimInputs, labels: labels, name: attack.method.rawValue, budget: Double(attack.budget),
-            steps: attack.steps, queriesPerExample: 0, repeats: repeats, seed: seed
-        ) { rng, _ in
-            let (crafted, delta) = attack.perturb(surrogate, inputs: surrogateInputs, labels: labels, using: &rng)
-            var adversarial = victimInputs
-            for i in 0..<adversarial.scalars.count {
-                let c = i % width
-                let x = victimInputs.scalars[i]
-                if surrogateInputs.scalars[i] == x && source.scale[c] == target.scale[c] {
-                    adversarial.scalars[i] = crafted.scalars[i]
-                } else if delta.scalars[i] != 0 && target.isAttackable[c] {
-                    adversarial.scalars[i] = Swift.min(
-                        Swift.max(x + delta.scalars[i] / target.scale[c], target.lower[c]), target.upper[c])
-                }
-            }
-            let sizes = (0..<labels.count).map { r in
-                Double(attack.norm.norm((0..<width).map {
-                    (adversarial.scalars[r * width + $0] - victimInputs.scalars[r * width + $0]) * target.scale[$0]
-                }[...]))
-            }
-            return (adversarial, nil, sizes)
-        }
-    }
-
-    /// Symbol PGD crafted on `surrogate`, added to `victim`'s symbols (projected onto the victim's budget).
-    /// - Throws: ``RobustnessError`` `invalidData` when the symbol widths or input shapes differ.
-    public static func measureTransfer<V: DifferentiableTaskModel, S: DifferentiableTaskModel>(
-        victim: V, surrogate: S, victimInputs: Tensor<Float>, surrogateInputs: Tensor<Float>, labels: [Int],
-        attack: SymbolAttack, repeats: Int = 1, seed: UInt64
-    ) throws(RobustnessError) -> AttackMeasurement {
-        try checkSymbols(victim, surrogate, victimInputs, surrogateInputs)
-        let width = victim.symbolWidth
-        let symbols = victim.symbols(for: victimInputs)
-        let radii = (0..<labels.count).map { attack.budget.radius(of: symbols, row: $0) }
-        return measureRepeated(
-            victim, inputs: victimInputs, labels: labels, name: "symbol-pgd",
-            budget: attack.budget.signalToPerturbationDecibels, steps: attack.steps, queriesPerExample: 0,
-            repeats: repeats, seed: seed
-        ) { rng, r in
-            var delta = attack.perturbation(
-                surrogate, inputs: surrogateInputs, labels: labels, channelNoise: evaluationNoise(seed: seed, repeat: r),
-                using: &rng)
-            for row in 0..<labels.count {
-                var slice = delta.scalars[(row * width)..<((row + 1) * width)]
-                projectOntoBudget(&slice, radius: radii[row])
-                delta.scalars.replaceSubrange((row * width)..<((row + 1) * width), with: slice)
-            }
-            return (victimInputs, delta, rowNorms(delta))
-        }
+        try attack.measureTransfer(
+            victim: victim, surrogate: surrogate, victimInputs: victimInputs, surrogateInputs: surrogateInputs,
+            labels: labels, repeats: repeats, seed: seed)
     }
 
     /// A universal perturbation fitted on `surrogate` (its `fitInputs`), scaled to the victim's
@@ -114,17 +60,90 @@ extension AttackEvaluation {
 
     /// Projects onto the L2 ball unless the row is inside it up to `Float` rounding (a surrogate
     /// perturbation already at the same radius is kept bit for bit).
-    private static func projectOntoBudget(_ row: inout ArraySlice<Float>, radius: Float) {
+    fileprivate static func projectOntoBudget(_ row: inout ArraySlice<Float>, radius: Float) {
         if AttackNorm.l2.norm(row) > radius * (1 + 1e-5) { AttackNorm.l2.project(&row, radius: radius) }
     }
 
-    private static func checkSymbols<V: DifferentiableTaskModel, S: DifferentiableTaskModel>(
+    fileprivate static func checkSymbols<V: DifferentiableTaskModel, S: DifferentiableTaskModel>(
         _ victim: V, _ surrogate: S, _ victimInputs: Tensor<Float>, _ surrogateInputs: Tensor<Float>
     ) throws(RobustnessError) {
         guard victim.symbolWidth == surrogate.symbolWidth, victimInputs.shape[0] == surrogateInputs.shape[0] else {
             throw RobustnessError(
                 code: .invalidData,
                 message: "transfer: the victim sends \(victim.symbolWidth) reals per example and the surrogate \(surrogate.symbolWidth) (or the example counts \(victimInputs.shape[0]) and \(surrogateInputs.shape[0]) differ); a symbol perturbation cannot carry over")
+        }
+    }
+}
+
+extension InputAttack {
+    /// FGSM or PGD crafted on `surrogate`, applied to `victim` (see
+    /// ``AttackEvaluation/measureTransfer(victim:surrogate:victimInputs:surrogateInputs:labels:attack:repeats:seed:)``).
+    public func measureTransfer<V: DifferentiableTaskModel, S: DifferentiableTaskModel>(
+        victim: V, surrogate: S, victimInputs: Tensor<Float>, surrogateInputs: Tensor<Float>, labels: [Int],
+        repeats: Int, seed: UInt64
+    ) throws(RobustnessError) -> AttackMeasurement {
+        let target = victim.inputDomain
+        let source = surrogate.inputDomain
+        guard victimInputs.shape == surrogateInputs.shape, target.width == source.width,
+            victimInputs.rank == 2, victimInputs.shape[1] == target.width
+        else {
+            throw RobustnessError(
+                code: .invalidData,
+                message: "transfer: victim inputs \(victimInputs.shape) (width \(target.width)) and surrogate inputs \(surrogateInputs.shape) (width \(source.width)) differ")
+        }
+        let width = target.width
+        return AttackEvaluation.measureRepeated(
+            victim, inputs: victimInputs, labels: labels, name: method.rawValue, budget: Double(budget),
+            steps: steps, queriesPerExample: 0, repeats: repeats, seed: seed
+        ) { rng, _ in
+            let (crafted, delta) = perturb(surrogate, inputs: surrogateInputs, labels: labels, using: &rng)
+            var adversarial = victimInputs
+            for i in 0..<adversarial.scalars.count {
+                let c = i % width
+                let x = victimInputs.scalars[i]
+                if surrogateInputs.scalars[i] == x && source.scale[c] == target.scale[c] {
+                    adversarial.scalars[i] = crafted.scalars[i]
+                } else if delta.scalars[i] != 0 && target.isAttackable[c] {
+                    adversarial.scalars[i] = Swift.min(
+                        Swift.max(x + delta.scalars[i] / target.scale[c], target.lower[c]), target.upper[c])
+                }
+            }
+            let sizes = (0..<labels.count).map { r in
+                Double(norm.norm((0..<width).map {
+                    (adversarial.scalars[r * width + $0] - victimInputs.scalars[r * width + $0]) * target.scale[$0]
+                }[...]))
+            }
+            return (adversarial, nil, sizes)
+        }
+    }
+}
+
+extension SymbolAttack {
+    /// Symbol PGD crafted on `surrogate`, added to `victim`'s symbols (projected onto the victim's
+    /// budget; see
+    /// ``AttackEvaluation/measureTransfer(victim:surrogate:victimInputs:surrogateInputs:labels:attack:repeats:seed:)``).
+    public func measureTransfer<V: DifferentiableTaskModel, S: DifferentiableTaskModel>(
+        victim: V, surrogate: S, victimInputs: Tensor<Float>, surrogateInputs: Tensor<Float>, labels: [Int],
+        repeats: Int, seed: UInt64
+    ) throws(RobustnessError) -> AttackMeasurement {
+        try AttackEvaluation.checkSymbols(victim, surrogate, victimInputs, surrogateInputs)
+        let width = victim.symbolWidth
+        let symbols = victim.symbols(for: victimInputs)
+        let radii = (0..<labels.count).map { budget.radius(of: symbols, row: $0) }
+        return AttackEvaluation.measureRepeated(
+            victim, inputs: victimInputs, labels: labels, name: "symbol-pgd",
+            budget: budget.signalToPerturbationDecibels, steps: steps, queriesPerExample: 0,
+            repeats: repeats, seed: seed
+        ) { rng, r in
+            var delta = perturbation(
+                surrogate, inputs: surrogateInputs, labels: labels,
+                channelNoise: AttackEvaluation.evaluationNoise(seed: seed, repeat: r), using: &rng)
+            for row in 0..<labels.count {
+                var slice = delta.scalars[(row * width)..<((row + 1) * width)]
+                AttackEvaluation.projectOntoBudget(&slice, radius: radii[row])
+                delta.scalars.replaceSubrange((row * width)..<((row + 1) * width), with: slice)
+            }
+            return (victimInputs, delta, AttackEvaluation.rowNorms(delta))
         }
     }
 }
