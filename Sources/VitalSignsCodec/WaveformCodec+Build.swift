@@ -14,6 +14,9 @@ public struct WaveformEvaluation: Sendable {
     public var meanPRD: Double
     /// Median over recordings of the PRD.
     public var medianPRD: Double
+    /// Root-mean-square over recordings of the PRD (%), `√(mean PRD²)` — the figure
+    /// ``WaveformDistortionBounds`` bounds; never below ``meanPRD``.
+    public var rmsPRD: Double
     /// R-peak F1 (±50 ms) of the peaks detected in the decoded signal against those detected in the original.
     public var peakF1: Double
     /// R-peak F1 (±50 ms) of the decoded signal's peaks against the ground-truth beats.
@@ -123,6 +126,7 @@ extension WaveformCodec {
         func f1(_ tp: Int, _ fp: Int, _ fn: Int) -> Double { tp + fp + fn == 0 ? 1 : Double(2 * tp) / Double(2 * tp + fp + fn) }
         return WaveformEvaluation(
             meanPRD: prds.reduce(0, +) / Double(Swift.max(1, prds.count)), medianPRD: sorted.isEmpty ? 0 : sorted[sorted.count / 2],
+            rmsPRD: (prds.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(1, prds.count))).squareRoot(),
             peakF1: f1(tp, fp, fn), peakF1GroundTruth: f1(tpG, fpG, fnG))
     }
 

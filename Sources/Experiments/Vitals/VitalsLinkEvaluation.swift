@@ -11,8 +11,10 @@ import VitalSignsCodec
 /// One measured point of a vital-sign link evaluation (JSON keys in snake_case).
 public struct VitalsEvaluationRow: Codable, Sendable {
     /// `semantic`, `raw` (the best raw configuration at this point, see ``rawConfiguration``),
-    /// `sealed-semantic` (the keyed, scrambled link's legitimate receiver) or `sealed-eve-naive` (an
-    /// eavesdropper holding the KB but not the key).
+    /// `sealed-semantic` (the keyed, scrambled link's legitimate receiver), `sealed-eve-naive` (an
+    /// eavesdropper holding the KB but not the key), or — waveform over AWGN — the reference
+    /// distortions of `VitalSignsCodec.WaveformDistortionBounds` at the semantic link's budget:
+    /// `bound-gaussian` (Gaussian OPTA) and `bound-linear` (best linear code), with ``rmsPRD`` only.
     public var scheme: String
     /// The channel (``ChannelSpec`` description).
     public var channel: String
@@ -30,6 +32,9 @@ public struct VitalsEvaluationRow: Codable, Sendable {
     public var meanPRD: Double?
     /// Median PRD, % (waveform KB).
     public var medianPRD: Double?
+    /// Root-mean-square PRD over recordings, `√(mean PRD²)`, % (waveform KB; the figure the
+    /// `bound-*` rows bound).
+    public var rmsPRD: Double?
     /// R-peak F1 within ±50 ms, decoded vs original (waveform KB).
     public var rPeakF1: Double?
     /// Raw only: the fraction of frames that failed (CRC) and fell back.
@@ -47,6 +52,7 @@ public struct VitalsEvaluationRow: Codable, Sendable {
         case heartRateMAE = "heart_rate_mae_bpm"
         case meanPRD = "mean_prd_percent"
         case medianPRD = "median_prd_percent"
+        case rmsPRD = "rms_prd_percent"
         case rPeakF1 = "r_peak_f1"
         case decodeFailureRate = "decode_failure_rate"
         case rawConfiguration = "raw_configuration"
@@ -243,6 +249,8 @@ public enum VitalsLinkEvaluation {
         let sent = sentSignals(test.map(\.ecg), noises: c.noises, using: &rng)
         let frame = 500  // 2 s raw frames
         let usesPerSecond = codec.channelUsesPerSample * ECGPreprocessing.internalRateHertz
+        let bounds = try WaveformDistortionBounds(
+            recordings: test.map(\.ecg), windowLength: codec.windowLength, hop: Swift.max(1, codec.windowLength / 8))
         var sequence: UInt64 = 0
         var rows: [VitalsEvaluationRow] = []
         for spec in c.channels {
@@ -254,17 +262,21 @@ public enum VitalsLinkEvaluation {
                     noisy.pipeline.perturbations += noise.symbols
                     func row(_ scheme: String, _ link: (Tensor<Float>) throws -> Tensor<Float>) throws -> VitalsEvaluationRow {
                         var e = try noisy.evaluate(recordings: test, sent: signals, link: link)
+                        var meanSquare = e.rmsPRD * e.rmsPRD
                         for _ in 1..<c.passes {
                             let more = try noisy.evaluate(recordings: test, sent: signals, link: link)
                             e.meanPRD += more.meanPRD
                             e.peakF1 += more.peakF1
+                            meanSquare += more.rmsPRD * more.rmsPRD
                         }
                         e.meanPRD /= Double(c.passes)
                         e.peakF1 /= Double(c.passes)
+                        e.rmsPRD = (meanSquare / Double(c.passes)).squareRoot()
                         progress("\(scheme) \(spec) \(snr) dB \(noise.name): PRD \(String(format: "%.2f", e.meanPRD)) %, F1 \(String(format: "%.4f", e.peakF1))")
                         return VitalsEvaluationRow(
                             scheme: scheme, channel: spec.description, snrDecibels: snr, noise: noise.name,
-                            channelUsesPerSecond: usesPerSecond, meanPRD: e.meanPRD, medianPRD: e.medianPRD, rPeakF1: e.peakF1)
+                            channelUsesPerSecond: usesPerSecond, meanPRD: e.meanPRD, medianPRD: e.medianPRD,
+                            rmsPRD: e.rmsPRD, rPeakF1: e.peakF1)
                     }
                     let semantic = try row("semantic") { noisy.pipeline($0, over: channel, using: &rng) }
                     if noise.name == "none" { semanticPRD = semantic.meanPRD ?? .infinity }
@@ -272,6 +284,18 @@ public enum VitalsLinkEvaluation {
                     if let sealing = c.sealing {
                         rows += try sealedRows(
                             sealing, pipeline: noisy.pipeline, channel: channel, sequence: &sequence, using: &rng, score: row)
+                    }
+                }
+                if spec.kind == .awgn {
+                    let k = codec.channelUsesPerWindow
+                    for (scheme, prd) in [
+                        ("bound-gaussian", bounds.gaussianPRD(channelUsesPerWindow: k, snrDecibels: snr)),
+                        ("bound-linear", bounds.linearPRD(channelUsesPerWindow: k, snrDecibels: snr)),
+                    ] {
+                        rows.append(
+                            VitalsEvaluationRow(
+                                scheme: scheme, channel: spec.description, snrDecibels: snr,
+                                channelUsesPerSecond: usesPerSecond, rmsPRD: prd))
                     }
                 }
                 guard c.compareRaw else { continue }
@@ -320,6 +344,7 @@ public enum VitalsLinkEvaluation {
                                 scheme: "raw", channel: spec.description, snrDecibels: snr,
                                 channelUsesPerSecond: Double(uses) / seconds,
                                 meanPRD: prds.reduce(0, +) / Double(prds.count), medianPRD: sorted[sorted.count / 2],
+                                rmsPRD: (prds.reduce(0) { $0 + $1 * $1 } / Double(prds.count)).squareRoot(),
                                 rPeakF1: tp + fp + fn == 0 ? 1 : Double(2 * tp) / Double(2 * tp + fp + fn),
                                 decodeFailureRate: Double(failures) / Double(frames),
                                 rawConfiguration: "\(bits) bit adaptive, zstd 19, \(scheme)"))
@@ -357,11 +382,12 @@ public enum VitalsLinkEvaluation {
         }
         var out =
             "scheme,channel,snr_db,noise,channel_uses_per_second,accuracy,heart_rate_mae_bpm,mean_prd_percent,"
-            + "median_prd_percent,r_peak_f1,decode_failure_rate,raw_configuration,matches_semantic\n"
+            + "median_prd_percent,rms_prd_percent,r_peak_f1,decode_failure_rate,raw_configuration,matches_semantic\n"
         for r in rows {
             out += [
                 text(r.scheme), text(r.channel), number(r.snrDecibels), text(r.noise), number(r.channelUsesPerSecond),
-                number(r.accuracy), number(r.heartRateMAE), number(r.meanPRD), number(r.medianPRD), number(r.rPeakF1),
+                number(r.accuracy), number(r.heartRateMAE), number(r.meanPRD), number(r.medianPRD), number(r.rmsPRD),
+                number(r.rPeakF1),
                 number(r.decodeFailureRate), text(r.rawConfiguration), r.matchesSemantic.map { "\($0)" } ?? "",
             ].joined(separator: ",") + "\n"
         }
@@ -410,13 +436,13 @@ public enum VitalsLinkEvaluation {
 
     /// A plain-text table of rows.
     public static func table(_ rows: [VitalsEvaluationRow]) -> String {
-        var out = "scheme           channel  snr_db  noise     uses/s    accuracy  hr_mae  prd%    f1      config\n"
+        var out = "scheme           channel  snr_db  noise     uses/s    accuracy  hr_mae  prd%    rms%    f1      config\n"
         for r in rows {
             func f(_ v: Double?, _ format: String) -> String { v.map { String(format: format, $0) } ?? "-" }
             out += [
                 r.scheme.padding(toLength: 16, withPad: " ", startingAt: 0), r.channel.padding(toLength: 8, withPad: " ", startingAt: 0),
                 f(r.snrDecibels, "%6.1f"), r.noise.count >= 8 ? r.noise : r.noise.padding(toLength: 8, withPad: " ", startingAt: 0), f(r.channelUsesPerSecond, "%8.2f"), f(r.accuracy, "%8.3f"), f(r.heartRateMAE, "%7.2f"),
-                f(r.meanPRD, "%6.2f"), f(r.rPeakF1, "%6.4f"), r.rawConfiguration ?? "",
+                f(r.meanPRD, "%6.2f"), f(r.rmsPRD, "%6.2f"), f(r.rPeakF1, "%6.4f"), r.rawConfiguration ?? "",
             ].joined(separator: "  ") + "\n"
         }
         return out

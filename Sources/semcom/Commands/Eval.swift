@@ -35,7 +35,9 @@ extension SemCom {
                 --channel awgn --snr-db 5,10,20 --noise synonym:0.2,reverse:0.1 --noise synonym-heldout:0.2 \
                 --compare raw. Text noise: synonym, synonym-heldout, dropout, shuffle, reverse, swap, insert, delete.
                 Vitals KBs (vitals-rhythm, vitals-waveform; synthetic ECG test recordings, no --data): rows add \
-                heart_rate_mae_bpm, mean_prd_percent, median_prd_percent and r_peak_f1; --noise adds conditions of \
+                heart_rate_mae_bpm, mean_prd_percent, median_prd_percent, rms_prd_percent and r_peak_f1; waveform \
+                over AWGN adds bound-gaussian and bound-linear rows (the RMS PRD the test windows' covariance allows \
+                at the same channel uses: Gaussian OPTA, best linear code); --noise adds conditions of \
                 sensor artefacts on the ECG sent (wander:mV, emg:mV, powerline:mV, motion:mV, drop:runs/s; scored \
                 against the clean ECG) and symbol noise (blank, jam); the clean condition is always measured; \
                 --seal adds sealed-semantic and sealed-eve-naive rows. E.g. semcom eval --kb \

@@ -34,9 +34,22 @@ import VitalSignsCodec
         configuration.sealing = try SealedLink(keyBits: (0..<192).map { _ in UInt8(keyRNG.next() & 1) })
         var rng = Xoshiro256(seed: 3)
         let rows = try VitalsLinkEvaluation.run(knowledgeBase: kb, configuration: configuration, using: &rng)
-        #expect(rows.map(\.scheme) == ["semantic", "sealed-semantic", "sealed-eve-naive", "semantic", "sealed-semantic", "sealed-eve-naive"])
-        #expect(rows.map(\.noise) == ["none", "none", "none", "emg:0.2,drop:0.5", "emg:0.2,drop:0.5", "emg:0.2,drop:0.5"])
-        #expect(rows.allSatisfy { ($0.meanPRD ?? -1) >= 0 })
+        #expect(
+            rows.map(\.scheme) == [
+                "semantic", "sealed-semantic", "sealed-eve-naive", "semantic", "sealed-semantic", "sealed-eve-naive",
+                "bound-gaussian", "bound-linear",
+            ])
+        #expect(
+            rows.map(\.noise) == [
+                "none", "none", "none", "emg:0.2,drop:0.5", "emg:0.2,drop:0.5", "emg:0.2,drop:0.5", "none", "none",
+            ])
+        let measured = rows.filter { !$0.scheme.hasPrefix("bound-") }
+        #expect(measured.allSatisfy { ($0.meanPRD ?? -1) >= 0 && ($0.rmsPRD ?? -1) >= ($0.meanPRD ?? .infinity) - 1e-9 })
+        // The bounds: RMS PRD only, the Gaussian OPTA below the best linear code's.
+        let gaussian = try #require(rows.first { $0.scheme == "bound-gaussian" }?.rmsPRD)
+        let linear = try #require(rows.first { $0.scheme == "bound-linear" }?.rmsPRD)
+        #expect(gaussian > 0 && gaussian < linear && linear < 100)
+        #expect(rows.filter { $0.scheme.hasPrefix("bound-") }.allSatisfy { $0.meanPRD == nil })
         let csv = VitalsLinkEvaluation.csv(rows)
         let lines = csv.split(separator: "\n")
         #expect(lines.count == 1 + rows.count)
