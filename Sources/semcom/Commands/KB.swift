@@ -35,7 +35,8 @@ extension SemCom.KB {
                 --epochs 60 --training-noise none --out KnowledgeBases/clinical-triage-clean.semkb).
                 The vital-sign knowledge bases (trained on synthetic ECG, no --data) are rebuilt by: \
                 semcom kb build --modality vitals-rhythm --seed 0 --out KnowledgeBases/vitals-rhythm.semkb and \
-                semcom kb build --modality vitals-waveform --seed 0 --out KnowledgeBases/vitals-waveform.semkb
+                semcom kb build --modality vitals-waveform --seed 0 --threads 1 --encoder-hidden 768 --decoder-hidden 2048 \
+                --hop 128 --epochs 150 --out KnowledgeBases/vitals-waveform.semkb
                 The multi-modal knowledge base (BCWD records + generated cytology reports, no --data) is rebuilt \
                 by: semcom kb build --modality multimodal --seed 0 --out KnowledgeBases/bcwd-multimodal.semkb
                 """)
