@@ -3,11 +3,11 @@
 // increasing order, and add them; the AVX2 path fuses the multiply-adds (so the last bits can
 // differ from the portable path).
 #include "CSemComKernels.h"
+#include "monotonic.h"
 
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <time.h>
 
 #if defined(__x86_64__) || defined(_M_X64)
 #define SEMCOM_X86 1
@@ -245,12 +245,6 @@ static unsigned long mode_calls = 0;
 /// record it.
 static int measure_split_next = 0;
 
-static inline uint64_t now_ns(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
-
 /// The mode for the next product: the cheaper one, each mode at least once, and the other one every
 /// EXPLORE_PERIOD products.
 static int choose_mode(void) {
@@ -297,11 +291,11 @@ void semcom_dense_f32_threads(float *y, const float *x, const float *w, const fl
         return;
     }
     const int mode = choose_mode();
-    const uint64_t start = now_ns();
+    const uint64_t start = semcom_monotonic_ns();
     int outcome = 0;
     if (mode) outcome = dense_split(y, x, w, b, rows, in, out, relu, use_avx2);
     else dense_range(y, x, w, b, rows, in, out, relu, use_avx2, 0, out);
-    const uint64_t elapsed = now_ns() - start;
+    const uint64_t elapsed = semcom_monotonic_ns() - start;
     if (mode && outcome == SEMCOM_POOL_WOKE) measure_split_next = 1;
     else if (!mode || outcome == SEMCOM_POOL_PARALLEL) record_mode(mode, elapsed, rows * in * out);
     atomic_store(&chooser_busy, 0);

@@ -12,13 +12,13 @@
 // inference calls follow one another within microseconds), yielding their core between checks
 // after the first 50 µs, then sleep on a condition variable; the caller wakes them when it posts.
 #include "CSemComKernels.h"
+#include "monotonic.h"
 
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <time.h>
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
@@ -68,12 +68,6 @@ static _Atomic int pool_threads = 1;
 /// Helpers started so far (they are never stopped), guarded by pool_mutex.
 static int helpers_started = 0;
 
-static inline uint64_t pool_now_ns(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
-
 /// Claims and runs offered parts until none is left.
 static void run_offered_parts(void) {
     for (int p = 1; p < SEMCOM_POOL_MAX_THREADS; p++) {
@@ -92,12 +86,12 @@ static void *helper_main(void *unused) {
     for (;;) {
         unsigned long now = atomic_load_explicit(&posted, memory_order_acquire);
         if (now == seen) {
-            const uint64_t start = pool_now_ns();
+            const uint64_t start = semcom_monotonic_ns();
             for (unsigned spin = 1; now == seen; spin++) {
                 POOL_PAUSE();
                 now = atomic_load_explicit(&posted, memory_order_acquire);
                 if (spin % 64 == 0) {
-                    const uint64_t spent = pool_now_ns() - start;
+                    const uint64_t spent = semcom_monotonic_ns() - start;
                     if (spent > HELPER_SPIN_NS) break;
                     if (spent > HELPER_POLITE_AFTER_NS) sched_yield();
                 }

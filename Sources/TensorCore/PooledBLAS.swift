@@ -46,6 +46,15 @@ enum PooledBLAS {
         }
     }
 
+    /// Runs the pool job of `parts` blocks of `0..<extent`, `part` computing a block of `job`.
+    static func run<Job>(_ job: inout Job, extent: Int, parts: Int, part: semcom_pool_fn) {
+        withBounds(extent: extent, parts: parts) { bounds in
+            withUnsafeMutablePointer(to: &job) { context in
+                _ = semcom_pool_run(part, context, bounds, Int32(parts))
+            }
+        }
+    }
+
     /// The thread count of the pool (``BLAS/threadCount``).
     static var threads: Int { Int(semcom_pool_threads()) }
 
@@ -99,11 +108,7 @@ enum PooledBLAS {
             job.block(0, extent, serial)
             return
         }
-        withBounds(extent: extent, parts: parts) { bounds in
-            withUnsafeMutablePointer(to: &job) { context in
-                _ = semcom_pool_run(part, context, bounds, Int32(parts))
-            }
-        }
+        run(&job, extent: extent, parts: parts, part: part)
     }
 
     // MARK: gemv
@@ -148,11 +153,7 @@ enum PooledBLAS {
             job.block(0, extent, serial)
             return
         }
-        withBounds(extent: extent, parts: parts) { bounds in
-            withUnsafeMutablePointer(to: &job) { context in
-                _ = semcom_pool_run(part, context, bounds, Int32(parts))
-            }
-        }
+        run(&job, extent: extent, parts: parts, part: part)
     }
 
     // MARK: The parts of pool jobs (C function pointers: no captures)
