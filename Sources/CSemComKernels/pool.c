@@ -65,8 +65,8 @@ static pthread_cond_t pool_cond = PTHREAD_COND_INITIALIZER;
 static _Atomic int pool_busy = 0;
 /// The thread count set by semcom_pool_set_threads (caller included).
 static _Atomic int pool_threads = 1;
-/// Helpers started so far (they are never stopped), guarded by pool_mutex.
-static int helpers_started = 0;
+/// Helpers started so far (they are never stopped); increased under pool_mutex.
+static _Atomic int helpers_started = 0;
 
 /// Claims and runs offered parts until none is left.
 static void run_offered_parts(void) {
@@ -112,6 +112,8 @@ static void *helper_main(void *unused) {
 
 /// Starts helpers until `count` run (or creation fails); returns how many run.
 static int ensure_helpers(int count) {
+    const int running = atomic_load_explicit(&helpers_started, memory_order_acquire);
+    if (running >= count) return running;
     pthread_mutex_lock(&pool_mutex);
     while (helpers_started < count) {
         pthread_t thread;
@@ -123,7 +125,7 @@ static int ensure_helpers(int count) {
         if (failed) break;
         helpers_started++;
     }
-    const int started = helpers_started;
+    const int started = atomic_load(&helpers_started);
     pthread_mutex_unlock(&pool_mutex);
     return started;
 }
