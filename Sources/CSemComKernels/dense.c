@@ -3,13 +3,11 @@
 // increasing order, and add them; the AVX2 path fuses the multiply-adds (so the last bits can
 // differ from the portable path).
 #include "CSemComKernels.h"
+#include "monotonic.h"
 
-#include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <time.h>
 
 #if defined(__x86_64__) || defined(_M_X64)
 #define SEMCOM_X86 1
@@ -181,99 +179,43 @@ static void dense_range(float *y, const float *x, const float *w, const float *b
     dense_f32_portable(y, x, w, b, rows, in, out, relu, begin, end);
 }
 
-// MARK: - The helper thread
+// MARK: - Splitting a product with the thread pool
 //
-// With two threads allowed, a product large enough to pay for the hand-off offers the upper half
-// of its columns (split on a 64-byte line of the weights) to one persistent helper thread and
-// computes the lower half itself. When it is done with its half and the helper has not claimed the
-// offer yet (descheduled on a busy machine, or asleep), the caller takes the upper half back and
-// computes it too, so a loaded machine costs at most the single-thread time plus a few atomic
-// operations. Each output column is computed exactly as on one thread, so results do not depend on
-// who computed it. The helper spins briefly for the next product (batch-1 inference calls come
-// back to back), then sleeps on a condition variable; the caller wakes it when it posts.
+// With two or more threads allowed (semcom_pool_set_threads), a product large enough to pay for
+// the hand-off is run as a pool job of two parts: the caller computes the lower half of the
+// columns, a pool helper the upper half (split on a 64-byte line of the weights), and the caller
+// takes the upper half back when no helper has claimed it by the time it is done with its own
+// (see pool.c). Each output column is computed exactly as on one thread, so results do not depend
+// on who computed it.
 //
 // Whether splitting pays depends on what else runs: with the other core free it nearly halves the
-// time, but when that core is busy (another process, or OpenBLAS's worker threads still spinning
-// after a multi-threaded gemm) the helper competes for it and a split product is slower than one
-// computed alone. So the choice is measured, not assumed: each split-eligible product is timed, a
-// running mean of the time per multiply-add is kept for both modes, the faster mode is used, and
-// one product in EXPLORE_PERIOD runs in the other mode so that a change of load is noticed. Both
-// modes give bit-identical results, so the choice never changes an output.
+// time, but when that core is busy the helper competes for it and a split product is slower than
+// one computed alone. So the choice is measured, not assumed: each split-eligible product is timed,
+// a running mean of the time per multiply-add is kept for both modes, the faster mode is used, and
+// one product in EXPLORE_PERIOD runs in the other mode so that a change of load is noticed. A split
+// product that had to wake a sleeping helper is not recorded (the wake-up, tens of microseconds,
+// says nothing about the split once the helper is awake); the next eligible product is split and
+// recorded instead. Both modes give bit-identical results, so the choice never changes an output.
 
-/// The job offered to the helper: columns [begin, end) of one product.
+/// The arguments of one product, the context of its pool job.
 typedef struct {
     float *y;
     const float *x, *w, *b;
-    size_t rows, in, out, begin, end;
+    size_t rows, in, out;
     int relu, use_avx2;
 } dense_job;
 
-enum { JOB_NONE = 0, JOB_OFFERED = 1, JOB_CLAIMED = 2, JOB_FINISHED = 3 };
-
-static pthread_once_t helper_once = PTHREAD_ONCE_INIT;
-static int helper_started = 0;
-static pthread_mutex_t helper_mutex = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t helper_cond = PTHREAD_COND_INITIALIZER;
-static dense_job helper_job;
-/// Incremented by the caller at each offer (wakes the helper).
-static _Atomic unsigned long helper_posted = 0;
-/// JOB_OFFERED → JOB_CLAIMED by the helper (then JOB_FINISHED), or → JOB_FINISHED by the caller
-/// taking the offer back. Both sides move it with compare-and-swap, so exactly one computes the job.
-static _Atomic int helper_state = JOB_NONE;
-static _Atomic int helper_sleeping = 0;
-/// Serializes callers: only one product at a time uses the helper (others run on their own thread).
-static _Atomic int helper_busy = 0;
-static _Atomic int dense_threads = 1;
-
-/// Spin iterations (each a pause instruction, tens of nanoseconds) before the helper sleeps: about
-/// 50 µs, longer than the gap between back-to-back inference calls.
-#define HELPER_SPINS 2000
-
-static inline void cpu_relax(void) {
-#ifdef SEMCOM_X86
-    _mm_pause();
-#endif
+static void dense_job_run(void *context, size_t begin, size_t end) {
+    const dense_job *j = (const dense_job *)context;
+    dense_range(j->y, j->x, j->w, j->b, j->rows, j->in, j->out, j->relu, j->use_avx2, begin, end);
 }
 
-static void *helper_main(void *unused) {
-    (void)unused;
-    unsigned long seen = 0;
-    for (;;) {
-        unsigned long posted = atomic_load_explicit(&helper_posted, memory_order_acquire);
-        for (int spin = 0; posted == seen && spin < HELPER_SPINS; spin++) {
-            cpu_relax();
-            posted = atomic_load_explicit(&helper_posted, memory_order_acquire);
-        }
-        if (posted == seen) {
-            pthread_mutex_lock(&helper_mutex);
-            atomic_store(&helper_sleeping, 1);
-            while ((posted = atomic_load(&helper_posted)) == seen) pthread_cond_wait(&helper_cond, &helper_mutex);
-            atomic_store(&helper_sleeping, 0);
-            pthread_mutex_unlock(&helper_mutex);
-        }
-        seen = posted;
-        int offered = JOB_OFFERED;
-        if (atomic_compare_exchange_strong(&helper_state, &offered, JOB_CLAIMED)) {
-            const dense_job j = helper_job;
-            dense_range(j.y, j.x, j.w, j.b, j.rows, j.in, j.out, j.relu, j.use_avx2, j.begin, j.end);
-            atomic_store_explicit(&helper_state, JOB_FINISHED, memory_order_release);
-        }
-    }
-    return NULL;
-}
+/// Serializes the measured choice below: a caller that finds it taken computes on its own thread.
+static _Atomic int chooser_busy = 0;
 
-static void helper_start(void) {
-    pthread_t thread;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    helper_started = pthread_create(&thread, &attr, helper_main, NULL) == 0;
-    pthread_attr_destroy(&attr);
-}
+void semcom_dense_set_threads(int threads) { semcom_pool_set_threads(threads); }
 
-void semcom_dense_set_threads(int threads) { atomic_store(&dense_threads, threads < 1 ? 1 : threads); }
-
-int semcom_dense_threads(void) { return atomic_load(&dense_threads); }
+int semcom_dense_threads(void) { return semcom_pool_threads(); }
 
 /// Whether a product is worth splitting: enough multiply-adds (the hand-off costs a few hundred
 /// nanoseconds) and at least two 64-byte lines of columns per thread.
@@ -283,13 +225,12 @@ static int worth_splitting(size_t rows, size_t in, size_t out) {
 
 void semcom_dense_f32(float *y, const float *x, const float *w, const float *b, size_t rows, size_t in,
                       size_t out, int relu, int use_avx2) {
-    semcom_dense_f32_threads(y, x, w, b, rows, in, out, relu, use_avx2,
-                             atomic_load_explicit(&dense_threads, memory_order_relaxed));
+    semcom_dense_f32_threads(y, x, w, b, rows, in, out, relu, use_avx2, semcom_pool_threads());
 }
 
 // MARK: - Measured choice between split and unsplit products
 //
-// Touched only by the caller holding helper_busy, so plain variables suffice.
+// Touched only by the caller holding chooser_busy, so plain variables suffice.
 
 /// One product in this many runs in the mode currently measured slower.
 #define EXPLORE_PERIOD 32
@@ -300,17 +241,18 @@ void semcom_dense_f32(float *y, const float *x, const float *w, const float *b, 
 /// 0 until the mode has been measured.
 static uint64_t mode_cost[2] = {0, 0};
 static unsigned long mode_calls = 0;
-
-static inline uint64_t now_ns(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
+/// Set when a split product woke a sleeping helper (and was not recorded): split the next one and
+/// record it.
+static int measure_split_next = 0;
 
 /// The mode for the next product: the cheaper one, each mode at least once, and the other one every
 /// EXPLORE_PERIOD products.
 static int choose_mode(void) {
     mode_calls++;
+    if (measure_split_next) {
+        measure_split_next = 0;
+        return 1;
+    }
     if (mode_cost[1] == 0) return 1;
     if (mode_cost[0] == 0) return 0;
     int faster = mode_cost[1] <= mode_cost[0];
@@ -328,59 +270,33 @@ static void record_mode(int mode, uint64_t nanoseconds, size_t multiply_adds) {
     }
 }
 
-/// Columns [0, out) with the helper computing the upper part (or taken back when it is late).
-static void dense_split(float *y, const float *x, const float *w, const float *b, size_t rows, size_t in,
-                        size_t out, int relu, int use_avx2);
+/// Columns [0, out) as a two-part pool job (the upper part by a helper, or taken back when it is
+/// late); returns semcom_pool_run's result.
+static int dense_split(float *y, const float *x, const float *w, const float *b, size_t rows, size_t in,
+                       size_t out, int relu, int use_avx2) {
+    // Split at a multiple of 16 columns (one 64-byte line when the weights are aligned).
+    size_t split = (out / 2 + 8) / 16 * 16;
+    if (split == 0 || split >= out) split = out / 2;
+    dense_job job = {y, x, w, b, rows, in, out, relu, use_avx2};
+    const size_t bounds[3] = {0, split, out};
+    return semcom_pool_run(dense_job_run, &job, bounds, 2);
+}
 
 void semcom_dense_f32_threads(float *y, const float *x, const float *w, const float *b, size_t rows,
                               size_t in, size_t out, int relu, int use_avx2, int threads) {
-    if (threads < 2 || !worth_splitting(rows, in, out)) {
-        dense_range(y, x, w, b, rows, in, out, relu, use_avx2, 0, out);
-        return;
-    }
     int expected = 0;
-    if (!atomic_compare_exchange_strong(&helper_busy, &expected, 1)) {
-        dense_range(y, x, w, b, rows, in, out, relu, use_avx2, 0, out);
-        return;
-    }
-    pthread_once(&helper_once, helper_start);
-    if (!helper_started) {
-        atomic_store(&helper_busy, 0);
+    if (threads < 2 || !worth_splitting(rows, in, out) ||
+        !atomic_compare_exchange_strong(&chooser_busy, &expected, 1)) {
         dense_range(y, x, w, b, rows, in, out, relu, use_avx2, 0, out);
         return;
     }
     const int mode = choose_mode();
-    const uint64_t start = now_ns();
-    if (mode) dense_split(y, x, w, b, rows, in, out, relu, use_avx2);
+    const uint64_t start = semcom_monotonic_ns();
+    int outcome = 0;
+    if (mode) outcome = dense_split(y, x, w, b, rows, in, out, relu, use_avx2);
     else dense_range(y, x, w, b, rows, in, out, relu, use_avx2, 0, out);
-    record_mode(mode, now_ns() - start, rows * in * out);
-    atomic_store(&helper_busy, 0);
-}
-
-static void dense_split(float *y, const float *x, const float *w, const float *b, size_t rows, size_t in,
-                        size_t out, int relu, int use_avx2) {
-    // Split at a multiple of 16 columns (one 64-byte line when the weights are aligned).
-    size_t split = (out / 2 + 8) / 16 * 16;
-    if (split == 0 || split >= out) split = out / 2;
-    helper_job = (dense_job){y, x, w, b, rows, in, out, split, out, relu, use_avx2};
-    atomic_store(&helper_state, JOB_OFFERED);
-    atomic_fetch_add(&helper_posted, 1);  // sequentially consistent, pairs with helper_sleeping
-    if (atomic_load(&helper_sleeping)) {
-        pthread_mutex_lock(&helper_mutex);
-        pthread_cond_signal(&helper_cond);
-        pthread_mutex_unlock(&helper_mutex);
-    }
-    dense_range(y, x, w, b, rows, in, out, relu, use_avx2, 0, split);
-    int offered = JOB_OFFERED;
-    if (atomic_compare_exchange_strong(&helper_state, &offered, JOB_FINISHED)) {
-        // Not claimed: compute the upper half here.
-        dense_range(y, x, w, b, rows, in, out, relu, use_avx2, split, out);
-    } else {
-        // Claimed: the helper is computing it now.
-        for (unsigned long spins = 0;
-             atomic_load_explicit(&helper_state, memory_order_acquire) != JOB_FINISHED; spins++) {
-            if (spins < 4096) cpu_relax();
-            else sched_yield();  // the helper was descheduled mid-job: let it run
-        }
-    }
+    const uint64_t elapsed = semcom_monotonic_ns() - start;
+    if (mode && outcome == SEMCOM_POOL_WOKE) measure_split_next = 1;
+    else if (!mode || outcome == SEMCOM_POOL_PARALLEL) record_mode(mode, elapsed, rows * in * out);
+    atomic_store(&chooser_busy, 0);
 }

@@ -2,31 +2,62 @@ internal import CBLAS
 internal import CSemComKernels
 import Foundation
 
-/// Process-wide controls of the BLAS library (OpenBLAS) behind ``Tensor`` products.
+/// Process-wide controls of the threads behind ``Tensor`` products.
+///
+/// TensorCore has one thread pool (C target CSemComKernels): the calling thread plus helper
+/// threads started on first use. OpenBLAS itself always runs single-threaded (it is set to one
+/// thread before the first product), so no OpenBLAS worker ever spins beside the pool:
+///
+/// - `gemm` and `gemv` above a size threshold are split into one block of rows (or columns) of the
+///   output per thread, each block one single-threaded OpenBLAS call; the caller computes the first
+///   block and takes back any block a helper has not claimed when it is done, so a busy machine
+///   costs at most the serial time. The blocks depend only on the sizes and ``threadCount``:
+///   results are reproducible for a fixed thread count (not bit-identical across counts, as
+///   OpenBLAS's edge blocking differs).
+/// - ``SmallDense`` (batch-1 inference) splits a product's columns in two with the same pool when it
+///   measures that it pays; its results do not depend on the thread count at all.
+///
+/// Helpers spin for about 1 ms after a job (the products of a training step and back-to-back
+/// inference calls find them awake), then sleep.
 public enum BLAS {
-    /// The number of threads OpenBLAS uses for one product.
+    /// The number of threads (caller included) a product may use.
     ///
-    /// The CLI sets it from `--threads`; tests pin it to 1 so results do not depend on
-    /// how work is split. Results are reproducible for a fixed thread count.
+    /// The CLI sets it from `--threads`; tests pin it to 1 so results do not depend on how work is
+    /// split. Results are reproducible for a fixed thread count. Until ``setThreadCount(_:)`` is
+    /// called it is OpenBLAS's default (the `OPENBLAS_NUM_THREADS` environment variable, else the
+    /// number of cores).
     public static var threadCount: Int {
-        Int(openblas_get_num_threads())
+        configureOnce()
+        return PooledBLAS.threads
     }
 
-    /// Sets the number of OpenBLAS threads, and of ``SmallDense`` (which uses at most 2).
+    /// Sets the number of threads of the pool behind products, and thereby of ``SmallDense``
+    /// (which uses at most 2). OpenBLAS stays single-threaded.
     ///
     /// Inside a ``withSingleThread(_:)`` section (on any thread) the count is recorded and applied
     /// when the last section ends, so a concurrent caller cannot break a reproducible build.
     /// - Precondition: `count >= 1`.
     public static func setThreadCount(_ count: Int) {
         precondition(count >= 1, "BLAS thread count must be at least 1, got \(count)")
+        configureOnce()
         singleThreadSections.request(count)
     }
 
-    /// Applies a thread count to OpenBLAS and ``SmallDense`` (no section bookkeeping).
+    /// Applies a thread count to the pool (no section bookkeeping).
     fileprivate static func applyThreadCount(_ count: Int) {
-        openblas_set_num_threads(Int32(count))
-        semcom_dense_set_threads(Int32(Swift.min(count, 2)))
+        semcom_pool_set_threads(Int32(count))
     }
+
+    /// Makes OpenBLAS single-threaded and gives the pool OpenBLAS's default thread count, once.
+    static func configureOnce() { _ = configuration }
+
+    /// OpenBLAS's own thread count (1 once configured), for tests.
+    static var openBLASThreadCount: Int { Int(openblas_get_num_threads()) }
+
+    private static let configuration: Void = {
+        semcom_pool_set_threads(Swift.max(1, openblas_get_num_threads()))
+        openblas_set_num_threads(1)
+    }()
 
     /// Runs `body` with one BLAS thread, for bit-reproducible training (a knowledge-base build).
     ///
@@ -87,10 +118,64 @@ private final class SingleThreadSections: @unchecked Sendable {
 }
 
 /// Thin, non-generic calls into CBLAS. Kept out of the public API (no C types leak).
+///
+/// `gemm` and `gemv` run on the pool's ``BLAS/threadCount`` threads (``PooledBLAS``), or on
+/// `threads` when given (tests); the `…Serial` forms are the single-threaded OpenBLAS calls.
 @usableFromInline
 enum BLASBridge {
     @usableFromInline
     static func sgemm(
+        _ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+        _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+        _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, threads: Int? = nil
+    ) {
+        BLAS.configureOnce()
+        PooledBLAS.gemm(
+            PooledBLAS.Gemm(
+                transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                beta: beta, c: c, ldc: ldc, byRows: true),
+            threads: threads ?? PooledBLAS.threads, part: PooledBLAS.sgemmPart, serial: sgemmSerial)
+    }
+
+    @usableFromInline
+    static func dgemm(
+        _ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Double,
+        _ a: UnsafePointer<Double>, _ lda: Int, _ b: UnsafePointer<Double>, _ ldb: Int,
+        _ beta: Double, _ c: UnsafeMutablePointer<Double>, _ ldc: Int, threads: Int? = nil
+    ) {
+        BLAS.configureOnce()
+        PooledBLAS.gemm(
+            PooledBLAS.Gemm(
+                transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                beta: beta, c: c, ldc: ldc, byRows: true),
+            threads: threads ?? PooledBLAS.threads, part: PooledBLAS.dgemmPart, serial: dgemmSerial)
+    }
+
+    @usableFromInline
+    static func sgemv(
+        _ t: Bool, _ rows: Int, _ columns: Int, _ alpha: Float, _ a: UnsafePointer<Float>, _ lda: Int,
+        _ x: UnsafePointer<Float>, _ beta: Float, _ y: UnsafeMutablePointer<Float>, threads: Int? = nil
+    ) {
+        BLAS.configureOnce()
+        PooledBLAS.gemv(
+            PooledBLAS.Gemv(
+                transpose: t, rows: rows, columns: columns, alpha: alpha, a: a, lda: lda, x: x, beta: beta, y: y),
+            threads: threads ?? PooledBLAS.threads, part: PooledBLAS.sgemvPart, serial: sgemvSerial)
+    }
+
+    @usableFromInline
+    static func dgemv(
+        _ t: Bool, _ rows: Int, _ columns: Int, _ alpha: Double, _ a: UnsafePointer<Double>, _ lda: Int,
+        _ x: UnsafePointer<Double>, _ beta: Double, _ y: UnsafeMutablePointer<Double>, threads: Int? = nil
+    ) {
+        BLAS.configureOnce()
+        PooledBLAS.gemv(
+            PooledBLAS.Gemv(
+                transpose: t, rows: rows, columns: columns, alpha: alpha, a: a, lda: lda, x: x, beta: beta, y: y),
+            threads: threads ?? PooledBLAS.threads, part: PooledBLAS.dgemvPart, serial: dgemvSerial)
+    }
+
+    static func sgemmSerial(
         _ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
         _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
         _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
@@ -100,8 +185,7 @@ enum BLASBridge {
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
-    @usableFromInline
-    static func dgemm(
+    static func dgemmSerial(
         _ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Double,
         _ a: UnsafePointer<Double>, _ lda: Int, _ b: UnsafePointer<Double>, _ ldb: Int,
         _ beta: Double, _ c: UnsafeMutablePointer<Double>, _ ldc: Int
@@ -111,8 +195,7 @@ enum BLASBridge {
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
-    @usableFromInline
-    static func sgemv(
+    static func sgemvSerial(
         _ t: Bool, _ rows: Int, _ columns: Int, _ alpha: Float, _ a: UnsafePointer<Float>, _ lda: Int,
         _ x: UnsafePointer<Float>, _ beta: Float, _ y: UnsafeMutablePointer<Float>
     ) {
@@ -121,8 +204,7 @@ enum BLASBridge {
             x, 1, beta, y, 1)
     }
 
-    @usableFromInline
-    static func dgemv(
+    static func dgemvSerial(
         _ t: Bool, _ rows: Int, _ columns: Int, _ alpha: Double, _ a: UnsafePointer<Double>, _ lda: Int,
         _ x: UnsafePointer<Double>, _ beta: Double, _ y: UnsafeMutablePointer<Double>
     ) {

@@ -16,14 +16,17 @@ internal import CSemComKernels
 ///
 /// Batch-1 inference is bound by reading the weights from the L2 cache (each weight is used once).
 /// With ``BLAS/setThreadCount(_:)`` ≥ 2, a product with at least 64 outputs and 16,384
-/// multiply-adds is split by columns: one persistent helper thread computes the upper half while the
-/// caller computes the lower half, so each core streams half of the weights from its own L2. Every
-/// output is computed exactly as on one thread: results do not depend on the thread count. The
-/// helper spins for about 50 µs after a product (back-to-back calls find it awake) and then sleeps.
+/// multiply-adds can be split by columns on TensorCore's thread pool (the one behind BLAS products,
+/// see ``BLAS``): a pool helper computes the upper half while the caller computes the lower half, so
+/// each core streams half of the weights from its own L2; the caller takes the upper half back if
+/// no helper has claimed it by the time its own half is done. Every output is computed exactly as on
+/// one thread: results do not depend on the thread count. Pool helpers spin for about 1 ms after a
+/// job (back-to-back calls find them awake), yielding their core after the first 50 µs, then sleep.
 /// Splitting only pays while the second core is free: split and unsplit products are timed, the
 /// mode with the lower running mean time per multiply-add is used and the other is retried one
-/// product in 32, so a busy core (another process, OpenBLAS workers still spinning after a
-/// multi-threaded `gemm`) switches the split off by itself, and back on when the core frees up.
+/// product in 32, so a busy core switches the split off by itself, and back on when the core frees
+/// up. A split product that had to wake a sleeping helper is not timed (the wake-up would make
+/// splitting look slower than it is once the helper is awake); the next split product is.
 ///
 /// Use it for few rows (``preferredMaximumRows``); for larger batches BLAS `gemm` is faster.
 ///
@@ -79,6 +82,7 @@ public enum SmallDense {
             rows >= 0 && inputSize >= 0 && outputSize >= 0,
             "SmallDense sizes must be ≥ 0, got rows \(rows), \(inputSize) → \(outputSize)")
         guard rows > 0, outputSize > 0 else { return }
+        BLAS.configureOnce()
         let avx2: Int32 = path == .automatic ? hasAVX2FMA : 0
         if let threads {
             semcom_dense_f32_threads(y, x, weight, bias, rows, inputSize, outputSize, relu ? 1 : 0, avx2, Int32(threads))

@@ -42,24 +42,58 @@ void semcom_gaussian_f64(double *out, const double *base, size_t count, double s
 /// `x` is [rows, in], `w` is [in, out], `b` is [out] or NULL, `y` is [rows, out] and must not
 /// overlap the inputs. Meant for a few rows (batch-1 inference), where it avoids BLAS call and
 /// threading overhead; `use_avx2` selects the AVX2+FMA path (see semcom_kernels_have_avx2_fma).
-/// With semcom_dense_set_threads(n ≥ 2), a product with at least 64 columns and 16384
-/// multiply-adds gives the upper half of its columns to one persistent helper thread; every column
-/// is computed as on one thread, so the result does not depend on the thread count. Split and
-/// unsplit products are timed and the faster mode is used (the other is retried one product in
-/// 32), so a busy second core turns the split off by itself. Thread-safe:
-/// concurrent callers that find the helper busy compute on their own thread.
+/// With semcom_pool_set_threads(n ≥ 2), a product with at least 64 columns and 16384
+/// multiply-adds is run as a two-part pool job (semcom_pool_run): a helper computes the upper half
+/// of the columns; every column is computed as on one thread, so the result does not depend on the
+/// thread count. Split and unsplit products are timed and the faster mode is used (the other is
+/// retried one product in 32; a split that had to wake a sleeping helper is not timed, the next
+/// split is), so a busy second core turns the split off by itself. Thread-safe: concurrent callers
+/// compute on their own thread.
 void semcom_dense_f32(float *y, const float *x, const float *w, const float *b, size_t rows, size_t in,
                       size_t out, int relu, int use_avx2);
 
-/// semcom_dense_f32 with an explicit thread count instead of the one set by semcom_dense_set_threads.
+/// semcom_dense_f32 with an explicit thread count instead of the pool's (semcom_pool_threads).
 void semcom_dense_f32_threads(float *y, const float *x, const float *w, const float *b, size_t rows,
                               size_t in, size_t out, int relu, int use_avx2, int threads);
 
-/// Sets how many threads semcom_dense_f32 may use (1 or 2; values < 1 mean 1).
+/// semcom_pool_set_threads (kept for callers of the former dense-only control).
 void semcom_dense_set_threads(int threads);
 
-/// The thread count set by semcom_dense_set_threads (default 1).
+/// semcom_pool_threads.
 int semcom_dense_threads(void);
+
+// MARK: - Thread pool
+
+/// Most threads (caller included) a pool job may use.
+#define SEMCOM_POOL_MAX_THREADS 16
+
+/// A part of a pool job: computes the range [begin, end) of some index for `context`.
+typedef void (*semcom_pool_fn)(void *context, size_t begin, size_t end);
+
+/// Sets the process-wide thread count of the pool, caller included (clamped to
+/// 1…SEMCOM_POOL_MAX_THREADS; default 1). Helpers are started on first use and never stopped.
+void semcom_pool_set_threads(int threads);
+
+/// The thread count set by semcom_pool_set_threads (default 1).
+int semcom_pool_threads(void);
+
+/// semcom_pool_run ran every part on the calling thread (one part, or the pool was in use).
+#define SEMCOM_POOL_INLINE 0
+/// semcom_pool_run offered parts to helpers that were awake.
+#define SEMCOM_POOL_PARALLEL 1
+/// semcom_pool_run offered parts and had to wake a sleeping helper.
+#define SEMCOM_POOL_WOKE 2
+
+/// Runs fn(context, bounds[p], bounds[p + 1]) for every p < parts (1 ≤ parts ≤
+/// SEMCOM_POOL_MAX_THREADS, independent of the pool's thread count) and returns when all are done.
+/// The caller runs part 0 and offers the others to the pool's helper threads; it takes back and
+/// runs itself every part no helper has claimed when it is done with its own, so a busy machine
+/// costs at most the serial time plus a few atomic operations. Parts must write disjoint memory and
+/// must not depend on which thread runs them. One job uses the helpers at a time: a concurrent
+/// caller, or a part calling semcom_pool_run, runs all its parts on its own thread (in order).
+/// Helpers spin for about 1 ms after a job, then sleep until the next post.
+/// Returns SEMCOM_POOL_INLINE, SEMCOM_POOL_PARALLEL or SEMCOM_POOL_WOKE.
+int semcom_pool_run(semcom_pool_fn fn, void *context, const size_t *bounds, int parts);
 
 #ifdef __cplusplus
 }

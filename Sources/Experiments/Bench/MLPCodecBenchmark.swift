@@ -18,7 +18,8 @@ import TensorCore
 /// - inference as in the script: `decoder(encoder(x))` (no normalization, no noise) at batch 1
 ///   (latency) and batch 1024 (throughput).
 ///
-/// Everything is Float32; products go through OpenBLAS with ``BLAS/setThreadCount(_:)`` threads.
+/// Everything is Float32; products go through OpenBLAS (single-threaded) split on TensorCore's
+/// thread pool of ``BLAS/setThreadCount(_:)`` threads, batch-1 layers through ``SmallDense``.
 ///
 /// ```swift
 /// let result = MLPCodecBenchmark.run(threads: 2, seed: 0)
@@ -27,7 +28,7 @@ import TensorCore
 public struct MLPCodecBenchmark: Sendable {
     /// The measured figures. JSON keys are the snake_case names of the peer script.
     public struct Result: Codable, Sendable, Equatable {
-        /// OpenBLAS threads used.
+        /// Threads used (``BLAS/threadCount``).
         public var threads: Int
         /// Training steps (forward, backward, Adam update at batch 256) per second. Key `train_steps_per_s`.
         public var trainStepsPerSecond: Double
@@ -154,7 +155,7 @@ public struct MLPCodecBenchmark: Sendable {
     /// Runs the workload and times it.
     ///
     /// - Parameters:
-    ///   - threads: OpenBLAS threads (≥ 1); set for the whole process.
+    ///   - threads: threads of TensorCore's pool (≥ 1, ``BLAS/setThreadCount(_:)``); set for the whole process.
     ///   - seed: seeds weights, data and noise.
     ///   - trainSteps: timed training steps (the peer uses 500), after `warmupSteps` untimed ones (50).
     ///   - batch1Iterations: timed batch-1 inferences (5000) after `min(200, batch1Iterations)` untimed ones.
