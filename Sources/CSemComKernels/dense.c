@@ -191,8 +191,9 @@ static void dense_range(float *y, const float *x, const float *w, const float *b
 // Whether splitting pays depends on what else runs: with the other core free it nearly halves the
 // time, but when that core is busy the helper competes for it and a split product is slower than
 // one computed alone. So the choice is measured, not assumed: each split-eligible product is timed,
-// a running mean of the time per multiply-add is kept for both modes, the faster mode is used, and
-// one product in EXPLORE_PERIOD runs in the other mode so that a change of load is noticed. A split
+// a running mean of its time is kept for both modes and each product shape, the faster mode is
+// used, and one product of a shape in EXPLORE_PERIOD runs in the other mode so that a change of
+// load is noticed. A split
 // product that had to wake a sleeping helper is not recorded (the wake-up, tens of microseconds,
 // says nothing about the split once the helper is awake); the next eligible product is split and
 // recorded instead. Both modes give bit-identical results, so the choice never changes an output.
@@ -230,43 +231,73 @@ void semcom_dense_f32(float *y, const float *x, const float *w, const float *b, 
 
 // MARK: - Measured choice between split and unsplit products
 //
-// Touched only by the caller holding chooser_busy, so plain variables suffice.
+// Kept per product shape (rows, in, out): a split pays on a 256×256 product and may not on a
+// 64×256 one (the hand-off costs about the same, the work is a quarter), and a network's layers
+// alternate shapes, so one running mean over all of them would mix the two. Touched only by the
+// caller holding chooser_busy, so plain variables suffice.
 
-/// One product in this many runs in the mode currently measured slower.
+/// One product of a shape in this many runs in the mode currently measured slower.
 #define EXPLORE_PERIOD 32
 /// Weight of a new measurement in the running means (1/8).
 #define MEAN_SHIFT 3
+/// Shapes remembered; a further shape replaces the least recently used one.
+#define SHAPE_SLOTS 16
 
-/// Running mean of nanoseconds per 1024 multiply-adds, per mode (0 = unsplit, 1 = split);
-/// 0 until the mode has been measured.
-static uint64_t mode_cost[2] = {0, 0};
-static unsigned long mode_calls = 0;
-/// Set when a split product woke a sleeping helper (and was not recorded): split the next one and
-/// record it.
-static int measure_split_next = 0;
+typedef struct {
+    size_t rows, in, out;
+    /// Running mean of the product's nanoseconds (scaled by 8 for resolution), per mode (0 =
+    /// unsplit, 1 = split); 0 until the mode has been measured.
+    uint64_t cost[2];
+    unsigned long calls;
+    /// Set when a split product woke a sleeping helper (and was not recorded): split the next
+    /// product of this shape and record it.
+    int measure_split_next;
+    unsigned long last_use;
+} shape_choice;
 
-/// The mode for the next product: the cheaper one, each mode at least once, and the other one every
-/// EXPLORE_PERIOD products.
-static int choose_mode(void) {
-    mode_calls++;
-    if (measure_split_next) {
-        measure_split_next = 0;
-        return 1;
+static shape_choice shape_choices[SHAPE_SLOTS];
+static int shape_count = 0;
+static unsigned long shape_clock = 0;
+
+/// The choice record of a shape, created (or recycled from the least recently used) on first use.
+static shape_choice *choice_for(size_t rows, size_t in, size_t out) {
+    shape_clock++;
+    int oldest = 0;
+    for (int i = 0; i < shape_count; i++) {
+        shape_choice *c = &shape_choices[i];
+        if (c->rows == rows && c->in == in && c->out == out) {
+            c->last_use = shape_clock;
+            return c;
+        }
+        if (c->last_use < shape_choices[oldest].last_use) oldest = i;
     }
-    if (mode_cost[1] == 0) return 1;
-    if (mode_cost[0] == 0) return 0;
-    int faster = mode_cost[1] <= mode_cost[0];
-    return (mode_calls % EXPLORE_PERIOD == 0) ? !faster : faster;
+    const int slot = shape_count < SHAPE_SLOTS ? shape_count++ : oldest;
+    shape_choices[slot] = (shape_choice){rows, in, out, {0, 0}, 0, 0, shape_clock};
+    return &shape_choices[slot];
 }
 
-static void record_mode(int mode, uint64_t nanoseconds, size_t multiply_adds) {
-    uint64_t cost = (nanoseconds * 1024u) / (multiply_adds ? multiply_adds : 1) + 1;
-    if (mode_cost[mode] == 0) {
-        mode_cost[mode] = cost;
+/// The mode for the shape's next product: the cheaper one, each mode at least once, and the other
+/// one every EXPLORE_PERIOD products.
+static int choose_mode(shape_choice *c) {
+    c->calls++;
+    if (c->measure_split_next) {
+        c->measure_split_next = 0;
+        return 1;
+    }
+    if (c->cost[1] == 0) return 1;
+    if (c->cost[0] == 0) return 0;
+    const int faster = c->cost[1] <= c->cost[0];
+    return (c->calls % EXPLORE_PERIOD == 0) ? !faster : faster;
+}
+
+static void record_mode(shape_choice *c, int mode, uint64_t nanoseconds) {
+    uint64_t cost = 8 * nanoseconds + 1;
+    if (c->cost[mode] == 0) {
+        c->cost[mode] = cost;
     } else {
         // Clamp outliers (a preemption mid-product) to 4× the mean so one cannot flip the choice.
-        if (cost > 4 * mode_cost[mode]) cost = 4 * mode_cost[mode];
-        mode_cost[mode] = mode_cost[mode] - (mode_cost[mode] >> MEAN_SHIFT) + (cost >> MEAN_SHIFT);
+        if (cost > 4 * c->cost[mode]) cost = 4 * c->cost[mode];
+        c->cost[mode] = c->cost[mode] - (c->cost[mode] >> MEAN_SHIFT) + (cost >> MEAN_SHIFT);
     }
 }
 
@@ -290,13 +321,14 @@ void semcom_dense_f32_threads(float *y, const float *x, const float *w, const fl
         dense_range(y, x, w, b, rows, in, out, relu, use_avx2, 0, out);
         return;
     }
-    const int mode = choose_mode();
+    shape_choice *choice = choice_for(rows, in, out);
+    const int mode = choose_mode(choice);
     const uint64_t start = semcom_monotonic_ns();
     int outcome = 0;
     if (mode) outcome = dense_split(y, x, w, b, rows, in, out, relu, use_avx2);
     else dense_range(y, x, w, b, rows, in, out, relu, use_avx2, 0, out);
     const uint64_t elapsed = semcom_monotonic_ns() - start;
-    if (mode && outcome == SEMCOM_POOL_WOKE) measure_split_next = 1;
-    else if (!mode || outcome == SEMCOM_POOL_PARALLEL) record_mode(mode, elapsed, rows * in * out);
+    if (mode && outcome == SEMCOM_POOL_WOKE) choice->measure_split_next = 1;
+    else if (!mode || outcome == SEMCOM_POOL_PARALLEL) record_mode(choice, mode, elapsed);
     atomic_store(&chooser_busy, 0);
 }

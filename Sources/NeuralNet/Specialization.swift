@@ -258,22 +258,7 @@ func adamKernel<Scalar: TensorScalar>(
 
 // MARK: - Float SIMD kernels (branch-free; eight lanes per iteration)
 
-/// `y = max(x, 0)`; `y.count == x.count`.
-func reluForwardFloat(_ x: UnsafeBufferPointer<Float>, _ y: UnsafeMutableBufferPointer<Float>) {
-    let n = x.count
-    guard n > 0, let xb = x.baseAddress, let yb = y.baseAddress else { return }
-    let zero = SIMD8<Float>(repeating: 0)
-    var i = 0
-    while i + 8 <= n {
-        let v = UnsafeRawPointer(xb + i).loadUnaligned(as: SIMD8<Float>.self)
-        UnsafeMutableRawPointer(yb + i).storeBytes(of: zero.replacing(with: v, where: v .> zero), as: SIMD8<Float>.self)
-        i += 8
-    }
-    while i < n {
-        yb[i] = xb[i] > 0 ? xb[i] : 0
-        i += 1
-    }
-}
+// `reluForwardFloat` lives in TensorCore (package access): `BatchDense` applies it per block.
 
 /// `d = y > 0 ? g : 0` (the ReLU pullback from the saved output).
 func reluBackwardFloat(

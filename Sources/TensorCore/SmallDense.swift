@@ -22,9 +22,10 @@ internal import CSemComKernels
 /// no helper has claimed it by the time its own half is done. Every output is computed exactly as on
 /// one thread: results do not depend on the thread count. Pool helpers spin for about 1 ms after a
 /// job (back-to-back calls find them awake), yielding their core after the first 50 µs, then sleep.
-/// Splitting only pays while the second core is free: split and unsplit products are timed, the
-/// mode with the lower running mean time per multiply-add is used and the other is retried one
-/// product in 32, so a busy core switches the split off by itself, and back on when the core frees
+/// Splitting only pays while the second core is free, and more on large products than on small
+/// ones: split and unsplit products are timed per product shape (rows, inputs, outputs), the mode
+/// with the lower running mean time is used for that shape and the other is retried one product of
+/// the shape in 32, so a busy core switches the split off by itself, and back on when the core frees
 /// up. A split product that had to wake a sleeping helper is not timed (the wake-up would make
 /// splitting look slower than it is once the helper is awake); the next split product is.
 ///

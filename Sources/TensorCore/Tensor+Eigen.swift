@@ -22,6 +22,7 @@ extension Tensor where Scalar == Double {
         let n = shape[0]
         guard n > 0 else { return [] }
         guard scalars.allSatisfy(\.isFinite) else { return nil }
+        BLAS.configureOnce()  // OpenBLAS single-threaded, as for every product
         // Row-major upper triangle = column-major lower triangle.
         var a = scalars
         var w = [Double](repeating: 0, count: n)

@@ -147,9 +147,10 @@ func denseForwardBody<Scalar: TensorScalar>(
 /// Writes `x · W + b` (`rows × outputSize`), rectified when `relu`, into `buffer`.
 ///
 /// Float with at most ``SmallDense/preferredMaximumRows`` rows goes through the ``SmallDense``
-/// kernel (bias, product and ReLU in one pass, no BLAS call); otherwise the bias rows are written
-/// first, the product accumulated onto them (`gemv` for one row, `gemm` otherwise) and the ReLU
-/// applied in place.
+/// kernel (bias, product and ReLU in one pass, no BLAS call), more Float rows through
+/// ``BatchDense`` (per block of rows on the thread pool: bias, `sgemm`, ReLU); otherwise (Double)
+/// the bias rows are written first, the product accumulated onto them (`gemv` for one row, `gemm`
+/// otherwise) and the ReLU applied in place.
 private func denseFill<Scalar: TensorScalar>(
     _ buffer: UnsafeMutableBufferPointer<Scalar>, _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Tensor<Scalar>,
     rows: Int, relu: Bool
@@ -157,16 +158,16 @@ private func denseFill<Scalar: TensorScalar>(
     let inputSize = w.shape[0]
     let outputSize = w.shape[1]
     guard rows > 0, outputSize > 0 else { return }
-    if Scalar.self == Float.self && rows <= SmallDense.preferredMaximumRows {
+    if Scalar.self == Float.self {
         x.scalars.withUnsafeBufferPointer { xp in
             w.scalars.withUnsafeBufferPointer { wp in
                 b.scalars.withUnsafeBufferPointer { bp in
-                    SmallDense.forward(
-                        x: UnsafeRawPointer(xp.baseAddress!).assumingMemoryBound(to: Float.self),
-                        weight: UnsafeRawPointer(wp.baseAddress!).assumingMemoryBound(to: Float.self),
-                        bias: UnsafeRawPointer(bp.baseAddress!).assumingMemoryBound(to: Float.self), rows: rows,
-                        inputSize: inputSize, outputSize: outputSize, relu: relu,
-                        into: UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: Float.self))
+                    let kernel = rows <= SmallDense.preferredMaximumRows ? SmallDense.forward : BatchDense.forward
+                    kernel(
+                        UnsafeRawPointer(xp.baseAddress!).assumingMemoryBound(to: Float.self),
+                        UnsafeRawPointer(wp.baseAddress!).assumingMemoryBound(to: Float.self),
+                        UnsafeRawPointer(bp.baseAddress!).assumingMemoryBound(to: Float.self), rows, inputSize,
+                        outputSize, relu, UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: Float.self))
                 }
             }
         }
