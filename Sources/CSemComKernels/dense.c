@@ -214,10 +214,6 @@ static void dense_job_run(void *context, size_t begin, size_t end) {
 /// Serializes the measured choice below: a caller that finds it taken computes on its own thread.
 static _Atomic int chooser_busy = 0;
 
-void semcom_dense_set_threads(int threads) { semcom_pool_set_threads(threads); }
-
-int semcom_dense_threads(void) { return semcom_pool_threads(); }
-
 /// Whether a product is worth splitting: enough multiply-adds (the hand-off costs a few hundred
 /// nanoseconds) and at least two 64-byte lines of columns per thread.
 static int worth_splitting(size_t rows, size_t in, size_t out) {

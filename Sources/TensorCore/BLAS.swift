@@ -129,12 +129,11 @@ enum BLASBridge {
         _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
         _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, threads: Int? = nil
     ) {
-        BLAS.configureOnce()
         PooledBLAS.gemm(
             PooledBLAS.Gemm(
                 transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
-                beta: beta, c: c, ldc: ldc, byRows: true),
-            threads: threads ?? PooledBLAS.threads, part: PooledBLAS.sgemmPart, serial: sgemmSerial)
+                beta: beta, c: c, ldc: ldc),
+            threads: threads, part: PooledBLAS.sgemmPart, serial: sgemmSerial)
     }
 
     @usableFromInline
@@ -143,12 +142,11 @@ enum BLASBridge {
         _ a: UnsafePointer<Double>, _ lda: Int, _ b: UnsafePointer<Double>, _ ldb: Int,
         _ beta: Double, _ c: UnsafeMutablePointer<Double>, _ ldc: Int, threads: Int? = nil
     ) {
-        BLAS.configureOnce()
         PooledBLAS.gemm(
             PooledBLAS.Gemm(
                 transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
-                beta: beta, c: c, ldc: ldc, byRows: true),
-            threads: threads ?? PooledBLAS.threads, part: PooledBLAS.dgemmPart, serial: dgemmSerial)
+                beta: beta, c: c, ldc: ldc),
+            threads: threads, part: PooledBLAS.dgemmPart, serial: dgemmSerial)
     }
 
     @usableFromInline
@@ -156,11 +154,10 @@ enum BLASBridge {
         _ t: Bool, _ rows: Int, _ columns: Int, _ alpha: Float, _ a: UnsafePointer<Float>, _ lda: Int,
         _ x: UnsafePointer<Float>, _ beta: Float, _ y: UnsafeMutablePointer<Float>, threads: Int? = nil
     ) {
-        BLAS.configureOnce()
         PooledBLAS.gemv(
             PooledBLAS.Gemv(
                 transpose: t, rows: rows, columns: columns, alpha: alpha, a: a, lda: lda, x: x, beta: beta, y: y),
-            threads: threads ?? PooledBLAS.threads, part: PooledBLAS.sgemvPart, serial: sgemvSerial)
+            threads: threads, part: PooledBLAS.sgemvPart, serial: sgemvSerial)
     }
 
     @usableFromInline
@@ -168,11 +165,10 @@ enum BLASBridge {
         _ t: Bool, _ rows: Int, _ columns: Int, _ alpha: Double, _ a: UnsafePointer<Double>, _ lda: Int,
         _ x: UnsafePointer<Double>, _ beta: Double, _ y: UnsafeMutablePointer<Double>, threads: Int? = nil
     ) {
-        BLAS.configureOnce()
         PooledBLAS.gemv(
             PooledBLAS.Gemv(
                 transpose: t, rows: rows, columns: columns, alpha: alpha, a: a, lda: lda, x: x, beta: beta, y: y),
-            threads: threads ?? PooledBLAS.threads, part: PooledBLAS.dgemvPart, serial: dgemvSerial)
+            threads: threads, part: PooledBLAS.dgemvPart, serial: dgemvSerial)
     }
 
     static func sgemmSerial(

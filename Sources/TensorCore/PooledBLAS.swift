@@ -67,7 +67,9 @@ enum PooledBLAS {
         var alpha: Scalar, a: UnsafePointer<Scalar>, lda: Int
         var b: UnsafePointer<Scalar>, ldb: Int
         var beta: Scalar, c: UnsafeMutablePointer<Scalar>, ldc: Int
-        var byRows: Bool
+
+        /// Split the longer side of `C` (rows on a tie): blocks stay wide enough for OpenBLAS's kernels.
+        var byRows: Bool { m >= n }
 
         /// The product restricted to rows (columns) `begin..<end` of `C`, given to `call`.
         /// Rows of `op(A)` are rows of the stored `A`, or its columns when transposed; likewise
@@ -90,20 +92,21 @@ enum PooledBLAS {
         }
     }
 
-    /// Runs `job` split into blocks on `threads` threads (a single call below the threshold).
+    /// Runs `job` split into blocks on `threads` threads (``BLAS/threadCount`` when `nil`; a single
+    /// call below the threshold).
     static func gemm<Scalar>(
-        _ job: Gemm<Scalar>, threads: Int, part: semcom_pool_fn,
+        _ job: Gemm<Scalar>, threads: Int?, part: semcom_pool_fn,
         serial: (
             Bool, Bool, Int, Int, Int, Scalar, UnsafePointer<Scalar>, Int, UnsafePointer<Scalar>, Int, Scalar,
             UnsafeMutablePointer<Scalar>, Int
         ) -> Void
     ) {
+        BLAS.configureOnce()
         var job = job
-        // Split the longer side of C (rows on a tie): blocks stay wide enough for OpenBLAS's kernels.
-        job.byRows = job.m >= job.n
         let extent = job.byRows ? job.m : job.n
         let parts = partCount(
-            threads: threads, extent: extent, work: job.m * job.n * job.k, minimumWork: minimumGemmWorkPerPart)
+            threads: threads ?? self.threads, extent: extent, work: job.m * job.n * job.k,
+            minimumWork: minimumGemmWorkPerPart)
         if parts < 2 {
             job.block(0, extent, serial)
             return
@@ -137,18 +140,20 @@ enum PooledBLAS {
         }
     }
 
-    /// Runs `job` split into blocks on `threads` threads (a single call below the threshold).
+    /// Runs `job` split into blocks on `threads` threads (``BLAS/threadCount`` when `nil`; a single
+    /// call below the threshold).
     static func gemv<Scalar>(
-        _ job: Gemv<Scalar>, threads: Int, part: semcom_pool_fn,
+        _ job: Gemv<Scalar>, threads: Int?, part: semcom_pool_fn,
         serial: (
             Bool, Int, Int, Scalar, UnsafePointer<Scalar>, Int, UnsafePointer<Scalar>, Scalar,
             UnsafeMutablePointer<Scalar>
         ) -> Void
     ) {
+        BLAS.configureOnce()
         var job = job
         let extent = job.transpose ? job.columns : job.rows
         let parts = partCount(
-            threads: threads, extent: extent, work: job.rows * job.columns, minimumWork: minimumGemvWorkPerPart)
+            threads: threads ?? self.threads, extent: extent, work: job.rows * job.columns, minimumWork: minimumGemvWorkPerPart)
         if parts < 2 {
             job.block(0, extent, serial)
             return

@@ -78,6 +78,11 @@ extension WaveformCodec {
         return Array(out.prefix(signal.count))
     }
 
+    /// The root-mean-square of PRDs (%), `√(mean PRD²)` (0 for none).
+    public static func rootMeanSquare(_ prds: [Double]) -> Double {
+        (prds.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(1, prds.count))).squareRoot()
+    }
+
     /// PRD (%) of a reconstruction.
     public static func prd(original: [Float], reconstruction: [Float]) -> Double {
         var err = 0.0
@@ -126,7 +131,7 @@ extension WaveformCodec {
         func f1(_ tp: Int, _ fp: Int, _ fn: Int) -> Double { tp + fp + fn == 0 ? 1 : Double(2 * tp) / Double(2 * tp + fp + fn) }
         return WaveformEvaluation(
             meanPRD: prds.reduce(0, +) / Double(Swift.max(1, prds.count)), medianPRD: sorted.isEmpty ? 0 : sorted[sorted.count / 2],
-            rmsPRD: (prds.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(1, prds.count))).squareRoot(),
+            rmsPRD: Self.rootMeanSquare(prds),
             peakF1: f1(tp, fp, fn), peakF1GroundTruth: f1(tpG, fpG, fnG))
     }
 

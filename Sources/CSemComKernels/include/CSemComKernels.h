@@ -56,12 +56,6 @@ void semcom_dense_f32(float *y, const float *x, const float *w, const float *b, 
 void semcom_dense_f32_threads(float *y, const float *x, const float *w, const float *b, size_t rows,
                               size_t in, size_t out, int relu, int use_avx2, int threads);
 
-/// semcom_pool_set_threads (kept for callers of the former dense-only control).
-void semcom_dense_set_threads(int threads);
-
-/// semcom_pool_threads.
-int semcom_dense_threads(void);
-
 // MARK: - Thread pool
 
 /// Most threads (caller included) a pool job may use.

@@ -200,13 +200,8 @@ private func denseFill<Scalar: TensorScalar>(
 }
 
 /// `max(·, 0)` in place.
+/// (Float never gets here: ``BatchDense`` applies its ReLU per block.)
 private func rectify<Scalar: TensorScalar>(_ buffer: UnsafeMutableBufferPointer<Scalar>) {
-    if Scalar.self == Float.self {
-        let f = UnsafeMutableBufferPointer(
-            start: UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: Float.self), count: buffer.count)
-        reluForwardFloat(UnsafeBufferPointer(f), f)
-        return
-    }
     for i in 0..<buffer.count where !(buffer[i] > 0) { buffer[i] = 0 }
 }
 
