@@ -6,6 +6,7 @@
 // body with concrete `Float` or `Double` types, which the compiler specializes. The bit casts
 // below are identity conversions: they run only after `Scalar.self == Float.self` (or Double).
 
+import Synchronization
 import TensorCore
 
 /// Reinterprets a value as the type it is known (checked at run time) to have.
@@ -71,48 +72,39 @@ func reluBackward<Scalar: TensorScalar>(
     return Tensor(shape: y.shape, scalars: out)
 }
 
-/// Inference of a chain of Dense layers (each rectified when `relu[k]`) on `rows` ≤ a few rows:
-/// every layer through ``SmallDense`` (bias, product and ReLU in one pass), the intermediates in
-/// two stack buffers, only the output allocated; the same arithmetic as layer by layer.
-/// - Precondition (checked by the caller): `Scalar == Float`, the sizes chain, all ≥ 1, and the
-///   input's last extent is the first layer's input size.
-func smallBatchDenseChain<Scalar: TensorScalar>(
-    _ input: Tensor<Scalar>, layers: [Dense<Scalar>], relu: [Bool], rows: Int
-) -> Tensor<Scalar> {
-    precondition(Scalar.self == Float.self, "smallBatchDenseChain is Float only")
-    return same(smallBatchDenseChainFloat(same(input), layers: same(layers), relu: relu, rows: rows))
+/// The Float dense chain `layers` (each rectified when `relu[k]`) prepared for inference on up
+/// to ``SmallDense/preferredMaximumRows`` rows: weights copied into aligned storage once.
+/// - Precondition (checked by the caller): `Scalar == Float` and the sizes chain, all ≥ 1.
+func preparedDenseChain<Scalar: TensorScalar>(layers: [Dense<Scalar>], relu: [Bool]) -> SmallDense.Chain {
+    precondition(Scalar.self == Float.self, "preparedDenseChain is Float only")
+    let dense: [Dense<Float>] = same(layers)
+    return SmallDense.Chain(weights: dense.map(\.weight), biases: dense.map(\.bias), relu: relu)
 }
 
-private func smallBatchDenseChainFloat(
-    _ input: Tensor<Float>, layers: [Dense<Float>], relu: [Bool], rows: Int
-) -> Tensor<Float> {
-    var width = 0
-    for layer in layers { width = Swift.max(width, layer.outputSize) }
-    let outputSize = layers[layers.count - 1].outputSize
-    let count = rows * outputSize
-    let out = [Float](unsafeUninitializedCapacity: count) { result, initialized in
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * rows * width) { scratch in
-            input.scalars.withUnsafeBufferPointer { xp in
-                var source = xp.baseAddress!
-                for k in 0..<layers.count {
-                    let target = k == layers.count - 1 ? result.baseAddress! : scratch.baseAddress! + (k % 2) * rows * width
-                    layers[k].weight.scalars.withUnsafeBufferPointer { wp in
-                        layers[k].bias.scalars.withUnsafeBufferPointer { bp in
-                            SmallDense.forward(
-                                x: source, weight: wp.baseAddress!, bias: bp.baseAddress!, rows: rows,
-                                inputSize: layers[k].inputSize, outputSize: layers[k].outputSize, relu: relu[k],
-                                into: target)
-                        }
-                    }
-                    source = UnsafePointer(target)
-                }
-            }
+/// Inference of a prepared chain on a few rows: every layer through ``SmallDense`` (bias, product
+/// and ReLU in one pass), the intermediates in the chain's scratch, only the output allocated; the
+/// same arithmetic as layer by layer.
+/// - Precondition (checked by the caller): `Scalar == Float`, the input's last extent is the
+///   chain's input size and it has 1…``SmallDense/preferredMaximumRows`` rows.
+func smallBatchDenseChain<Scalar: TensorScalar>(_ input: Tensor<Scalar>, chain: SmallDense.Chain) -> Tensor<Scalar> {
+    precondition(Scalar.self == Float.self, "smallBatchDenseChain is Float only")
+    return same(chain(same(input) as Tensor<Float>))
+}
+
+/// A ``SmallDense/Chain`` built on first use and shared by the copies of one ``Sequential`` that
+/// have the same parameters.
+final class PreparedChainBox: Sendable {
+    private let prepared = Mutex<SmallDense.Chain?>(nil)
+
+    /// The chain, prepared by `build` on the first call.
+    func chain(_ build: () -> SmallDense.Chain) -> SmallDense.Chain {
+        prepared.withLock { chain in
+            if let chain { return chain }
+            let built = build()
+            chain = built
+            return built
         }
-        initialized = count
     }
-    var shape = input.shape
-    shape[shape.count - 1] = outputSize
-    return Tensor(shape: shape, scalars: out)
 }
 
 func densePerExample<Scalar: TensorScalar>(

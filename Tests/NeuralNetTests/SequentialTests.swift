@@ -164,6 +164,39 @@ import Testing
         #expect(z.scalars == model(big.rows(0..<2)).scalars)
     }
 
+    /// Small-batch inference runs a prepared copy of the weights: it follows every change of the
+    /// parameters (in-place updates and assignment), and a copy of the model keeps its own weights.
+    @Test func smallBatchFollowsParameterChanges() {
+        var rng = Xoshiro256(seed: 23)
+        var model = Sequential<Float>(
+            Dense<Float>(inputSize: 6, outputSize: 16, initializer: .heUniform, using: &rng), ReLU<Float>(),
+            Dense<Float>(inputSize: 16, outputSize: 3, using: &rng))
+        let x = Tensor<Float>.gaussian(shape: [2, 6], using: &rng)
+        func layerByLayer(_ m: Sequential<Float>) -> Tensor<Float> {
+            var h = x
+            for layer in m.layers { h = layer(h) }
+            return h
+        }
+        let initial = model(x)
+        #expect(initial == layerByLayer(model))
+        let original = model
+
+        // In place, as an optimizer does.
+        var optimizer = Adam<Float>(learningRate: 0.1)
+        let gradients = model.parameters.map { Tensor<Float>(repeating: 1, shape: $0.shape) }
+        optimizer.update(&model.parameters, along: gradients)
+        let updated = model(x)
+        #expect(updated != initial)
+        #expect(updated == layerByLayer(model))
+        #expect(original(x) == initial)
+
+        // By assignment.
+        var copy = model
+        copy.parameters = original.parameters
+        #expect(copy(x) == initial)
+        #expect(model(x) == updated)
+    }
+
     /// A chain with another activation keeps the general path and stays correct at batch 1.
     @Test func smallBatchOfAMixedChain() {
         var rng = Xoshiro256(seed: 22)

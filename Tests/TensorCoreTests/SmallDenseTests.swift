@@ -169,3 +169,98 @@ import Testing
         #expect(z.isEmpty)
     }
 }
+
+@Suite struct SmallDenseChainTests {
+    /// A chain of `sizes.count − 1` layers with random weights, biases and ReLU flags.
+    static func layers(_ sizes: [Int], seed: UInt64) -> (weights: [Tensor<Float>], biases: [Tensor<Float>], relu: [Bool]) {
+        var rng = Xoshiro256(seed: seed)
+        var weights: [Tensor<Float>] = []
+        var biases: [Tensor<Float>] = []
+        var relu: [Bool] = []
+        for k in 0..<(sizes.count - 1) {
+            weights.append(Tensor.gaussian(shape: [sizes[k], sizes[k + 1]], using: &rng))
+            biases.append(Tensor.gaussian(shape: [sizes[k + 1]], using: &rng))
+            relu.append(k % 2 == 0)
+        }
+        return (weights, biases, relu)
+    }
+
+    /// The layers one by one through `SmallDense.forward` on the weights' own (unaligned) arrays.
+    static func layerByLayer(
+        _ x: [Float], rows: Int, weights: [Tensor<Float>], biases: [Tensor<Float>], relu: [Bool], threads: Int
+    ) -> [Float] {
+        var h = x
+        for k in weights.indices {
+            h = SmallDenseTests.run(
+                h, weights[k].scalars, biases[k].scalars, rows: rows, n: weights[k].shape[0], m: weights[k].shape[1],
+                relu: relu[k], path: .automatic, threads: threads)
+        }
+        return h
+    }
+
+    /// The prepared chain gives the bits of the layers applied one by one, for every row count,
+    /// odd widths, and one or two threads.
+    @Test(arguments: [[64, 256, 256, 32, 256, 256, 10], [7, 125, 3], [300, 70], [1, 1], [19, 64, 129, 200, 5]])
+    func matchesLayerByLayer(sizes: [Int]) {
+        let (weights, biases, relu) = Self.layers(sizes, seed: UInt64(sizes.reduce(0, +)))
+        let chain = SmallDense.Chain(weights: weights, biases: biases, relu: relu)
+        #expect(chain.inputSize == sizes[0] && chain.outputSize == sizes[sizes.count - 1])
+        var rng = Xoshiro256(seed: 3)
+        for rows in 1...SmallDense.preferredMaximumRows {
+            let x = Tensor<Float>.gaussian(shape: [rows, sizes[0]], using: &rng)
+            let y = chain(x)
+            #expect(y.shape == [rows, sizes[sizes.count - 1]])
+            for threads in [1, 2] {
+                let expected = Self.layerByLayer(
+                    x.scalars, rows: rows, weights: weights, biases: biases, relu: relu, threads: threads)
+                #expect(y.scalars.map(\.bitPattern) == expected.map(\.bitPattern), "\(sizes) rows \(rows) threads \(threads)")
+            }
+        }
+    }
+
+    /// The chain keeps its own copy: changing the source arrays afterwards does not change it.
+    @Test func holdsACopy() {
+        var (weights, biases, relu) = Self.layers([5, 9, 4], seed: 8)
+        let chain = SmallDense.Chain(weights: weights, biases: biases, relu: relu)
+        let x = Tensor<Float>(shape: [1, 5], scalars: [1, -2, 3, 0.5, -1])
+        let before = chain(x)
+        weights[0].scalars[0] += 10
+        biases[1].scalars[0] += 10
+        #expect(chain(x) == before)
+        #expect(SmallDense.Chain(weights: weights, biases: biases, relu: relu)(x) != before)
+    }
+
+    /// Concurrent callers (one holding the chain's scratch, the others their own) all get the result
+    /// of a single caller.
+    @Test func concurrentCallsAgree() async {
+        let (weights, biases, relu) = Self.layers([32, 128, 128, 8], seed: 9)
+        let chain = SmallDense.Chain(weights: weights, biases: biases, relu: relu, maximumRows: 3)
+        var rng = Xoshiro256(seed: 10)
+        let inputs = (0..<8).map { _ in Tensor<Float>.gaussian(shape: [3, 32], using: &rng) }
+        let expected = inputs.map { chain($0) }
+        let agree = await withTaskGroup(of: Bool.self) { group in
+            for k in 0..<32 {
+                group.addTask {
+                    var same = true
+                    for _ in 0..<50 { same = same && chain(inputs[k % 8]) == expected[k % 8] }
+                    return same
+                }
+            }
+            return await group.reduce(true) { $0 && $1 }
+        }
+        #expect(agree)
+    }
+
+    /// Shapes that do not chain, and more rows than prepared for, stop the process.
+    @Test func misuseTraps() async {
+        await #expect(processExitsWith: .failure) {
+            let w = [Tensor<Float>(zeros: [4, 3]), Tensor<Float>(zeros: [2, 5])]  // 3 outputs into 2 inputs
+            _ = SmallDense.Chain(weights: w, biases: [Tensor(zeros: [3]), Tensor(zeros: [5])], relu: [true, false])
+        }
+        await #expect(processExitsWith: .failure) {
+            let chain = SmallDense.Chain(
+                weights: [Tensor<Float>(zeros: [4, 3])], biases: [Tensor(zeros: [3])], relu: [false], maximumRows: 2)
+            _ = chain(Tensor<Float>(zeros: [3, 4]))
+        }
+    }
+}

@@ -56,6 +56,28 @@ void semcom_dense_f32(float *y, const float *x, const float *w, const float *b, 
 void semcom_dense_f32_threads(float *y, const float *x, const float *w, const float *b, size_t rows,
                               size_t in, size_t out, int relu, int use_avx2, int threads);
 
+/// A chain of dense layers prepared for inference on a few rows (see semcom_dense_chain_create).
+typedef struct semcom_dense_chain semcom_dense_chain;
+
+/// Prepares layers k < count, each [sizes[k], sizes[k + 1]] with weights `weights[k]` (row-major,
+/// [in, out]), bias `biases[k]` ([out], or NULL for none) and `relu[k]` nonzero for max(·, 0), for
+/// semcom_dense_chain_run on at most `max_rows` rows. The weights and biases are copied into one
+/// block with every matrix starting on a 64-byte boundary (the inputs are not kept), and scratch
+/// for the intermediate activations is allocated once. Returns NULL when count or max_rows is 0,
+/// a size is 0, or memory is short. Free with semcom_dense_chain_destroy.
+semcom_dense_chain *semcom_dense_chain_create(size_t count, const size_t *sizes, const float *const *weights,
+                                              const float *const *biases, const int *relu, size_t max_rows);
+
+/// Frees a chain (NULL is ignored).
+void semcom_dense_chain_destroy(semcom_dense_chain *chain);
+
+/// y = layer_{count-1}(… layer_0(x)), each layer through semcom_dense_f32 (same arithmetic, same
+/// splitting on the pool), the intermediates in the chain's scratch. `x` is [rows, sizes[0]], `y`
+/// is [rows, sizes[count]] and must not overlap `x`; 1 ≤ rows ≤ max_rows. Thread-safe: a caller
+/// that finds the scratch in use allocates its own. Returns 0, or -1 when rows is out of range or
+/// that allocation fails (then `y` is not written).
+int semcom_dense_chain_run(const semcom_dense_chain *chain, float *y, const float *x, size_t rows, int use_avx2);
+
 // MARK: - Thread pool
 
 /// Most threads (caller included) a pool job may use.

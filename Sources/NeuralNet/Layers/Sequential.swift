@@ -77,6 +77,10 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
     private let chainReLU: [Bool]
     /// Scratch arrays for the intermediate activations of inference (shared by copies).
     private let pool = BufferPool<Scalar>()
+    /// The ``denseChain`` prepared for small-batch inference (``SmallDense/Chain``), built on the
+    /// first such call after the parameters were last set. Replaced by an empty box whenever they
+    /// are, so copies that keep the old parameters keep the box that matches them.
+    private var preparedChain = PreparedChainBox()
 
     /// All parameters of all layers, concatenated in layer order.
     ///
@@ -111,6 +115,7 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
         }
         installedDense = Self.denseView(installed)
         chainLayers = Self.chainLayers(installedDense, denseChain)
+        preparedChain = PreparedChainBox()
     }
 
     /// Each layer as a ``Dense`` when it is one.
@@ -327,10 +332,13 @@ public struct Sequential<Scalar: TensorScalar>: PerExampleDifferentiable {
         return x
     }
 
-    /// Inference of a plain dense chain (``denseChain``) on a few Float rows (see
-    /// ``smallBatchDenseChain(_:layers:relu:rows:)``).
+    /// Inference of a plain dense chain (``denseChain``) on a few Float rows, through the prepared
+    /// chain (see ``smallBatchDenseChain(_:chain:)``).
     private func smallBatch(_ input: Tensor<Scalar>, rows: Int) -> Tensor<Scalar> {
-        smallBatchDenseChain(input, layers: chainLayers, relu: chainReLU, rows: rows)
+        let layers = chainLayers
+        let relu = chainReLU
+        let chain = preparedChain.chain { preparedDenseChain(layers: layers, relu: relu) }
+        return smallBatchDenseChain(input, chain: chain)
     }
 
     /// Runs every layer and returns a pullback that also yields per-example parameter gradients.
