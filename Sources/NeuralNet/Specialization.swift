@@ -15,48 +15,59 @@ private func same<A, B>(_ value: A) -> B {
     unsafeBitCast(value, to: B.self)
 }
 
-/// `x · W + b`, rectified (`max(·, 0)`) when `relu`.
+// The `reusing` arrays below are `consuming` and handed on with `consume`, each cast in its own
+// statement: the kernel that writes into a spare array must hold its only reference, or the first
+// write copies it (copy-on-write), which costs what the reuse is meant to save.
+
+/// `x · W + b`, rectified (`max(·, 0)`) when `relu`, written into `storage` when it fits.
 func denseForward<Scalar: TensorScalar>(
-    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Tensor<Scalar>, relu: Bool = false, reusing storage: [Scalar]? = nil
+    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Tensor<Scalar>, relu: Bool = false,
+    reusing storage: consuming [Scalar]? = nil
 ) -> Tensor<Scalar> {
     if Scalar.self == Float.self {
+        let spare: [Float]? = same(consume storage)
         return same(
             denseForwardBody(
                 same(x) as Tensor<Float>, same(w) as Tensor<Float>, same(b) as Tensor<Float>, relu: relu,
-                reusing: same(storage) as [Float]?))
+                reusing: consume spare))
     }
     if Scalar.self == Double.self {
+        let spare: [Double]? = same(consume storage)
         return same(
             denseForwardBody(
                 same(x) as Tensor<Double>, same(w) as Tensor<Double>, same(b) as Tensor<Double>, relu: relu,
-                reusing: same(storage) as [Double]?))
+                reusing: consume spare))
     }
-    return denseForwardBody(x, w, b, relu: relu, reusing: storage)
+    return denseForwardBody(x, w, b, relu: relu, reusing: consume storage)
 }
 
+/// `(∂L/∂x, ∂L/∂W, ∂L/∂b)` of a dense layer, `∂L/∂x` written into `storage` when it fits.
 func denseBackward<Scalar: TensorScalar>(
-    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: Tensor<Scalar>, inputGradient: Bool, reusing storage: [Scalar]? = nil
+    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: Tensor<Scalar>, inputGradient: Bool,
+    reusing storage: consuming [Scalar]? = nil
 ) -> (Tensor<Scalar>, Tensor<Scalar>, Tensor<Scalar>) {
     if Scalar.self == Float.self {
+        let spare: [Float]? = same(consume storage)
         return same(
             denseBackwardBody(
                 same(x) as Tensor<Float>, same(w) as Tensor<Float>, same(g) as Tensor<Float>, inputGradient: inputGradient,
-                reusing: same(storage) as [Float]?))
+                reusing: consume spare))
     }
     if Scalar.self == Double.self {
+        let spare: [Double]? = same(consume storage)
         return same(
             denseBackwardBody(
                 same(x) as Tensor<Double>, same(w) as Tensor<Double>, same(g) as Tensor<Double>,
-                inputGradient: inputGradient, reusing: same(storage) as [Double]?))
+                inputGradient: inputGradient, reusing: consume spare))
     }
-    return denseBackwardBody(x, w, g, inputGradient: inputGradient, reusing: storage)
+    return denseBackwardBody(x, w, g, inputGradient: inputGradient, reusing: consume storage)
 }
 
 /// The ReLU pullback from the saved output, `g ⊙ (y > 0)`, written into `storage` when it fits.
 func reluBackward<Scalar: TensorScalar>(
-    output y: Tensor<Scalar>, gradient g: Tensor<Scalar>, reusing storage: [Scalar]?
+    output y: Tensor<Scalar>, gradient g: Tensor<Scalar>, reusing storage: consuming [Scalar]?
 ) -> Tensor<Scalar> {
-    guard Scalar.self == Float.self, var out = storage, out.count == y.count else {
+    guard Scalar.self == Float.self, var out = consume storage, out.count == y.count else {
         return activationBackward(.relu, input: y, output: y, gradient: g)
     }
     precondition(g.shape == y.shape, "Activation pullback: gradient \(g.shape) ≠ output \(y.shape)")
@@ -272,39 +283,16 @@ func reluBackwardFloat(
     }
 }
 
-/// The Adam step of ``adamKernelBody(_:_:_:_:_:)`` on Float, eight lanes at a time.
+/// The Adam step of ``adamKernelBody(_:_:_:_:_:)`` on Float through TensorCore's ``AdamKernel``
+/// (AVX, split on the pool; the same bits as the scalar body).
 func adamKernelFloat(
     _ p: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>,
-    _ m: UnsafeMutableBufferPointer<Float>, _ v: UnsafeMutableBufferPointer<Float>, _ c: AdamConstants<Float>
+    _ m: UnsafeMutableBufferPointer<Float>, _ v: UnsafeMutableBufferPointer<Float>, _ c: AdamConstants<Float>,
+    vectorized: Bool = true, threads: Int? = nil
 ) {
-    let n = p.count
-    guard n > 0, let pb = p.baseAddress, let gb = g.baseAddress, let mb = m.baseAddress, let vb = v.baseAddress else {
-        return
-    }
-    var i = 0
-    let beta1 = SIMD8<Float>(repeating: c.beta1)
-    let beta2 = SIMD8<Float>(repeating: c.beta2)
-    let oneMinusBeta1 = SIMD8<Float>(repeating: 1 - c.beta1)
-    let oneMinusBeta2 = SIMD8<Float>(repeating: 1 - c.beta2)
-    let keep = SIMD8<Float>(repeating: 1 - c.decay)
-    let weightDecay = SIMD8<Float>(repeating: c.weightDecay)
-    let stepSize = SIMD8<Float>(repeating: c.stepSize)
-    let inverseRoot = SIMD8<Float>(repeating: c.inverseRootCorrection2)
-    let epsilon = SIMD8<Float>(repeating: c.epsilon)
-    while i + 8 <= n {
-        var pv = UnsafeRawPointer(pb + i).loadUnaligned(as: SIMD8<Float>.self) * keep
-        let gv = UnsafeRawPointer(gb + i).loadUnaligned(as: SIMD8<Float>.self) + weightDecay * pv
-        let mv = beta1 * UnsafeRawPointer(mb + i).loadUnaligned(as: SIMD8<Float>.self) + oneMinusBeta1 * gv
-        let vv = beta2 * UnsafeRawPointer(vb + i).loadUnaligned(as: SIMD8<Float>.self) + oneMinusBeta2 * gv * gv
-        pv -= stepSize * mv / (vv.squareRoot() * inverseRoot + epsilon)
-        UnsafeMutableRawPointer(mb + i).storeBytes(of: mv, as: SIMD8<Float>.self)
-        UnsafeMutableRawPointer(vb + i).storeBytes(of: vv, as: SIMD8<Float>.self)
-        UnsafeMutableRawPointer(pb + i).storeBytes(of: pv, as: SIMD8<Float>.self)
-        i += 8
-    }
-    if i < n {
-        adamKernelBody(
-            UnsafeMutableBufferPointer(rebasing: p[i...]), UnsafeBufferPointer(rebasing: g[i...]),
-            UnsafeMutableBufferPointer(rebasing: m[i...]), UnsafeMutableBufferPointer(rebasing: v[i...]), c)
-    }
+    let constants = AdamKernel.Constants(
+        stepSize: c.stepSize, inverseRootCorrection2: c.inverseRootCorrection2, beta1: c.beta1, beta2: c.beta2,
+        oneMinusBeta1: 1 - c.beta1, oneMinusBeta2: 1 - c.beta2, epsilon: c.epsilon, weightDecay: c.weightDecay,
+        keep: 1 - c.decay)
+    AdamKernel.step(p, g, m, v, constants, vectorized: vectorized, threads: threads)
 }

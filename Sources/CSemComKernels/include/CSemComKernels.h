@@ -78,6 +78,22 @@ void semcom_dense_chain_destroy(semcom_dense_chain *chain);
 /// that allocation fails (then `y` is not written).
 int semcom_dense_chain_run(const semcom_dense_chain *chain, float *y, const float *x, size_t rows, int use_avx2);
 
+// MARK: - Optimizer updates
+
+/// The constants of one Adam step, each rounded to Float once by the caller.
+typedef struct {
+    float step_size, inverse_root_correction2, beta1, beta2, one_minus_beta1, one_minus_beta2, epsilon,
+        weight_decay, keep;
+} semcom_adam_constants;
+
+/// One Adam / AdamW step on `count` elements, in place:
+/// p ← p·keep; g' = g + weight_decay·p; m ← beta1·m + (1 − beta1)·g'; v ← beta2·v + ((1 − beta2)·g')·g';
+/// p ← p − (step_size·m) / (√v · inverse_root_correction2 + epsilon), every operation rounded on its own.
+/// `use_avx` selects the AVX path (eight lanes, same bits; pass semcom_kernels_have_avx2_fma()). With `threads` ≥ 2 a large update is
+/// split on the pool (semcom_pool_run), which does not change any result.
+void semcom_adam_f32(float *p, const float *g, float *m, float *v, size_t count, const semcom_adam_constants *c,
+                     int use_avx, int threads);
+
 // MARK: - Thread pool
 
 /// Most threads (caller included) a pool job may use.

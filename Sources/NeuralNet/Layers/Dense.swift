@@ -89,7 +89,8 @@ public struct Dense<Scalar: TensorScalar>: PerExampleDifferentiable {
         let weight = self.weight
         return { gradient in
             let storage = inputGradient ? pool?.take(count: input.count) : nil
-            let (dx, dw, db) = denseBackward(input, weight, gradient, inputGradient: inputGradient, reusing: storage)
+            let (dx, dw, db) = denseBackward(
+                input, weight, gradient, inputGradient: inputGradient, reusing: consume storage)
             return (dx, [dw, db])
         }
     }
@@ -121,15 +122,16 @@ private func denseRows(_ shape: [Int], inputSize: Int) -> Int {
 /// `x · W + b` (rectified when `relu`), written into `storage` when it has exactly the output's element count (a recycled
 /// buffer), otherwise into a new array.
 func denseForwardBody<Scalar: TensorScalar>(
-    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Tensor<Scalar>, relu: Bool, reusing storage: [Scalar]?
+    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ b: Tensor<Scalar>, relu: Bool, reusing storage: consuming [Scalar]?
 ) -> Tensor<Scalar> {
     let inputSize = w.shape[0]
     let outputSize = w.shape[1]
     let rows = denseRows(x.shape, inputSize: inputSize)
     let count = rows * outputSize
     var out: [Scalar]
-    if let storage, storage.count == count {
-        out = storage
+    // `consume`: the spare array's only reference moves into `out`, so writing it does not copy it.
+    if let spare = consume storage, spare.count == count {
+        out = consume spare
         out.withUnsafeMutableBufferPointer { buffer in
             denseFill(buffer, x, w, b, rows: rows, relu: relu)
         }
@@ -208,7 +210,8 @@ private func rectify<Scalar: TensorScalar>(_ buffer: UnsafeMutableBufferPointer<
 /// `(∂L/∂x, ∂L/∂W, ∂L/∂b)`; with `inputGradient: false` the first is an empty `[0]` tensor and its
 /// product is skipped (the first layer of a network whose input needs no gradient).
 func denseBackwardBody<Scalar: TensorScalar>(
-    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: Tensor<Scalar>, inputGradient: Bool, reusing storage: [Scalar]?
+    _ x: Tensor<Scalar>, _ w: Tensor<Scalar>, _ g: Tensor<Scalar>, inputGradient: Bool,
+    reusing storage: consuming [Scalar]?
 ) -> (Tensor<Scalar>, Tensor<Scalar>, Tensor<Scalar>) {
     let inputSize = w.shape[0]
     let outputSize = w.shape[1]
@@ -223,8 +226,8 @@ func denseBackwardBody<Scalar: TensorScalar>(
     if !inputGradient {
         dx = []
     } else if products && rows > 1 {
-        if let storage, storage.count == x.count {
-            dx = storage
+        if let spare = consume storage, spare.count == x.count {
+            dx = consume spare
         } else {
             dx = [Scalar](unsafeUninitializedCapacity: x.count) { _, initialized in initialized = x.count }
         }
