@@ -50,7 +50,8 @@ func denseBackward<Scalar: TensorScalar>(
         let spare: [Float]? = same(consume storage)
         return same(
             denseBackwardBody(
-                same(x) as Tensor<Float>, same(w) as Tensor<Float>, same(g) as Tensor<Float>, inputGradient: inputGradient,
+                same(x) as Tensor<Float>, same(w) as Tensor<Float>, same(g) as Tensor<Float>,
+                inputGradient: inputGradient,
                 reusing: consume spare))
     }
     if Scalar.self == Double.self {
@@ -174,7 +175,8 @@ func activationBackward<Scalar: TensorScalar>(
     if Scalar.self == Float.self {
         return same(
             activationBackwardBody(
-                kind, input: same(x) as Tensor<Float>, output: same(y) as Tensor<Float>, gradient: same(g) as Tensor<Float>))
+                kind, input: same(x) as Tensor<Float>, output: same(y) as Tensor<Float>,
+                gradient: same(g) as Tensor<Float>))
     }
     if Scalar.self == Double.self {
         return same(
@@ -201,10 +203,12 @@ func elementwiseLoss<Scalar: TensorScalar>(
     _ kind: ElementwiseLossKind, _ p: Tensor<Scalar>, _ t: Tensor<Scalar>, perExample: Bool
 ) -> (values: Tensor<Scalar>, gradient: Tensor<Scalar>) {
     if Scalar.self == Float.self {
-        return same(elementwiseLossBody(kind, same(p) as Tensor<Float>, same(t) as Tensor<Float>, perExample: perExample))
+        return same(
+            elementwiseLossBody(kind, same(p) as Tensor<Float>, same(t) as Tensor<Float>, perExample: perExample))
     }
     if Scalar.self == Double.self {
-        return same(elementwiseLossBody(kind, same(p) as Tensor<Double>, same(t) as Tensor<Double>, perExample: perExample))
+        return same(
+            elementwiseLossBody(kind, same(p) as Tensor<Double>, same(t) as Tensor<Double>, perExample: perExample))
     }
     return elementwiseLossBody(kind, p, t, perExample: perExample)
 }
@@ -213,10 +217,12 @@ func hingeKernel<Scalar: TensorScalar>(
     _ scores: Tensor<Scalar>, _ labels: [Int], squared: Bool, scale: Scalar
 ) -> (values: Tensor<Scalar>, gradient: Tensor<Scalar>) {
     if Scalar.self == Float.self {
-        return same(hingeKernelBody(same(scores) as Tensor<Float>, labels, squared: squared, scale: same(scale) as Float))
+        return same(
+            hingeKernelBody(same(scores) as Tensor<Float>, labels, squared: squared, scale: same(scale) as Float))
     }
     if Scalar.self == Double.self {
-        return same(hingeKernelBody(same(scores) as Tensor<Double>, labels, squared: squared, scale: same(scale) as Double))
+        return same(
+            hingeKernelBody(same(scores) as Tensor<Double>, labels, squared: squared, scale: same(scale) as Double))
     }
     return hingeKernelBody(scores, labels, squared: squared, scale: scale)
 }
@@ -274,7 +280,8 @@ func reluBackwardFloat(
     while i + 8 <= n {
         let yv = UnsafeRawPointer(yb + i).loadUnaligned(as: SIMD8<Float>.self)
         let gv = UnsafeRawPointer(gb + i).loadUnaligned(as: SIMD8<Float>.self)
-        UnsafeMutableRawPointer(db + i).storeBytes(of: zero.replacing(with: gv, where: yv .> zero), as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(db + i).storeBytes(
+            of: zero.replacing(with: gv, where: yv .> zero), as: SIMD8<Float>.self)
         i += 8
     }
     while i < n {

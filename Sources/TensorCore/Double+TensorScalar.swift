@@ -1,5 +1,5 @@
-import RealModule
 internal import CBLAS
+import RealModule
 
 extension Double: TensorScalar {
     @inlinable
@@ -29,5 +29,12 @@ extension Double: TensorScalar {
     @inlinable
     public static func dot(count: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>) -> Double {
         BLASBridge.ddot(count, x, y)
+    }
+
+    public static func gaussianFill(
+        out: UnsafeMutablePointer<Double>, base: UnsafePointer<Double>?, count: Int, scale: Double, offset: Double,
+        key: (UInt64, UInt64), threads: Int
+    ) {
+        GaussianKernel.run(out: out, base: base, count: count, scale: scale, offset: offset, key: key, threads: threads)
     }
 }

@@ -1,5 +1,5 @@
-import RealModule
 internal import CBLAS
+import RealModule
 
 extension Float: TensorScalar {
     @inlinable
@@ -29,5 +29,12 @@ extension Float: TensorScalar {
     @inlinable
     public static func dot(count: Int, x: UnsafePointer<Float>, y: UnsafePointer<Float>) -> Float {
         BLASBridge.sdot(count, x, y)
+    }
+
+    public static func gaussianFill(
+        out: UnsafeMutablePointer<Float>, base: UnsafePointer<Float>?, count: Int, scale: Float, offset: Float,
+        key: (UInt64, UInt64), threads: Int
+    ) {
+        GaussianKernel.run(out: out, base: base, count: count, scale: scale, offset: offset, key: key, threads: threads)
     }
 }

@@ -86,7 +86,8 @@ public enum SmallDense {
         BLAS.configureOnce()
         let avx2: Int32 = path == .automatic ? hasAVX2FMA : 0
         if let threads {
-            semcom_dense_f32_threads(y, x, weight, bias, rows, inputSize, outputSize, relu ? 1 : 0, avx2, Int32(threads))
+            semcom_dense_f32_threads(
+                y, x, weight, bias, rows, inputSize, outputSize, relu ? 1 : 0, avx2, Int32(threads))
         } else {
             semcom_dense_f32(y, x, weight, bias, rows, inputSize, outputSize, relu ? 1 : 0, avx2)
         }

@@ -28,4 +28,13 @@ where RawSignificand: FixedWidthInteger {
 
     /// `Σ x[i]·y[i]` over `count` contiguous elements (`cblas_?dot`).
     static func dot(count: Int, x: UnsafePointer<Self>, y: UnsafePointer<Self>) -> Self
+
+    /// `out[i] = (base?[i] ?? offset) + scale · zᵢ` for `i < count`, `zᵢ` standard normal from the
+    /// chunk streams of `key`: the bulk kernel behind ``GaussianFill`` (vectorized Box–Muller in C,
+    /// xoshiro128++ lanes for `Float`, xoshiro256++ for `Double`). `out` may equal `base`; the result
+    /// does not depend on `threads` (≥ 1). Use ``GaussianFill``, which checks the arguments and
+    /// draws the key.
+    static func gaussianFill(
+        out: UnsafeMutablePointer<Self>, base: UnsafePointer<Self>?, count: Int, scale: Self, offset: Self,
+        key: (UInt64, UInt64), threads: Int)
 }

@@ -19,8 +19,10 @@ import Testing
 
     static func step(
         _ s: (p: [Float], g: [Float], m: [Float], v: [Float]), _ c: AdamConstants<Float>,
-        _ kernel: (UnsafeMutableBufferPointer<Float>, UnsafeBufferPointer<Float>, UnsafeMutableBufferPointer<Float>,
-            UnsafeMutableBufferPointer<Float>, AdamConstants<Float>) -> Void
+        _ kernel: (
+            UnsafeMutableBufferPointer<Float>, UnsafeBufferPointer<Float>, UnsafeMutableBufferPointer<Float>,
+            UnsafeMutableBufferPointer<Float>, AdamConstants<Float>
+        ) -> Void
     ) -> [[UInt32]] {
         var (p, m, v) = (s.p, s.m, s.v)
         p.withUnsafeMutableBufferPointer { pp in
@@ -57,7 +59,8 @@ import Testing
     /// Empty buffers are a no-op.
     @Test func emptyIsANoOp() {
         let c = AdamConstants<Float>(
-            stepSize: 1e-3, inverseRootCorrection2: 1, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, decay: 0)
+            stepSize: 1e-3, inverseRootCorrection2: 1, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, decay: 0
+        )
         #expect(Self.step(([], [], [], []), c) { adamKernelFloat($0, $1, $2, $3, $4) } == [[], [], []])
     }
 }

@@ -28,7 +28,8 @@ import Testing
                         b.withUnsafeBufferPointer { bp in
                             SmallDense.forward(
                                 x: xp.baseAddress!, weight: wp.baseAddress!, bias: bp.baseAddress!, rows: rows,
-                                inputSize: n, outputSize: m, relu: relu, into: yp.baseAddress!, path: path, threads: threads)
+                                inputSize: n, outputSize: m, relu: relu, into: yp.baseAddress!, path: path,
+                                threads: threads)
                         }
                     } else {
                         SmallDense.forward(
@@ -154,7 +155,9 @@ import Testing
                     let outside = y[..<guardCount] + y[(guardCount + 2 * m)...]
                     #expect(outside.allSatisfy { $0 == -7 }, "\(n)×\(m) offset \(offset) \(path): write out of bounds")
                     var worst = 0.0
-                    for k in 0..<(2 * m) { worst = Swift.max(worst, Swift.abs(Double(y[guardCount + k]) - expected[k])) }
+                    for k in 0..<(2 * m) {
+                        worst = Swift.max(worst, Swift.abs(Double(y[guardCount + k]) - expected[k]))
+                    }
                     #expect(worst <= 1e-5 * Double(n + 1), "\(n)×\(m) offset \(offset) \(path): \(worst)")
                 }
             }
@@ -172,7 +175,9 @@ import Testing
 
 @Suite struct SmallDenseChainTests {
     /// A chain of `sizes.count − 1` layers with random weights, biases and ReLU flags.
-    static func layers(_ sizes: [Int], seed: UInt64) -> (weights: [Tensor<Float>], biases: [Tensor<Float>], relu: [Bool]) {
+    static func layers(_ sizes: [Int], seed: UInt64) -> (
+        weights: [Tensor<Float>], biases: [Tensor<Float>], relu: [Bool]
+    ) {
         var rng = Xoshiro256(seed: seed)
         var weights: [Tensor<Float>] = []
         var biases: [Tensor<Float>] = []
@@ -213,7 +218,9 @@ import Testing
             for threads in [1, 2] {
                 let expected = Self.layerByLayer(
                     x.scalars, rows: rows, weights: weights, biases: biases, relu: relu, threads: threads)
-                #expect(y.scalars.map(\.bitPattern) == expected.map(\.bitPattern), "\(sizes) rows \(rows) threads \(threads)")
+                #expect(
+                    y.scalars.map(\.bitPattern) == expected.map(\.bitPattern),
+                    "\(sizes) rows \(rows) threads \(threads)")
             }
         }
     }

@@ -27,273 +27,115 @@
 /// These bulk draws are not bit-compatible with the scalar `rng.nextStandardGaussian()`.
 public enum GaussianFill {
     /// Draws the two-word key that seeds every chunk stream of one call.
+    @usableFromInline
     static func drawKey<G: RandomNumberGenerator>(_ rng: inout G) -> (UInt64, UInt64) {
         (rng.next(), rng.next())
     }
 
-    // MARK: - Float
-
-    /// Fills `buffer` with `mean + standardDeviation·z`, z standard normal (Float).
+    /// Fills `buffer` with `mean + standardDeviation·z`, z standard normal.
     /// - Parameters:
-    ///   - buffer: the samples to overwrite, any length.
+    ///   - buffer: the samples to overwrite, any length (`Float` or `Double`).
     ///   - mean: the mean of each sample.
     ///   - standardDeviation: the standard deviation (≥ 0).
     ///   - threads: worker threads (≥ 1); the result does not depend on it.
     ///   - rng: the generator (advanced by two draws).
-    public static func normal<G: RandomNumberGenerator>(
-        _ buffer: UnsafeMutableBufferPointer<Float>, mean: Float = 0, standardDeviation: Float = 1,
+    @inlinable
+    public static func normal<Scalar: TensorScalar, G: RandomNumberGenerator>(
+        _ buffer: UnsafeMutableBufferPointer<Scalar>, mean: Scalar = 0, standardDeviation: Scalar = 1,
         threads: Int = 1, using rng: inout G
     ) {
         precondition(standardDeviation >= 0, "Gaussian standard deviation must be ≥ 0, got \(standardDeviation)")
         precondition(threads >= 1, "Thread count must be at least 1, got \(threads)")
         let key = drawKey(&rng)
         guard let out = buffer.baseAddress, buffer.count > 0 else { return }
-        GaussianKernel.run(
+        Scalar.gaussianFill(
             out: out, base: nil, count: buffer.count, scale: standardDeviation, offset: mean, key: key, threads: threads
         )
     }
 
-    /// Fills `buffer` with standard normal samples (Float).
+    /// Fills `buffer` with standard normal samples.
     /// - Parameters:
-    ///   - buffer: the samples to overwrite, any length.
+    ///   - buffer: the samples to overwrite, any length (`Float` or `Double`).
     ///   - threads: worker threads (≥ 1); the result does not depend on it.
     ///   - rng: the generator (advanced by two draws).
-    public static func standardNormal<G: RandomNumberGenerator>(
-        _ buffer: UnsafeMutableBufferPointer<Float>, threads: Int = 1, using rng: inout G
+    @inlinable
+    public static func standardNormal<Scalar: TensorScalar, G: RandomNumberGenerator>(
+        _ buffer: UnsafeMutableBufferPointer<Scalar>, threads: Int = 1, using rng: inout G
     ) {
         normal(buffer, threads: threads, using: &rng)
     }
 
-    /// Fills `array` with standard normal samples (Float), keeping its count.
+    /// Fills `array` with standard normal samples, keeping its count.
     /// - Parameters:
-    ///   - array: the samples to overwrite.
+    ///   - array: the samples to overwrite (`Float` or `Double`).
     ///   - threads: worker threads (≥ 1); the result does not depend on it.
     ///   - rng: the generator (advanced by two draws).
-    public static func standardNormal<G: RandomNumberGenerator>(
-        _ array: inout [Float], threads: Int = 1, using rng: inout G
+    @inlinable
+    public static func standardNormal<Scalar: TensorScalar, G: RandomNumberGenerator>(
+        _ array: inout [Scalar], threads: Int = 1, using rng: inout G
     ) {
         array.withUnsafeMutableBufferPointer { normal($0, threads: threads, using: &rng) }
     }
 
-    /// Fused AWGN: `output[i] = input[i] + standardDeviation·zᵢ`, z standard normal (Float).
+    /// Fused AWGN: `output[i] = input[i] + standardDeviation·zᵢ`, z standard normal.
     ///
     /// `output` may be the same memory as `input` (in-place noise); other partial overlaps are
     /// not allowed.
     /// - Parameters:
-    ///   - input: the clean signal, `[count]`.
+    ///   - input: the clean signal, `[count]` (`Float` or `Double`).
     ///   - standardDeviation: the noise standard deviation σ (≥ 0), in the signal's units.
     ///   - output: receives the noisy signal, `[count]`.
     ///   - threads: worker threads (≥ 1); the result does not depend on it.
     ///   - rng: the generator (advanced by two draws).
     /// - Precondition: `input.count == output.count`.
-    public static func addNoise<G: RandomNumberGenerator>(
-        _ input: UnsafeBufferPointer<Float>, standardDeviation: Float,
-        into output: UnsafeMutableBufferPointer<Float>, threads: Int = 1, using rng: inout G
-    ) {
-        precondition(
-            input.count == output.count, "addNoise: input has \(input.count) samples, output \(output.count)")
-        precondition(standardDeviation >= 0, "Noise standard deviation must be ≥ 0, got \(standardDeviation)")
-        precondition(threads >= 1, "Thread count must be at least 1, got \(threads)")
-        let key = drawKey(&rng)
-        guard let out = output.baseAddress, let base = input.baseAddress, output.count > 0 else { return }
-        GaussianKernel.run(
-            out: out, base: base, count: output.count, scale: standardDeviation, offset: 0, key: key,
-            threads: threads)
-    }
-
-    /// Fused AWGN over arrays: `output[i] = input[i] + standardDeviation·zᵢ` (Float).
-    /// - Parameters:
-    ///   - input: the clean signal, `[count]`.
-    ///   - standardDeviation: the noise standard deviation σ (≥ 0).
-    ///   - output: receives the noisy signal; must already have `input.count` elements.
-    ///   - threads: worker threads (≥ 1).
-    ///   - rng: the generator (advanced by two draws).
-    public static func addNoise<G: RandomNumberGenerator>(
-        _ input: [Float], standardDeviation: Float, into output: inout [Float], threads: Int = 1,
-        using rng: inout G
-    ) {
-        input.withUnsafeBufferPointer { x in
-            output.withUnsafeMutableBufferPointer { y in
-                addNoise(x, standardDeviation: standardDeviation, into: y, threads: threads, using: &rng)
-            }
-        }
-    }
-
-    /// In-place AWGN: `buffer[i] += standardDeviation·zᵢ` (Float).
-    /// - Parameters:
-    ///   - buffer: the signal, overwritten with the noisy signal.
-    ///   - standardDeviation: the noise standard deviation σ (≥ 0).
-    ///   - threads: worker threads (≥ 1).
-    ///   - rng: the generator (advanced by two draws).
-    public static func addNoise<G: RandomNumberGenerator>(
-        inPlace buffer: UnsafeMutableBufferPointer<Float>, standardDeviation: Float, threads: Int = 1,
-        using rng: inout G
-    ) {
-        addNoise(
-            UnsafeBufferPointer(buffer), standardDeviation: standardDeviation, into: buffer, threads: threads,
-            using: &rng)
-    }
-
-    // MARK: - Double
-
-    /// Fills `buffer` with `mean + standardDeviation·z`, z standard normal (Double).
-    /// - Parameters:
-    ///   - buffer: the samples to overwrite, any length.
-    ///   - mean: the mean of each sample.
-    ///   - standardDeviation: the standard deviation (≥ 0).
-    ///   - threads: worker threads (≥ 1); the result does not depend on it.
-    ///   - rng: the generator (advanced by two draws).
-    public static func normal<G: RandomNumberGenerator>(
-        _ buffer: UnsafeMutableBufferPointer<Double>, mean: Double = 0, standardDeviation: Double = 1,
-        threads: Int = 1, using rng: inout G
-    ) {
-        precondition(standardDeviation >= 0, "Gaussian standard deviation must be ≥ 0, got \(standardDeviation)")
-        precondition(threads >= 1, "Thread count must be at least 1, got \(threads)")
-        let key = drawKey(&rng)
-        guard let out = buffer.baseAddress, buffer.count > 0 else { return }
-        GaussianKernel.run(
-            out: out, base: nil, count: buffer.count, scale: standardDeviation, offset: mean, key: key, threads: threads
-        )
-    }
-
-    /// Fills `buffer` with standard normal samples (Double).
-    /// - Parameters:
-    ///   - buffer: the samples to overwrite, any length.
-    ///   - threads: worker threads (≥ 1); the result does not depend on it.
-    ///   - rng: the generator (advanced by two draws).
-    public static func standardNormal<G: RandomNumberGenerator>(
-        _ buffer: UnsafeMutableBufferPointer<Double>, threads: Int = 1, using rng: inout G
-    ) {
-        normal(buffer, threads: threads, using: &rng)
-    }
-
-    /// Fills `array` with standard normal samples (Double), keeping its count.
-    /// - Parameters:
-    ///   - array: the samples to overwrite.
-    ///   - threads: worker threads (≥ 1); the result does not depend on it.
-    ///   - rng: the generator (advanced by two draws).
-    public static func standardNormal<G: RandomNumberGenerator>(
-        _ array: inout [Double], threads: Int = 1, using rng: inout G
-    ) {
-        array.withUnsafeMutableBufferPointer { normal($0, threads: threads, using: &rng) }
-    }
-
-    /// Fused AWGN: `output[i] = input[i] + standardDeviation·zᵢ`, z standard normal (Double).
-    ///
-    /// `output` may be the same memory as `input`; other partial overlaps are not allowed.
-    /// - Parameters:
-    ///   - input: the clean signal, `[count]`.
-    ///   - standardDeviation: the noise standard deviation σ (≥ 0).
-    ///   - output: receives the noisy signal, `[count]`.
-    ///   - threads: worker threads (≥ 1); the result does not depend on it.
-    ///   - rng: the generator (advanced by two draws).
-    /// - Precondition: `input.count == output.count`.
-    public static func addNoise<G: RandomNumberGenerator>(
-        _ input: UnsafeBufferPointer<Double>, standardDeviation: Double,
-        into output: UnsafeMutableBufferPointer<Double>, threads: Int = 1, using rng: inout G
-    ) {
-        precondition(
-            input.count == output.count, "addNoise: input has \(input.count) samples, output \(output.count)")
-        precondition(standardDeviation >= 0, "Noise standard deviation must be ≥ 0, got \(standardDeviation)")
-        precondition(threads >= 1, "Thread count must be at least 1, got \(threads)")
-        let key = drawKey(&rng)
-        guard let out = output.baseAddress, let base = input.baseAddress, output.count > 0 else { return }
-        GaussianKernel.run(
-            out: out, base: base, count: output.count, scale: standardDeviation, offset: 0, key: key,
-            threads: threads)
-    }
-
-    /// Fused AWGN over arrays: `output[i] = input[i] + standardDeviation·zᵢ` (Double).
-    /// - Parameters:
-    ///   - input: the clean signal, `[count]`.
-    ///   - standardDeviation: the noise standard deviation σ (≥ 0).
-    ///   - output: receives the noisy signal; must already have `input.count` elements.
-    ///   - threads: worker threads (≥ 1).
-    ///   - rng: the generator (advanced by two draws).
-    public static func addNoise<G: RandomNumberGenerator>(
-        _ input: [Double], standardDeviation: Double, into output: inout [Double], threads: Int = 1,
-        using rng: inout G
-    ) {
-        input.withUnsafeBufferPointer { x in
-            output.withUnsafeMutableBufferPointer { y in
-                addNoise(x, standardDeviation: standardDeviation, into: y, threads: threads, using: &rng)
-            }
-        }
-    }
-
-    /// In-place AWGN: `buffer[i] += standardDeviation·zᵢ` (Double).
-    /// - Parameters:
-    ///   - buffer: the signal, overwritten with the noisy signal.
-    ///   - standardDeviation: the noise standard deviation σ (≥ 0).
-    ///   - threads: worker threads (≥ 1).
-    ///   - rng: the generator (advanced by two draws).
-    public static func addNoise<G: RandomNumberGenerator>(
-        inPlace buffer: UnsafeMutableBufferPointer<Double>, standardDeviation: Double, threads: Int = 1,
-        using rng: inout G
-    ) {
-        addNoise(
-            UnsafeBufferPointer(buffer), standardDeviation: standardDeviation, into: buffer, threads: threads,
-            using: &rng)
-    }
-
-    // MARK: - Generic scalars
-
-    /// Fills `buffer` with `mean + standardDeviation·z` for a ``TensorScalar`` (Float or Double).
-    /// - Parameters:
-    ///   - buffer: the samples to overwrite.
-    ///   - mean: the mean of each sample.
-    ///   - standardDeviation: the standard deviation (≥ 0).
-    ///   - threads: worker threads (≥ 1).
-    ///   - rng: the generator (advanced by two draws).
-    /// - Precondition: `Scalar` is `Float` or `Double`.
-    @inlinable
-    public static func normal<Scalar: TensorScalar, G: RandomNumberGenerator>(
-        _ buffer: UnsafeMutableBufferPointer<Scalar>, mean: Scalar, standardDeviation: Scalar,
-        threads: Int = 1, using rng: inout G
-    ) {
-        if Scalar.self == Float.self {
-            buffer.withMemoryRebound(to: Float.self) {
-                normal(
-                    $0, mean: Float(mean), standardDeviation: Float(standardDeviation), threads: threads, using: &rng)
-            }
-        } else if Scalar.self == Double.self {
-            buffer.withMemoryRebound(to: Double.self) {
-                normal(
-                    $0, mean: Double(mean), standardDeviation: Double(standardDeviation), threads: threads, using: &rng)
-            }
-        } else {
-            preconditionFailure("GaussianFill supports Float and Double, not \(Scalar.self)")
-        }
-    }
-
-    /// Fused AWGN for a ``TensorScalar``: `output[i] = input[i] + standardDeviation·zᵢ`.
-    /// - Parameters:
-    ///   - input: the clean signal, `[count]`.
-    ///   - standardDeviation: the noise standard deviation σ (≥ 0).
-    ///   - output: receives the noisy signal, `[count]`; may be the same memory as `input`.
-    ///   - threads: worker threads (≥ 1).
-    ///   - rng: the generator (advanced by two draws).
-    /// - Precondition: `Scalar` is `Float` or `Double`; counts match.
     @inlinable
     public static func addNoise<Scalar: TensorScalar, G: RandomNumberGenerator>(
         _ input: UnsafeBufferPointer<Scalar>, standardDeviation: Scalar,
         into output: UnsafeMutableBufferPointer<Scalar>, threads: Int = 1, using rng: inout G
     ) {
-        if Scalar.self == Float.self {
-            input.withMemoryRebound(to: Float.self) { x in
-                output.withMemoryRebound(to: Float.self) { y in
-                    addNoise(x, standardDeviation: Float(standardDeviation), into: y, threads: threads, using: &rng)
-                }
+        precondition(
+            input.count == output.count, "addNoise: input has \(input.count) samples, output \(output.count)")
+        precondition(standardDeviation >= 0, "Noise standard deviation must be ≥ 0, got \(standardDeviation)")
+        precondition(threads >= 1, "Thread count must be at least 1, got \(threads)")
+        let key = drawKey(&rng)
+        guard let out = output.baseAddress, let base = input.baseAddress, output.count > 0 else { return }
+        Scalar.gaussianFill(
+            out: out, base: base, count: output.count, scale: standardDeviation, offset: 0, key: key, threads: threads)
+    }
+
+    /// Fused AWGN over arrays: `output[i] = input[i] + standardDeviation·zᵢ`.
+    /// - Parameters:
+    ///   - input: the clean signal, `[count]` (`Float` or `Double`).
+    ///   - standardDeviation: the noise standard deviation σ (≥ 0).
+    ///   - output: receives the noisy signal; must already have `input.count` elements.
+    ///   - threads: worker threads (≥ 1).
+    ///   - rng: the generator (advanced by two draws).
+    @inlinable
+    public static func addNoise<Scalar: TensorScalar, G: RandomNumberGenerator>(
+        _ input: [Scalar], standardDeviation: Scalar, into output: inout [Scalar], threads: Int = 1,
+        using rng: inout G
+    ) {
+        input.withUnsafeBufferPointer { x in
+            output.withUnsafeMutableBufferPointer { y in
+                addNoise(x, standardDeviation: standardDeviation, into: y, threads: threads, using: &rng)
             }
-        } else if Scalar.self == Double.self {
-            input.withMemoryRebound(to: Double.self) { x in
-                output.withMemoryRebound(to: Double.self) { y in
-                    addNoise(x, standardDeviation: Double(standardDeviation), into: y, threads: threads, using: &rng)
-                }
-            }
-        } else {
-            preconditionFailure("GaussianFill supports Float and Double, not \(Scalar.self)")
         }
+    }
+
+    /// In-place AWGN: `buffer[i] += standardDeviation·zᵢ`.
+    /// - Parameters:
+    ///   - buffer: the signal (`Float` or `Double`), overwritten with the noisy signal.
+    ///   - standardDeviation: the noise standard deviation σ (≥ 0).
+    ///   - threads: worker threads (≥ 1).
+    ///   - rng: the generator (advanced by two draws).
+    @inlinable
+    public static func addNoise<Scalar: TensorScalar, G: RandomNumberGenerator>(
+        inPlace buffer: UnsafeMutableBufferPointer<Scalar>, standardDeviation: Scalar, threads: Int = 1,
+        using rng: inout G
+    ) {
+        addNoise(
+            UnsafeBufferPointer(buffer), standardDeviation: standardDeviation, into: buffer, threads: threads,
+            using: &rng)
     }
 }
 
