@@ -23,6 +23,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "TensorCore", package: "SemCom"),
+                .product(name: "NeuralNet", package: "SemCom"),
                 .product(name: "Experiments", package: "SemCom"),
             ],
             path: "Benchmarks/TensorCoreBenchmarks",
