@@ -19,6 +19,12 @@ import TensorCore
 /// operations per layer). Inference and `forward` use the linked layers directly, with no
 /// per-call setup.
 ///
+/// A chain of only ``Dense`` layers (each optionally followed by ``ReLU``) runs Float batches of up
+/// to ``SmallDense/preferredMaximumRows`` rows through a ``SmallDense/Chain``: a copy of its weights
+/// in 64-byte-aligned storage, made on the first such call after the parameters were last set
+/// (so such a model holds those weights twice once it has served batch-1 inference; the results
+/// are the bits of the layer-by-layer path).
+///
 /// ``layers`` returns the layers with the current parameters. The layers as passed to `init`
 /// keep their initial tensors (they stand in while ``parameters`` is mutated), so a model holds
 /// its initial weights once more in memory. A ``Dense`` directly followed by a ``ReLU`` runs fused
