@@ -17,11 +17,12 @@
 /// Elements [begin, end), one at a time.
 static void adam_portable(float *p, const float *g, float *m, float *v, const semcom_adam_constants *c,
                           size_t begin, size_t end) {
+    const float keep = 1.0f - c->decay, one_minus_beta1 = 1.0f - c->beta1, one_minus_beta2 = 1.0f - c->beta2;
     for (size_t i = begin; i < end; i++) {
-        float pi = p[i] * c->keep;
+        float pi = p[i] * keep;
         const float gi = g[i] + c->weight_decay * pi;
-        const float mi = c->beta1 * m[i] + c->one_minus_beta1 * gi;
-        const float vi = c->beta2 * v[i] + c->one_minus_beta2 * gi * gi;
+        const float mi = c->beta1 * m[i] + one_minus_beta1 * gi;
+        const float vi = c->beta2 * v[i] + one_minus_beta2 * gi * gi;
         m[i] = mi;
         v[i] = vi;
         pi -= c->step_size * mi / (sqrtf(vi) * c->inverse_root_correction2 + c->epsilon);
@@ -34,9 +35,9 @@ static void adam_portable(float *p, const float *g, float *m, float *v, const se
 /// square root and division, so each lane equals adam_portable), the tail one at a time.
 __attribute__((target("avx"))) static void adam_avx(float *p, const float *g, float *m, float *v,
                                                   const semcom_adam_constants *c, size_t begin, size_t end) {
-    const __m256 keep = _mm256_set1_ps(c->keep), weight_decay = _mm256_set1_ps(c->weight_decay);
-    const __m256 beta1 = _mm256_set1_ps(c->beta1), one_minus_beta1 = _mm256_set1_ps(c->one_minus_beta1);
-    const __m256 beta2 = _mm256_set1_ps(c->beta2), one_minus_beta2 = _mm256_set1_ps(c->one_minus_beta2);
+    const __m256 keep = _mm256_set1_ps(1.0f - c->decay), weight_decay = _mm256_set1_ps(c->weight_decay);
+    const __m256 beta1 = _mm256_set1_ps(c->beta1), one_minus_beta1 = _mm256_set1_ps(1.0f - c->beta1);
+    const __m256 beta2 = _mm256_set1_ps(c->beta2), one_minus_beta2 = _mm256_set1_ps(1.0f - c->beta2);
     const __m256 step_size = _mm256_set1_ps(c->step_size);
     const __m256 inverse_root = _mm256_set1_ps(c->inverse_root_correction2), epsilon = _mm256_set1_ps(c->epsilon);
     size_t i = begin;

@@ -343,7 +343,7 @@ void semcom_dense_f32_threads(float *y, const float *x, const float *w, const fl
 typedef struct {
     size_t in, out;
     int relu;
-    const float *w, *b;
+    float *w, *b;
 } chain_layer;
 
 struct semcom_dense_chain {
@@ -360,14 +360,13 @@ struct semcom_dense_chain {
 /// `count` floats rounded up to a whole number of 64-byte lines.
 static size_t line_floats(size_t count) { return (count + 15) / 16 * 16; }
 
-semcom_dense_chain *semcom_dense_chain_create(size_t count, const size_t *sizes, const float *const *weights,
-                                              const float *const *biases, const int *relu, size_t max_rows) {
+semcom_dense_chain *semcom_dense_chain_create(size_t count, const size_t *sizes, const int *relu, size_t max_rows) {
     if (count == 0 || max_rows == 0) return NULL;
     size_t total = 0, width = 0;
     for (size_t k = 0; k < count; k++) {
         const size_t in = sizes[k], out = sizes[k + 1];
         if (in == 0 || out == 0 || in > SIZE_MAX / 4 / out) return NULL;
-        total += line_floats(in * out) + (biases[k] ? line_floats(out) : 0);
+        total += line_floats(in * out) + line_floats(out);
         if (k + 1 < count && out > width) width = out;
     }
     semcom_dense_chain *chain = calloc(1, sizeof *chain);
@@ -385,17 +384,17 @@ semcom_dense_chain *semcom_dense_chain_create(size_t count, const size_t *sizes,
     float *p = chain->storage;
     for (size_t k = 0; k < count; k++) {
         const size_t in = sizes[k], out = sizes[k + 1];
-        memcpy(p, weights[k], in * out * sizeof(float));
-        chain->layers[k] = (chain_layer){in, out, relu[k] != 0, p, NULL};
-        p += line_floats(in * out);
-        if (biases[k]) {
-            memcpy(p, biases[k], out * sizeof(float));
-            chain->layers[k].b = p;
-            p += line_floats(out);
-        }
+        chain->layers[k] = (chain_layer){in, out, relu[k] != 0, p, p + line_floats(in * out)};
+        p += line_floats(in * out) + line_floats(out);
     }
     atomic_init(&chain->scratch_busy, 0);
     return chain;
+}
+
+void semcom_dense_chain_set_layer(semcom_dense_chain *chain, size_t k, const float *weights, const float *bias) {
+    chain_layer *l = &chain->layers[k];
+    memcpy(l->w, weights, l->in * l->out * sizeof(float));
+    memcpy(l->b, bias, l->out * sizeof(float));
 }
 
 void semcom_dense_chain_destroy(semcom_dense_chain *chain) {

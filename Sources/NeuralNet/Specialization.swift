@@ -297,9 +297,8 @@ func adamKernelFloat(
     _ m: UnsafeMutableBufferPointer<Float>, _ v: UnsafeMutableBufferPointer<Float>, _ c: AdamConstants<Float>,
     vectorized: Bool = true, threads: Int? = nil
 ) {
-    let constants = AdamKernel.Constants(
-        stepSize: c.stepSize, inverseRootCorrection2: c.inverseRootCorrection2, beta1: c.beta1, beta2: c.beta2,
-        oneMinusBeta1: 1 - c.beta1, oneMinusBeta2: 1 - c.beta2, epsilon: c.epsilon, weightDecay: c.weightDecay,
-        keep: 1 - c.decay)
-    AdamKernel.step(p, g, m, v, constants, vectorized: vectorized, threads: threads)
+    AdamKernel.step(
+        p, g, m, v, stepSize: c.stepSize, inverseRootCorrection2: c.inverseRootCorrection2, beta1: c.beta1,
+        beta2: c.beta2, epsilon: c.epsilon, weightDecay: c.weightDecay, decay: c.decay, vectorized: vectorized,
+        threads: threads)
 }

@@ -155,16 +155,16 @@ extension SmallDense {
                 sizes.append(w.shape[1])
             }
             BLAS.configureOnce()
-            let created: OpaquePointer? = sizes.withUnsafeBufferPointer { sp in
-                withPointers(to: weights.map(\.scalars)) { wp in
-                    withPointers(to: biases.map(\.scalars)) { bp in
-                        let flags = relu.map { Int32($0 ? 1 : 0) }
-                        return semcom_dense_chain_create(weights.count, sp.baseAddress, wp, bp, flags, maximumRows)
+            guard let created = semcom_dense_chain_create(weights.count, sizes, relu.map { $0 ? 1 : 0 }, maximumRows)
+            else {
+                fatalError("SmallDense.Chain: out of memory preparing \(weights.count) layers of sizes \(sizes)")
+            }
+            for k in weights.indices {
+                weights[k].scalars.withUnsafeBufferPointer { w in
+                    biases[k].scalars.withUnsafeBufferPointer { b in
+                        semcom_dense_chain_set_layer(created, k, w.baseAddress, b.baseAddress)
                     }
                 }
-            }
-            guard let created else {
-                fatalError("SmallDense.Chain: out of memory preparing \(weights.count) layers of sizes \(sizes)")
             }
             chain = created
             inputSize = sizes[0]
@@ -203,18 +203,4 @@ extension SmallDense {
             return Tensor(shape: shape, scalars: out)
         }
     }
-}
-
-/// Calls `body` with a C array of the arrays' base addresses (valid only inside `body`).
-private func withPointers<R>(to arrays: [[Float]], _ body: (UnsafePointer<UnsafePointer<Float>?>) -> R) -> R {
-    var pointers: [UnsafePointer<Float>?] = []
-    pointers.reserveCapacity(arrays.count)
-    func nest(_ k: Int) -> R {
-        if k == arrays.count { return pointers.withUnsafeBufferPointer { body($0.baseAddress!) } }
-        return arrays[k].withUnsafeBufferPointer { p in
-            pointers.append(p.baseAddress)
-            return nest(k + 1)
-        }
-    }
-    return nest(0)
 }

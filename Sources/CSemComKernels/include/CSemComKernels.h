@@ -59,14 +59,17 @@ void semcom_dense_f32_threads(float *y, const float *x, const float *w, const fl
 /// A chain of dense layers prepared for inference on a few rows (see semcom_dense_chain_create).
 typedef struct semcom_dense_chain semcom_dense_chain;
 
-/// Prepares layers k < count, each [sizes[k], sizes[k + 1]] with weights `weights[k]` (row-major,
-/// [in, out]), bias `biases[k]` ([out], or NULL for none) and `relu[k]` nonzero for max(·, 0), for
-/// semcom_dense_chain_run on at most `max_rows` rows. The weights and biases are copied into one
-/// block with every matrix starting on a 64-byte boundary (the inputs are not kept), and scratch
-/// for the intermediate activations is allocated once. Returns NULL when count or max_rows is 0,
-/// a size is 0, or memory is short. Free with semcom_dense_chain_destroy.
-semcom_dense_chain *semcom_dense_chain_create(size_t count, const size_t *sizes, const float *const *weights,
-                                              const float *const *biases, const int *relu, size_t max_rows);
+/// A chain of `count` layers, layer k [sizes[k], sizes[k + 1]] with a bias and rectified
+/// (max(·, 0)) when `relu[k]` is nonzero, for semcom_dense_chain_run on at most `max_rows` rows.
+/// Allocates one block for all weights and biases, every matrix and bias on a 64-byte boundary, and
+/// scratch for the intermediates; fill each layer with semcom_dense_chain_set_layer before running.
+/// Returns NULL when count or max_rows is 0, a size is 0, or memory is short. Free with
+/// semcom_dense_chain_destroy.
+semcom_dense_chain *semcom_dense_chain_create(size_t count, const size_t *sizes, const int *relu, size_t max_rows);
+
+/// Copies layer k's weights (row-major [in, out]) and bias ([out]) into the chain (the inputs are
+/// not kept). k < count.
+void semcom_dense_chain_set_layer(semcom_dense_chain *chain, size_t k, const float *weights, const float *bias);
 
 /// Frees a chain (NULL is ignored).
 void semcom_dense_chain_destroy(semcom_dense_chain *chain);
@@ -80,14 +83,13 @@ int semcom_dense_chain_run(const semcom_dense_chain *chain, float *y, const floa
 
 // MARK: - Optimizer updates
 
-/// The constants of one Adam step, each rounded to Float once by the caller.
+/// The constants of one Adam step, as the optimizer rounds them to Float.
 typedef struct {
-    float step_size, inverse_root_correction2, beta1, beta2, one_minus_beta1, one_minus_beta2, epsilon,
-        weight_decay, keep;
+    float step_size, inverse_root_correction2, beta1, beta2, epsilon, weight_decay, decay;
 } semcom_adam_constants;
 
 /// One Adam / AdamW step on `count` elements, in place:
-/// p ← p·keep; g' = g + weight_decay·p; m ← beta1·m + (1 − beta1)·g'; v ← beta2·v + ((1 − beta2)·g')·g';
+/// p ← p·(1 − decay); g' = g + weight_decay·p; m ← beta1·m + (1 − beta1)·g'; v ← beta2·v + ((1 − beta2)·g')·g';
 /// p ← p − (step_size·m) / (√v · inverse_root_correction2 + epsilon), every operation rounded on its own.
 /// `use_avx` selects the AVX path (eight lanes, same bits; pass semcom_kernels_have_avx2_fma()). With `threads` ≥ 2 a large update is
 /// split on the pool (semcom_pool_run), which does not change any result.
